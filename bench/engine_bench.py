@@ -1,0 +1,154 @@
+"""Engine speed against references measured in the same run (issue 2's targets).
+
+Compares, per training step of the tutorial's 4-3 iris net (tanh01, learning rate 0.1):
+- ``engine_many``: ``Trainer.run(n, record_last=False)``, the many-steps mode;
+- ``engine_recorded``: ``Trainer.step()`` n times, every step with its full record;
+- ``minimal_numpy``: a minimal hand-written NumPy loop doing the same math on the same net;
+- ``torch_autograd``: a per-sample PyTorch autograd SGD loop, when torch is installed.
+
+Rounds interleave the variants so that a noisy machine slows them alike; the ratio of each round
+is taken against the reference of that same round, and the median over rounds is reported.
+Targets: many-steps <= 1.2x minimal, recorded <= 2x minimal, both >= 10x faster than torch.
+
+Run: ``make bench`` (or ``python -m bench.engine_bench --rounds 7``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from core import Trainer, TrainerConfig, load_dataset
+
+LEARNING_RATE = 0.1
+
+
+def _iris_arrays() -> tuple[np.ndarray, np.ndarray]:
+    train = load_dataset("iris").train
+    x_b = np.hstack([train.x, np.ones((train.size, 1))])
+    return x_b, np.array(train.target)
+
+
+def minimal_numpy(n: int) -> float:
+    """The tutorial's loop written by hand: seconds per step."""
+    x_b, target = _iris_arrays()
+    rng = np.random.default_rng(0)
+    w = rng.uniform(-0.5, 0.5, size=(3, 5))
+    indices = rng.integers(0, x_b.shape[0], size=n)
+    start = time.perf_counter()
+    for i in indices:
+        x = x_b[i]
+        net = w @ x
+        t = np.tanh(net)
+        output = (t + 1.0) / 2.0
+        delta = (target[i] - output) * ((1.0 - t * t) / 2.0)
+        w += LEARNING_RATE * np.outer(delta, x)
+    return (time.perf_counter() - start) / n
+
+
+def engine_many(n: int) -> float:
+    trainer = Trainer(TrainerConfig(learning_rate=LEARNING_RATE))
+    start = time.perf_counter()
+    trainer.run(n, record_last=False)
+    return (time.perf_counter() - start) / n
+
+
+def engine_recorded(n: int) -> float:
+    trainer = Trainer(TrainerConfig(learning_rate=LEARNING_RATE))
+    step = trainer.step
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - start) / n
+
+
+def torch_autograd(n: int) -> float:
+    import torch
+
+    torch.set_num_threads(1)
+    x_np, t_np = _iris_arrays()
+    x_b, target = torch.tensor(x_np), torch.tensor(t_np)
+    rng = np.random.default_rng(0)
+    w = torch.tensor(rng.uniform(-0.5, 0.5, size=(3, 5)), requires_grad=True)
+    indices = rng.integers(0, x_np.shape[0], size=n).tolist()
+    start = time.perf_counter()
+    for i in indices:
+        output = (torch.tanh(w @ x_b[i]) + 1.0) / 2.0
+        loss = 0.5 * torch.sum((target[i] - output) ** 2)
+        loss.backward()
+        with torch.no_grad():
+            assert w.grad is not None
+            w -= LEARNING_RATE * w.grad
+            w.grad.zero_()
+    return (time.perf_counter() - start) / n
+
+
+def _have_torch() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--steps", type=int, default=20_000)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+
+    variants: dict[str, Callable[[int], float]] = {
+        "minimal_numpy": minimal_numpy,
+        "engine_many": engine_many,
+        "engine_recorded": engine_recorded,
+    }
+    if _have_torch():
+        variants["torch_autograd"] = torch_autograd
+    for fn in variants.values():  # warm-up: imports, caches, first allocations
+        fn(500)
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(args.rounds):
+        for name, fn in variants.items():
+            steps = args.steps if name != "torch_autograd" else args.steps // 4
+            times[name].append(fn(steps))
+
+    def ratio(a: str, b: str) -> float:
+        return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
+
+    results: dict[str, object] = {
+        "us_per_step_median": {k: statistics.median(v) * 1e6 for k, v in times.items()},
+        "engine_many / minimal_numpy": ratio("engine_many", "minimal_numpy"),
+        "engine_recorded / minimal_numpy": ratio("engine_recorded", "minimal_numpy"),
+    }
+    if "torch_autograd" in times:
+        results["torch_autograd / engine_many"] = ratio("torch_autograd", "engine_many")
+        results["torch_autograd / engine_recorded"] = ratio("torch_autograd", "engine_recorded")
+    else:
+        results["torch_autograd"] = "not installed (pip install torch==2.13.0 to include it)"
+    print(json.dumps(results, indent=2))
+    targets = [
+        ("engine_many <= 1.2x minimal", results["engine_many / minimal_numpy"], 1.2, "<="),
+        ("engine_recorded <= 2x minimal", results["engine_recorded / minimal_numpy"], 2.0, "<="),
+    ]
+    if "torch_autograd" in times:
+        targets += [
+            ("torch >= 10x engine_many", results["torch_autograd / engine_many"], 10.0, ">="),
+            ("torch >= 10x recorded", results["torch_autograd / engine_recorded"], 10.0, ">="),
+        ]
+    for label, value, bound, op in targets:
+        assert isinstance(value, float)
+        ok = value <= bound if op == "<=" else value >= bound
+        print(f"{'MET ' if ok else 'MISSED'} {label}: {value:.2f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

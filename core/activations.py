@@ -1,0 +1,149 @@
+"""Activation functions, each one object holding ``f`` and its derivative ``f'`` side by side.
+
+Every function maps an array ``net`` of shape ``(n,)`` (or any shape) to an array of the same
+shape. ``diff`` is ``f'`` evaluated at ``net``: the slope that scales the error into the delta,
+``delta = error ∘ f'(net)``. None of them warns or overflows on large ``|net|``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+LEAKY_RELU_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A transfer function ``f`` and its derivative ``diff = f'``, both of ``net``."""
+
+    name: str
+    f: Callable[[Array], Array]
+    diff: Callable[[Array], Array]
+    description: str
+    f_and_diff: Callable[[Array], tuple[Array, Array]] | None = None
+
+    def both(self, net: Array) -> tuple[Array, Array]:
+        """``(f(net), f'(net))``, sharing work between the two where the activation can."""
+        if self.f_and_diff is not None:
+            return self.f_and_diff(net)
+        return self.f(net), self.diff(net)
+
+
+def _tanh01(net: Array) -> Array:
+    # the tutorial's f(net) = (tanh(net) + 1) / 2, a tanh squeezed into (0, 1)
+    return (np.tanh(net) + 1.0) / 2.0
+
+
+def _tanh01_diff(net: Array) -> Array:
+    # f'(net) = (1 - tanh²(net)) / 2
+    t = np.tanh(net)
+    return (1.0 - t * t) / 2.0
+
+
+def _tanh01_both(net: Array) -> tuple[Array, Array]:
+    # both at the cost of one tanh; in-place on fresh arrays, same values as the two above
+    t = np.tanh(net)
+    diff = t * t
+    np.subtract(1.0, diff, out=diff)
+    diff /= 2.0
+    t += 1.0
+    t /= 2.0
+    return t, diff
+
+
+def _sigmoid(net: Array) -> Array:
+    # 1 / (1 + e^-net), written through tanh so that no exp() can overflow
+    return 0.5 * (1.0 + np.tanh(0.5 * net))
+
+
+def _sigmoid_diff(net: Array) -> Array:
+    # f'(net) = f(net) (1 - f(net))
+    s = _sigmoid(net)
+    return s * (1.0 - s)
+
+
+def _sigmoid_both(net: Array) -> tuple[Array, Array]:
+    s = _sigmoid(net)
+    return s, s * (1.0 - s)
+
+
+def _tanh(net: Array) -> Array:
+    return np.tanh(net)
+
+
+def _tanh_diff(net: Array) -> Array:
+    # f'(net) = 1 - tanh²(net)
+    t = np.tanh(net)
+    return 1.0 - t * t
+
+
+def _tanh_both(net: Array) -> tuple[Array, Array]:
+    t = np.tanh(net)
+    return t, 1.0 - t * t
+
+
+def _relu(net: Array) -> Array:
+    return np.maximum(net, 0.0)
+
+
+def _relu_diff(net: Array) -> Array:
+    # f'(net) = 1 where net > 0, else 0 (0 at the kink, by convention)
+    return (net > 0.0).astype(np.float64)
+
+
+def _leaky_relu(net: Array) -> Array:
+    return np.where(net > 0.0, net, LEAKY_RELU_SLOPE * net)
+
+
+def _leaky_relu_diff(net: Array) -> Array:
+    # f'(net) = 1 where net > 0, else the leak slope 0.01
+    return np.where(net > 0.0, 1.0, LEAKY_RELU_SLOPE)
+
+
+def _linear(net: Array) -> Array:
+    return net.astype(np.float64, copy=True)
+
+
+def _linear_diff(net: Array) -> Array:
+    # f'(net) = 1: with it, delta is the error vector itself
+    return np.ones_like(net, dtype=np.float64)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation(
+            "tanh01",
+            _tanh01,
+            _tanh01_diff,
+            "the tutorial's (tanh(net) + 1) / 2, in (0, 1)",
+            _tanh01_both,
+        ),
+        Activation(
+            "sigmoid",
+            _sigmoid,
+            _sigmoid_diff,
+            "logistic 1 / (1 + e^-net), in (0, 1)",
+            _sigmoid_both,
+        ),
+        Activation("tanh", _tanh, _tanh_diff, "tanh(net), in (-1, 1)", _tanh_both),
+        Activation("relu", _relu, _relu_diff, "max(net, 0)"),
+        Activation("leaky_relu", _leaky_relu, _leaky_relu_diff, "net if net > 0 else 0.01 net"),
+        Activation("linear", _linear, _linear_diff, "net itself; f' = 1"),
+    )
+}
+
+
+def get_activation(name: str) -> Activation:
+    """The activation called ``name``; ``ValueError`` naming the known ones otherwise."""
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        known = ", ".join(sorted(ACTIVATIONS))
+        raise ValueError(f"unknown activation {name!r}; known: {known}") from None

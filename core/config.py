@@ -1,0 +1,91 @@
+"""A training run's configuration and its limits, checked in one place."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from core.activations import get_activation
+from core.datasets import load_dataset
+from core.sampling import Sampling
+
+MAX_HIDDEN_LAYERS = 4
+MAX_HIDDEN_UNITS = 64
+MAX_WEIGHT_LIMIT = 100.0
+MAX_LEARNING_RATE = 1e6
+MAX_SEED = 2**63 - 1
+
+
+class ConfigError(ValueError):
+    """A configuration value out of its limits; ``field`` names it and the message says why."""
+
+    def __init__(self, field_name: str, value: object, reason: str) -> None:
+        super().__init__(f"{field_name}={value!r}: {reason}")
+        self.field = field_name
+        self.value = value
+        self.reason = reason
+
+
+def check_learning_rate(value: float) -> float:
+    """A finite learning rate in ``(0, MAX_LEARNING_RATE]``, or ``ConfigError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError("learning_rate", value, "must be a number")
+    if not math.isfinite(value) or not 0 < value <= MAX_LEARNING_RATE:
+        raise ConfigError(
+            "learning_rate", value, f"must be a finite number in (0, {MAX_LEARNING_RATE:g}]"
+        )
+    return float(value)
+
+
+@dataclass(frozen=True)
+class TrainerConfig:
+    """What a training run is: data set, architecture, activation and the tutorial's settings.
+
+    ``hidden`` lists hidden-layer sizes from input to output; ``()`` is the tutorial's net with one
+    weight matrix between the input and the output layer.
+    """
+
+    dataset: str = "iris"
+    hidden: tuple[int, ...] = field(default=())
+    activation: str = "tanh01"
+    learning_rate: float = 0.1
+    max_weight: float = 0.5
+    seed: int = 0
+    sampling: Sampling = Sampling.RANDOM
+
+    def __post_init__(self) -> None:
+        try:
+            load_dataset(self.dataset)
+        except ValueError as e:
+            raise ConfigError("dataset", self.dataset, str(e)) from None
+        try:
+            get_activation(self.activation)
+        except ValueError as e:
+            raise ConfigError("activation", self.activation, str(e)) from None
+        try:
+            object.__setattr__(self, "sampling", Sampling(self.sampling))
+        except ValueError:
+            known = ", ".join(s.value for s in Sampling)
+            raise ConfigError("sampling", self.sampling, f"must be one of {known}") from None
+        hidden = tuple(self.hidden)
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise ConfigError("hidden", list(hidden), f"at most {MAX_HIDDEN_LAYERS} hidden layers")
+        for size in hidden:
+            if isinstance(size, bool) or not isinstance(size, int):
+                raise ConfigError("hidden", list(hidden), "layer sizes must be integers")
+            if not 1 <= size <= MAX_HIDDEN_UNITS:
+                raise ConfigError(
+                    "hidden", list(hidden), f"each layer needs 1 to {MAX_HIDDEN_UNITS} units"
+                )
+        object.__setattr__(self, "hidden", hidden)
+        object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))
+        mw = self.max_weight
+        if isinstance(mw, bool) or not isinstance(mw, (int, float)) or not math.isfinite(mw):
+            raise ConfigError("max_weight", mw, "must be a finite number")
+        if not 0 <= mw <= MAX_WEIGHT_LIMIT:
+            raise ConfigError("max_weight", mw, f"must be in [0, {MAX_WEIGHT_LIMIT:g}]")
+        object.__setattr__(self, "max_weight", float(mw))
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ConfigError("seed", self.seed, "must be an integer")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ConfigError("seed", self.seed, f"must be in [0, {MAX_SEED}]")

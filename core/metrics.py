@@ -1,0 +1,30 @@
+"""Set-level errors, as the tutorial defines them."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+def network_error(output: Array, target: Array) -> float:
+    """The tutorial's network error of a set: ``sum((target - output)²) / (m · n_outputs)``
+    for ``output`` and ``target`` of shape ``(m, n_outputs)``."""
+    m, n = target.shape
+    return float(np.sum((target - output) ** 2) / (m * n))
+
+
+def predicted_class(output: Array) -> NDArray[np.int64]:
+    """The class each output row (the last axis of ``output``, e.g. ``(m, n_outputs)``)
+    predicts: the arg-max unit, or with a single output unit (targets 0 and 1), class 1 when
+    the output is above the midpoint 0.5."""
+    if output.shape[-1] == 1:
+        return (output[..., 0] > 0.5).astype(np.int64)
+    predicted: NDArray[np.int64] = np.argmax(output, axis=-1).astype(np.int64)
+    return predicted
+
+
+def classification_error(output: Array, label: NDArray[np.int64]) -> float:
+    """The fraction of samples whose predicted class is not their class ``label`` ``(m,)``."""
+    return float(np.mean(predicted_class(output) != label))
