@@ -5,6 +5,7 @@ from core.config import ConfigError, TrainerConfig
 from core.datasets import SET_NAMES, Dataset, SampleSet, dataset_names, load_dataset
 from core.history import History, SetErrors
 from core.records import LayerRecord, SampleRecord, StepRecord
+from core.regions import DecisionRegions, decision_regions
 from core.sampling import Sampling
 from core.trainer import DivergedError, Trainer
 
@@ -14,6 +15,7 @@ __all__ = [
     "Activation",
     "ConfigError",
     "Dataset",
+    "DecisionRegions",
     "DivergedError",
     "History",
     "LayerRecord",
@@ -25,6 +27,7 @@ __all__ = [
     "Trainer",
     "TrainerConfig",
     "dataset_names",
+    "decision_regions",
     "get_activation",
     "load_dataset",
 ]
