@@ -4,7 +4,9 @@ Compares, per training step of the tutorial's 4-3 iris net (tanh01, learning rat
 - ``engine_many``: ``Trainer.run(n, record_last=False)``, the many-steps mode;
 - ``engine_recorded``: ``Trainer.step()`` n times, every step with its full record;
 - ``minimal_numpy``: a minimal hand-written NumPy loop doing the same math on the same net;
-- ``torch_autograd``: a per-sample PyTorch autograd SGD loop, when torch is installed.
+- ``torch_autograd``: the canonical per-sample PyTorch autograd SGD loop (``nn.Linear``,
+  ``torch.optim.SGD``), when torch is installed; ``torch_manual``, a leaner autograd loop that
+  updates a bare tensor by hand, is reported beside it for information.
 
 Rounds interleave the variants so that a noisy machine slows them alike; the ratio of each round
 is taken against the reference of that same round, and the median over rounds is reported.
@@ -23,7 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from core import Trainer, TrainerConfig, load_dataset
+from core import Sampling, Trainer, TrainerConfig, load_dataset
 
 LEARNING_RATE = 0.1
 
@@ -34,12 +36,17 @@ def _iris_arrays() -> tuple[np.ndarray, np.ndarray]:
     return x_b, np.array(train.target)
 
 
-def minimal_numpy(n: int) -> float:
+def minimal_numpy(n: int, indices: np.ndarray | None = None) -> float:
     """The tutorial's loop written by hand: seconds per step."""
+    return _minimal_loop(n, indices)[0]
+
+
+def _minimal_loop(n: int, indices: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     x_b, target = _iris_arrays()
     rng = np.random.default_rng(0)
     w = rng.uniform(-0.5, 0.5, size=(3, 5))
-    indices = rng.integers(0, x_b.shape[0], size=n)
+    if indices is None:
+        indices = rng.integers(0, x_b.shape[0], size=n)
     start = time.perf_counter()
     for i in indices:
         x = x_b[i]
@@ -48,7 +55,16 @@ def minimal_numpy(n: int) -> float:
         output = (t + 1.0) / 2.0
         delta = (target[i] - output) * ((1.0 - t * t) / 2.0)
         w += LEARNING_RATE * np.outer(delta, x)
-    return (time.perf_counter() - start) / n
+    return (time.perf_counter() - start) / n, w
+
+
+def check_same_math() -> None:
+    """The engine and the minimal loop compute the same thing: same weights after the same
+    samples (sequential order, so both see the same ones)."""
+    trainer = Trainer(TrainerConfig(learning_rate=LEARNING_RATE, sampling=Sampling.SEQUENTIAL))
+    trainer.run(1_000, record_last=False)
+    _, w = _minimal_loop(1_000, np.arange(1_000) % trainer.dataset.train.size)
+    np.testing.assert_allclose(trainer.weights[0], w, rtol=1e-9, atol=1e-12)
 
 
 def engine_many(n: int) -> float:
@@ -68,6 +84,32 @@ def engine_recorded(n: int) -> float:
 
 
 def torch_autograd(n: int) -> float:
+    """The canonical per-sample PyTorch loop: ``nn.Linear``, autograd, ``torch.optim.SGD``."""
+    import torch
+
+    torch.set_num_threads(1)
+    x_np, t_np = _iris_arrays()
+    x, target = torch.tensor(x_np[:, :-1]), torch.tensor(t_np)
+    rng = np.random.default_rng(0)
+    layer = torch.nn.Linear(4, 3, dtype=torch.float64)
+    with torch.no_grad():
+        w = torch.tensor(rng.uniform(-0.5, 0.5, size=(3, 5)))
+        layer.weight.copy_(w[:, :-1])
+        layer.bias.copy_(w[:, -1])
+    optimizer = torch.optim.SGD(layer.parameters(), lr=LEARNING_RATE)
+    indices = rng.integers(0, x_np.shape[0], size=n).tolist()
+    start = time.perf_counter()
+    for i in indices:
+        optimizer.zero_grad()
+        output = (torch.tanh(layer(x[i])) + 1.0) / 2.0
+        loss = 0.5 * torch.sum((target[i] - output) ** 2)
+        loss.backward()
+        optimizer.step()
+    return (time.perf_counter() - start) / n
+
+
+def torch_manual(n: int) -> float:
+    """A lean PyTorch autograd loop: a bare weight tensor updated by hand, no optimizer."""
     import torch
 
     torch.set_num_threads(1)
@@ -110,12 +152,14 @@ def main() -> None:
     }
     if _have_torch():
         variants["torch_autograd"] = torch_autograd
+        variants["torch_manual"] = torch_manual
+    check_same_math()
     for fn in variants.values():  # warm-up: imports, caches, first allocations
         fn(500)
     times: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(args.rounds):
         for name, fn in variants.items():
-            steps = args.steps if name != "torch_autograd" else args.steps // 4
+            steps = args.steps if not name.startswith("torch") else args.steps // 4
             times[name].append(fn(steps))
 
     def ratio(a: str, b: str) -> float:
@@ -129,6 +173,8 @@ def main() -> None:
     if "torch_autograd" in times:
         results["torch_autograd / engine_many"] = ratio("torch_autograd", "engine_many")
         results["torch_autograd / engine_recorded"] = ratio("torch_autograd", "engine_recorded")
+        results["torch_manual / engine_many"] = ratio("torch_manual", "engine_many")
+        results["torch_manual / engine_recorded"] = ratio("torch_manual", "engine_recorded")
     else:
         results["torch_autograd"] = "not installed (pip install torch==2.13.0 to include it)"
     print(json.dumps(results, indent=2))
