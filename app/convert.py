@@ -1,0 +1,155 @@
+"""From the engine's objects to the API's schemas and back, with non-finite numbers as ``null``.
+
+JSON has no NaN or Infinity; ``floats`` turns them into ``None`` so that no response ever holds
+one (``json.dumps`` would fail on them, and a client's ``JSON.parse`` would too).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.schemas import (
+    ActivationInfo,
+    Curve,
+    Curves,
+    DatasetInfo,
+    LayerTrace,
+    LayerWeights,
+    Metrics,
+    Regions,
+    SampleTrace,
+    SessionConfig,
+    SetMetrics,
+    StepTrace,
+)
+from app.sessions import Session
+from core import Activation, Dataset, DecisionRegions, History, StepRecord, TrainerConfig
+from core.history import SetErrors
+
+Nested = list[Any]
+
+
+def number(x: float) -> float | None:
+    """``x``, or ``None`` if it is NaN or infinite."""
+    return x if math.isfinite(x) else None
+
+
+def floats(a: NDArray[np.float64]) -> Nested:
+    """The array as (nested) lists of floats, with ``None`` for each non-finite entry."""
+    finite = np.isfinite(a)
+    if finite.all():
+        nested: Nested = a.tolist()
+        return nested
+    with_none = a.astype(object)
+    with_none[~finite] = None
+    nested = with_none.tolist()
+    return nested
+
+
+def dataset_info(dataset: Dataset) -> DatasetInfo:
+    return DatasetInfo(
+        name=dataset.name,
+        description=dataset.description,
+        feature_names=list(dataset.feature_names),
+        class_names=list(dataset.class_names),
+        output_names=list(dataset.output_names),
+        input_count=dataset.input_count,
+        output_count=dataset.output_count,
+        train_size=dataset.train.size,
+        validation_size=dataset.validation.size,
+        test_size=dataset.test.size,
+    )
+
+
+def activation_info(activation: Activation) -> ActivationInfo:
+    return ActivationInfo(name=activation.name, description=activation.description)
+
+
+def trainer_config(body: SessionConfig, base: TrainerConfig | None = None) -> TrainerConfig:
+    """The engine's config from a request's: fields the request set replace those of ``base``
+    (the engine's defaults when ``None``). Raises ``core.ConfigError`` for a bad value."""
+    changes = body.model_dump(exclude_unset=True)
+    if "hidden" in changes:
+        changes["hidden"] = tuple(changes["hidden"])
+    merged = {**_fields(base if base is not None else TrainerConfig()), **changes}
+    return TrainerConfig(**merged)
+
+
+def session_config(config: TrainerConfig) -> SessionConfig:
+    return SessionConfig.model_validate(_fields(config) | {"hidden": list(config.hidden)})
+
+
+def _fields(config: TrainerConfig) -> dict[str, Any]:
+    return {name: getattr(config, name) for name in TrainerConfig.__dataclass_fields__}
+
+
+def _set_metrics(errors: SetErrors) -> SetMetrics:
+    return SetMetrics(error=number(errors.error), classification_error=errors.classification_error)
+
+
+def state_fields(session: Session) -> dict[str, Any]:
+    """The fields of ``SessionState`` (and of the responses built on it), read from the
+    session's trainer: call it holding the session's lock."""
+    trainer = session.trainer
+    errors = trainer.set_errors()
+    return {
+        "id": session.id,
+        "config": session_config(session.config),
+        "step": trainer.step_count,
+        "layers": [LayerWeights(weights=w.tolist()) for w in trainer.weights],
+        "metrics": Metrics(
+            train=_set_metrics(errors["train"]),
+            validation=_set_metrics(errors["validation"]),
+            test=_set_metrics(errors["test"]),
+        ),
+        "diverged": trainer.diverged,
+    }
+
+
+def step_trace(record: StepRecord) -> StepTrace:
+    sample = record.sample
+    return StepTrace(
+        step=record.step,
+        learning_rate=record.learning_rate,
+        sample=SampleTrace(
+            set=sample.set, index=sample.index, x=floats(sample.x), target=floats(sample.target)
+        ),
+        layers=[
+            LayerTrace(
+                input=floats(layer.input),
+                net=floats(layer.net),
+                output=floats(layer.output),
+                activation_diff=floats(layer.activation_diff),
+                delta=floats(layer.delta),
+                weights_before=floats(layer.weights_before),
+                weight_update=floats(layer.weight_update),
+                weights=floats(layer.weights),
+            )
+            for layer in record.layers
+        ],
+        error=floats(record.error),
+        loss=number(record.loss),
+        diverged=record.diverged,
+    )
+
+
+def curves(history: History) -> Curves:
+    def curve(name: str) -> Curve:
+        c = history.curves[name]
+        return Curve(
+            step=list(c.step),
+            error=[number(e) for e in c.error],
+            classification_error=list(c.classification_error),
+        )
+
+    return Curves(train=curve("train"), validation=curve("validation"), test=curve("test"))
+
+
+def regions(r: DecisionRegions) -> Regions:
+    return Regions(
+        x1=r.x1.tolist(), x2=r.x2.tolist(), predicted=r.predicted.tolist(), output=floats(r.output)
+    )

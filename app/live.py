@@ -1,0 +1,231 @@
+"""The live stream: one client's commands in, frames of its session's training out.
+
+One task serves a connection: it waits for the next command or the next frame's time, whichever
+comes first, so commands and frames are handled in order (a ``pause`` answered by ``status`` is
+followed by no frame). Every command gets one reply: ``status`` (play, pause, set_speed,
+set_learning_rate), ``frame`` (step), or ``error``/``diverged``.
+
+Pacing: while playing, each frame takes the steps owed since the last one at the requested speed,
+carrying the fraction of a step to the next frame, so the long-run rate is exact; frames come at
+most ``max_frame_rate`` times a second, and at low speeds only when a whole step is owed. When a
+frame is late (a slow client's socket, a busy CPU), the time beyond one frame interval is not
+made up: frames are skipped, never queued, and no backlog of steps builds up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from app.convert import state_fields, step_trace
+from app.errors import describe
+from app.schemas import (
+    COMMAND,
+    DivergedMessage,
+    ErrorMessage,
+    FrameMessage,
+    PauseCommand,
+    PlayCommand,
+    SetLearningRateCommand,
+    SetSpeedCommand,
+    StatusMessage,
+    StepCommand,
+    StreamState,
+)
+from app.sessions import Session, SessionNotFoundError, SessionStore
+from core import ConfigError, DivergedError
+
+DEFAULT_STEPS_PER_SECOND = 10.0
+CLOSE_SESSION_NOT_FOUND = 4404  # a close code in the application's range (4000-4999)
+CLOSE_REASON_NOT_FOUND = "session not found (deleted, evicted, or never created)"
+COMMAND_TYPES = "play, pause, step, set_speed, set_learning_rate"
+
+
+class LiveStream:
+    """A client's live connection to one session: its own play state and speed."""
+
+    def __init__(
+        self, websocket: WebSocket, store: SessionStore, session: Session, max_frame_rate: float
+    ) -> None:
+        self.websocket = websocket
+        self.store = store
+        self.session = session
+        self.frame_interval = 1.0 / max_frame_rate
+        self.state = StreamState.PAUSED
+        self.steps_per_second = DEFAULT_STEPS_PER_SECOND
+        self._clock = 0.0  # when the steps owed were last counted (time.monotonic())
+        self._owed = 0.0  # steps owed and not yet taken: a fraction of one, carried over
+        self._due = 0.0  # when the next frame is due
+
+    async def serve(self) -> None:
+        """Serves the connection until the client leaves or the session goes; training stops
+        with it."""
+        self.session.streams += 1
+        receiving: asyncio.Future[Any] | None = None
+        try:
+            await self._send(self._status())
+            while True:
+                if receiving is None:
+                    receiving = asyncio.ensure_future(self.websocket.receive())
+                timeout = None
+                if self.state is StreamState.PLAYING:
+                    timeout = max(0.0, self._due - time.monotonic())
+                done, _ = await asyncio.wait({receiving}, timeout=timeout)
+                if done:
+                    message, receiving = receiving.result(), None
+                    if message["type"] == "websocket.disconnect":
+                        return
+                    await self._on_message(message)
+                else:
+                    await self._play_frame()
+        except (WebSocketDisconnect, OSError):
+            return  # the client left mid-send
+        except SessionNotFoundError:  # deleted while the stream was open
+            await close_not_found(self.websocket)
+        finally:
+            self.session.streams -= 1
+            if receiving is not None:
+                receiving.cancel()
+
+    async def _on_message(self, message: Mapping[str, Any]) -> None:
+        text = message.get("text")
+        if text is None:
+            await self._error(f"commands are JSON text messages ({COMMAND_TYPES}), not binary")
+            return
+        try:
+            command = COMMAND.validate_json(text)
+        except ValidationError as e:
+            await self._error(_describe_command_errors(e.errors(include_url=False)))
+            return
+        if isinstance(command, PlayCommand):
+            self.steps_per_second = command.steps_per_second
+            await self._play()
+        elif isinstance(command, PauseCommand):
+            self.state = StreamState.PAUSED
+            await self._send(self._status())
+        elif isinstance(command, SetSpeedCommand):
+            self._bank_owed_steps()
+            self.steps_per_second = command.steps_per_second
+            self._due = self._clock + self._wait()
+            await self._send(self._status())
+        elif isinstance(command, SetLearningRateCommand):
+            async with self.store.use(self.session.id) as session:
+                try:
+                    session.set_learning_rate(command.learning_rate)
+                except ConfigError as e:
+                    await self._error(str(e))
+                    return
+            await self._send(self._status())
+        else:
+            assert isinstance(command, StepCommand)
+            await self._take_steps(command.n)
+
+    async def _play(self) -> None:
+        if self.session.trainer.diverged:
+            await self._diverged()
+            return
+        if self.state is StreamState.PAUSED:
+            self.state = StreamState.PLAYING
+            self._clock, self._owed = time.monotonic(), 0.0
+        self._due = self._clock + self._wait()
+        await self._send(self._status())
+
+    def _wait(self) -> float:
+        """From the last count to the next frame: a frame interval, or longer at low speeds,
+        until a whole step is owed."""
+        return max(self.frame_interval, (1.0 - self._owed) / self.steps_per_second)
+
+    def _bank_owed_steps(self) -> None:
+        """Counts the steps owed up to now at the current speed (before the speed changes)."""
+        if self.state is StreamState.PLAYING:
+            now = time.monotonic()
+            self._owed += (now - self._clock) * self.steps_per_second
+            self._clock = now
+
+    async def _play_frame(self) -> None:
+        now = time.monotonic()
+        # lateness beyond one frame interval is forgiven: frames are skipped, not made up
+        counted_until = min(now, self._due + self.frame_interval)
+        self._owed += (counted_until - self._clock) * self.steps_per_second
+        self._clock = now
+        n = int(self._owed)
+        self._owed -= n
+        if n:
+            await self._take_steps(n)
+        self._due = self._clock + self._wait()
+
+    async def _take_steps(self, n: int) -> None:
+        frame = None
+        async with self.store.use(self.session.id) as session:
+            before = session.trainer.step_count
+            try:
+                record = await session.run(n)
+            except DivergedError:  # it had diverged before: nothing to show but the message
+                pass
+            else:
+                frame = FrameMessage(
+                    **state_fields(session),
+                    trace=step_trace(record),
+                    steps=session.trainer.step_count - before,
+                )
+        if frame is not None:
+            await self._send(frame)
+        if frame is None or frame.diverged:
+            await self._diverged()
+
+    async def _diverged(self) -> None:
+        self.state = StreamState.PAUSED
+        step = self.session.trainer.step_count
+        await self._send(
+            DivergedMessage(
+                message=f"the network diverged at step {step}: a weight would have become "
+                "non-finite (try a smaller learning rate); reset it to train again",
+                step=step,
+            )
+        )
+
+    def _status(self) -> StatusMessage:
+        return StatusMessage(
+            state=self.state,
+            steps_per_second=self.steps_per_second,
+            step=self.session.trainer.step_count,
+            learning_rate=self.session.trainer.learning_rate,
+        )
+
+    async def _error(self, message: str) -> None:
+        await self._send(ErrorMessage(message=message))
+
+    async def _send(self, message: BaseModel) -> None:
+        if self.session.closed:
+            raise SessionNotFoundError(self.session.id)
+        await self.websocket.send_text(message.model_dump_json())
+
+
+async def close_not_found(websocket: WebSocket) -> None:
+    """Closes the connection with ``4404`` and a reason (at most 123 bytes, as WebSocket allows)."""
+    with contextlib.suppress(WebSocketDisconnect, OSError):  # the client may have gone already
+        await websocket.close(CLOSE_SESSION_NOT_FOUND, CLOSE_REASON_NOT_FOUND)
+
+
+def _describe_command_errors(errors: Sequence[Mapping[str, Any]]) -> str:
+    """Pydantic's errors for a command, with the command's type named as the field."""
+    described = []
+    for error in errors:
+        kind = error.get("type")
+        if kind == "union_tag_invalid":
+            tag = error.get("ctx", {}).get("tag")
+            described.append(
+                {"loc": ("type",), "input": tag, "msg": f"unknown command; known: {COMMAND_TYPES}"}
+            )
+        elif kind == "union_tag_not_found" or (kind == "dict_type" and not error.get("loc")):
+            reason = f"a command is a JSON object with a type ({COMMAND_TYPES})"
+            described.append({"type": "missing", "loc": ("type",), "msg": reason})
+        else:
+            described.append({**error, "loc": tuple(error.get("loc", ()))[1:] or ("command",)})
+    return describe(described)

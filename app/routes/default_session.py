@@ -1,0 +1,39 @@
+"""``/api/step``, ``/api/reset``, ``/api/state``: the session that always exists, for a quick
+``curl`` without creating one. It is also ``/api/sessions/default``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.deps import StoreDep
+from app.routes.sessions import (
+    DIVERGED,
+    ERRORS,
+    ResetBody,
+    StepBody,
+    read_session,
+    reset_session,
+    step_session,
+)
+from app.schemas import SessionState, StepResponse
+from app.sessions import DEFAULT_SESSION_ID
+
+router = APIRouter(prefix="/api", tags=["default session"], responses={422: ERRORS[422]})
+
+
+@router.get("/state")
+async def read_default_session(store: StoreDep) -> SessionState:
+    """The default session's state (as `GET /api/sessions/default`)."""
+    return await read_session(DEFAULT_SESSION_ID, store)
+
+
+@router.post("/step", responses=DIVERGED)
+async def step_default_session(store: StoreDep, body: StepBody = None) -> StepResponse:
+    """Steps the default session (as `POST /api/sessions/default/step`)."""
+    return await step_session(DEFAULT_SESSION_ID, store, body)
+
+
+@router.post("/reset")
+async def reset_default_session(store: StoreDep, config: ResetBody = None) -> SessionState:
+    """Resets the default session (as `POST /api/sessions/default/reset`)."""
+    return await reset_session(DEFAULT_SESSION_ID, store, config)

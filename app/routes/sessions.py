@@ -1,0 +1,152 @@
+"""``/api/sessions``: create, read, step, reset, change and delete training sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Body, HTTPException, Path, Query, status
+
+from app.convert import curves, regions, state_fields, step_trace, trainer_config
+from app.deps import StoreDep
+from app.schemas import (
+    Curves,
+    ErrorResponse,
+    LearningRateUpdate,
+    Regions,
+    SessionConfig,
+    SessionState,
+    StepRequest,
+    StepResponse,
+    ValidationErrorResponse,
+)
+from core import decision_regions
+from core.regions import MAX_RESOLUTION, MIN_RESOLUTION
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No such session (or it was evicted)."},
+    422: {"model": ValidationErrorResponse, "description": "An invalid value."},
+}
+DIVERGED: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorResponse, "description": "The net has diverged: reset it to train again."}
+}
+
+router = APIRouter(prefix="/api/sessions", tags=["sessions"], responses=ERRORS)
+
+SessionId = Annotated[str, Path(description="The id `POST /api/sessions` returned, or `default`.")]
+ConfigBody = Annotated[
+    SessionConfig | None,
+    Body(description="The config; omitted fields take their defaults. No body: all defaults."),
+]
+ResetBody = Annotated[
+    SessionConfig | None,
+    Body(
+        description="Changes to the config; omitted fields keep the session's current values. "
+        "No body: the same config and seed (and the current learning rate)."
+    ),
+]
+StepBody = Annotated[StepRequest | None, Body(description="No body: one step.")]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={503: {"model": ErrorResponse, "description": "Every session slot is in use."}},
+)
+async def create_session(store: StoreDep, config: ConfigBody = None) -> SessionState:
+    """Starts a session: a fresh net with weights drawn from the config's seed."""
+    session = store.create(trainer_config(config or SessionConfig()))
+    async with store.use(session.id) as session:
+        return SessionState(**state_fields(session))
+
+
+@router.get("/{session_id}")
+async def read_session(session_id: SessionId, store: StoreDep) -> SessionState:
+    """The session's config, step count, weights and current errors."""
+    async with store.use(session_id) as session:
+        return SessionState(**state_fields(session))
+
+
+@router.post("/{session_id}/step", responses=DIVERGED)
+async def step_session(
+    session_id: SessionId, store: StoreDep, body: StepBody = None
+) -> StepResponse:
+    """Takes `n` training steps, one sample each; returns the state and the last step's record.
+
+    Long runs are trained in a worker thread; requests and live streams on the same session
+    take turns, so every step is taken exactly once.
+    """
+    n = body.n if body is not None else 1
+    async with store.use(session_id) as session:
+        record = await session.run(n)
+        return StepResponse(**state_fields(session), trace=step_trace(record))
+
+
+@router.post("/{session_id}/reset")
+async def reset_session(
+    session_id: SessionId, store: StoreDep, config: ResetBody = None
+) -> SessionState:
+    """Starts the session over: step 0, weights drawn again from the seed, history cleared."""
+    async with store.use(session_id) as session:
+        new_config = session.config if config is None else trainer_config(config, session.config)
+        session.reset(new_config)
+        return SessionState(**state_fields(session))
+
+
+@router.patch("/{session_id}")
+async def update_session(
+    session_id: SessionId, store: StoreDep, update: LearningRateUpdate
+) -> SessionState:
+    """Changes the learning rate from the next step on, without a reset (also while a live
+    stream plays)."""
+    async with store.use(session_id) as session:
+        session.set_learning_rate(update.learning_rate)
+        return SessionState(**state_fields(session))
+
+
+@router.get("/{session_id}/history")
+async def read_history(session_id: SessionId, store: StoreDep) -> Curves:
+    """Each set's network error and classification error against the step count."""
+    async with store.use(session_id) as session:
+        return curves(session.trainer.history)
+
+
+@router.get(
+    "/{session_id}/regions",
+    responses={409: {"model": ErrorResponse, "description": "The data set is not 2-D."}},
+)
+async def read_regions(
+    session_id: SessionId,
+    store: StoreDep,
+    resolution: Annotated[
+        int,
+        Query(
+            ge=MIN_RESOLUTION,
+            le=MAX_RESOLUTION,
+            description="Grid points along each axis.",
+        ),
+    ] = 50,
+) -> Regions:
+    """The class the net predicts over a grid of the plane, for data sets with two features."""
+    async with store.use(session_id) as session:
+        dataset = session.trainer.dataset
+        if dataset.input_count != 2:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                f"dataset {dataset.name!r} has {dataset.input_count} features; "
+                "decision regions need exactly 2",
+            )
+        return regions(await to_thread.run_sync(decision_regions, session.trainer, resolution))
+
+
+@router.delete(
+    "/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={409: {"model": ErrorResponse, "description": "The default session stays."}},
+)
+async def delete_session(session_id: SessionId, store: StoreDep) -> None:
+    """Ends the session; its id answers 404 from now on and its live streams are closed."""
+    try:
+        store.delete(session_id)
+    except ValueError as e:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(e)) from None

@@ -1,0 +1,39 @@
+"""What can be trained (the data sets and the activation functions), and the health check."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class DatasetInfo(BaseModel):
+    """A data set, with the names the page labels its plots with."""
+
+    name: str = Field(description="The name to use as `dataset` in a session's config.")
+    description: str = Field(description="One line on what the data set is.")
+    feature_names: list[str] = Field(
+        description="Input features, in the order of `x` and of a first layer's weight columns "
+        "(the bias column comes last)."
+    )
+    class_names: list[str] = Field(description="Class names, by class index.")
+    output_names: list[str] = Field(
+        description="Output units, in the order of `target`, `output`, `error` and of the last "
+        "layer's weight rows."
+    )
+    input_count: int = Field(description="Number of input features.")
+    output_count: int = Field(description="Number of output units.")
+    train_size: int = Field(description="Samples in the training set.")
+    validation_size: int = Field(description="Samples in the validation set.")
+    test_size: int = Field(description="Samples in the test set.")
+
+
+class ActivationInfo(BaseModel):
+    """An activation function ``f`` (its derivative ``f'`` scales the error into the delta)."""
+
+    name: str = Field(description="The name to use as `activation` in a session's config.")
+    description: str = Field(description="The formula and the range of `f`.")
+
+
+class Health(BaseModel):
+    """The server answers."""
+
+    status: str = Field(description="`ok`.")

@@ -1,0 +1,144 @@
+"""Training sessions: one trainer each, behind a lock, in a store capped by least-recent use.
+
+Every use of a session's trainer (REST or live stream) holds the session's ``asyncio.Lock``, so
+requests and streams on one session take turns and no step is lost or taken twice. Long runs of
+steps go to a worker thread (the lock stays held), so the event loop keeps serving other sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+from anyio import to_thread
+
+from core import StepRecord, Trainer, TrainerConfig
+
+DEFAULT_SESSION_ID = "default"  # the session of /api/step, /api/reset and /api/state
+ID_BYTES = 24  # 192 random bits per id, 32 URL-safe characters
+INLINE_STEPS = 64  # runs up to this long (well under a millisecond) stay on the event loop
+
+
+class SessionNotFoundError(LookupError):
+    """No session has this id: it never existed, was deleted, or was evicted."""
+
+    def __init__(self, session_id: str) -> None:
+        shown = session_id if len(session_id) <= 64 else session_id[:64] + "…"
+        super().__init__(
+            f"session {shown!r} not found: it never existed, was deleted, or was evicted "
+            "(the least recently used idle session goes when the server is full); create a new one"
+        )
+
+
+class SessionLimitError(RuntimeError):
+    """The store is full and every session in it is in use."""
+
+
+class Session:
+    """A trainer, its current config (the learning rate may change), and who is using it."""
+
+    def __init__(self, session_id: str, config: TrainerConfig) -> None:
+        self.id = session_id
+        self.config = config
+        self.trainer = Trainer(config)
+        self.lock = asyncio.Lock()
+        self.streams = 0  # live streams connected to it
+        self.closed = False  # deleted or evicted: nobody may use it any more
+
+    @property
+    def idle(self) -> bool:
+        """Whether nothing uses the session now: no live stream, no request holding it."""
+        return self.streams == 0 and not self.lock.locked()
+
+    async def run(self, n: int) -> StepRecord:
+        """Takes ``n`` steps and returns the record of the last one (the caller holds the lock).
+
+        Raises ``core.DivergedError`` if the net has already diverged.
+        """
+        assert self.lock.locked(), "hold the session's lock to train it"
+        if n <= INLINE_STEPS:
+            record = self.trainer.run(n)
+        else:
+            record = await to_thread.run_sync(self.trainer.run, n)
+        assert record is not None  # n >= 1 steps always leave a record
+        return record
+
+    def reset(self, config: TrainerConfig) -> None:
+        """Starts over with ``config``: new weights from its seed, step 0, empty history."""
+        self.config, self.trainer = config, Trainer(config)
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """Changes the learning rate from the next step on, without resetting anything."""
+        self.trainer.learning_rate = learning_rate
+        self.config = replace(self.config, learning_rate=self.trainer.learning_rate)
+
+
+class SessionStore:
+    """The sessions by id, least recently used first, at most ``max_sessions`` besides the
+    default session (which always exists and is never evicted)."""
+
+    def __init__(self, max_sessions: int) -> None:
+        if max_sessions < 1:
+            raise ValueError(f"max_sessions={max_sessions!r}: must be at least 1")
+        self.max_sessions = max_sessions
+        self.default = Session(DEFAULT_SESSION_ID, TrainerConfig())
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def create(self, config: TrainerConfig) -> Session:
+        """A new session with an unguessable id, evicting the least recently used idle session
+        when full; ``SessionLimitError`` when every session is in use."""
+        session = Session(_new_id(), config)
+        if len(self._sessions) >= self.max_sessions:
+            self._evict_one()
+        self._sessions[session.id] = session
+        return session
+
+    def get(self, session_id: str) -> Session:
+        """The session, now the most recently used; ``SessionNotFoundError`` if there is none."""
+        if session_id == DEFAULT_SESSION_ID:
+            return self.default
+        session = self._sessions.get(session_id)
+        if session is None:
+            raise SessionNotFoundError(session_id)
+        self._sessions.move_to_end(session_id)
+        return session
+
+    def delete(self, session_id: str) -> None:
+        """Removes the session; a live stream on it is closed at its next frame or command."""
+        if session_id == DEFAULT_SESSION_ID:
+            raise ValueError("the default session always exists; reset it instead")
+        session = self._sessions.pop(session_id, None)
+        if session is None:
+            raise SessionNotFoundError(session_id)
+        session.closed = True
+
+    @asynccontextmanager
+    async def use(self, session_id: str) -> AsyncIterator[Session]:
+        """The session, locked for the caller's exclusive use."""
+        session = self.get(session_id)
+        async with session.lock:
+            if session.closed:  # deleted or evicted while waiting for the lock
+                raise SessionNotFoundError(session_id)
+            yield session
+
+    def _evict_one(self) -> None:
+        for session in self._sessions.values():  # least recently used first
+            if session.idle:
+                del self._sessions[session.id]
+                session.closed = True
+                return
+        raise SessionLimitError(
+            f"the server holds its maximum of {self.max_sessions} sessions and all are in use; "
+            "delete one or try again later"
+        )
+
+
+def _new_id() -> str:
+    return secrets.token_urlsafe(ID_BYTES)

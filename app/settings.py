@@ -1,0 +1,55 @@
+"""The server's settings: one typed object read from ``PLAYGROUND_*`` environment variables.
+
+Every default just works on a laptop (``make run``); the container overrides ``PLAYGROUND_HOST``.
+Limits that are part of the API's contract (step counts, speeds, the engine's own limits) are not
+settings: they live in ``app.schemas`` and ``core.config`` and are documented in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where to listen, how much to allow, and where the page's files are."""
+
+    model_config = SettingsConfigDict(env_prefix="PLAYGROUND_", extra="ignore", frozen=True)
+
+    host: str = Field(default="127.0.0.1", description="Interface to listen on (0.0.0.0 for all).")
+    port: int = Field(
+        default=8000, ge=0, le=65535, description="TCP port to listen on (0: any free)."
+    )
+    max_sessions: int = Field(
+        default=512,
+        ge=1,
+        description="Sessions kept at once, besides the default one; when full, creating one "
+        "evicts the least recently used idle session.",
+    )
+    max_frame_rate: float = Field(
+        default=60.0, gt=0, le=1000, description="Live-stream frames per second, at most."
+    )
+    max_body_size: int = Field(
+        default=64 * 1024, ge=1024, description="Largest HTTP request body in bytes (larger: 413)."
+    )
+    max_message_size: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Largest WebSocket message in bytes (uvicorn closes 1009).",
+    )
+    static_max_age: int = Field(
+        default=600, ge=0, description="Cache-Control max-age of /static files, in seconds."
+    )
+    shutdown_timeout: int = Field(
+        default=5, gt=0, description="Seconds to wait for open connections when stopping."
+    )
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
+        default="info", description="uvicorn's log level."
+    )
+    templates_dir: Path = Field(default=ROOT / "templates", description="Where index.html is.")
+    static_dir: Path = Field(default=ROOT / "static", description="Files served at /static.")
