@@ -7,6 +7,7 @@ dropped and the interval doubles, so the curves keep their shape over the whole 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from core.datasets import SET_NAMES
@@ -61,6 +62,38 @@ class History:
             curve.classification_error.append(errors[name].classification_error)
         if len(self.curves[SET_NAMES[0]].step) >= self.capacity:
             self._thin()
+
+    def restore(self, interval: int, curves: dict[str, Curve], step_count: int) -> None:
+        """Puts back curves saved from ``curves``; ``ValueError`` naming what does not fit."""
+        if interval < 1:
+            raise ValueError(f"history: interval={interval} must be a positive integer")
+        if set(curves) != set(SET_NAMES):
+            raise ValueError(f"history: needs exactly the sets {', '.join(SET_NAMES)}")
+        steps = curves[SET_NAMES[0]].step
+        if len(steps) > self.capacity:
+            raise ValueError(f"history: at most {self.capacity} points")
+        if any(b <= a for a, b in itertools.pairwise(steps)) or (
+            steps and not 0 <= steps[0] <= steps[-1] <= step_count
+        ):
+            raise ValueError("history: steps must increase from 0 up to step_count")
+        if any(s % interval for s in steps):
+            raise ValueError(f"history: every step must be a multiple of interval={interval}")
+        for name, curve in curves.items():
+            lengths = {len(curve.step), len(curve.error), len(curve.classification_error)}
+            if curve.step != steps or len(lengths) != 1:
+                raise ValueError(
+                    f"history.{name}: step, error and classification_error must "
+                    "be equally long and share their steps"
+                )
+            if not all(isinstance(v, float) and not v < 0 for v in curve.error):
+                raise ValueError(f"history.{name}: network errors must be numbers >= 0")
+            if not all(0 <= v <= 1 for v in curve.classification_error):
+                raise ValueError(f"history.{name}: classification errors must be in [0, 1]")
+        self.interval = interval
+        self.curves = {
+            name: Curve(list(c.step), list(c.error), list(c.classification_error))
+            for name, c in curves.items()
+        }
 
     def _thin(self) -> None:
         self.interval *= 2

@@ -46,3 +46,16 @@ class Sampler:
         index = self._queue[self._position]
         self._position += 1
         return index
+
+    @property
+    def queue(self) -> tuple[tuple[int, ...], int]:
+        """The drawn indices not all used yet, and how many of them are used (for snapshots)."""
+        return tuple(self._queue), self._position
+
+    def restore_queue(self, queue: list[int], position: int) -> None:
+        """Puts back a queue saved from ``queue``; ``ValueError`` if it cannot be this set's."""
+        if not all(isinstance(i, int) and 0 <= i < self.size for i in queue):
+            raise ValueError(f"sampler queue holds an index outside [0, {self.size})")
+        if not 0 <= position <= len(queue):
+            raise ValueError(f"sampler position {position} is outside [0, {len(queue)}]")
+        self._queue, self._position = list(queue), position

@@ -23,6 +23,7 @@ vector and no weights. Each hidden layer's delta is
 
 from __future__ import annotations
 
+import copy
 from math import isfinite
 
 import numpy as np
@@ -36,6 +37,7 @@ from core.metrics import predicted_class
 from core.network import init_weights, layer_sizes, with_bias
 from core.records import LayerRecord, SampleRecord, StepRecord
 from core.sampling import Sampler
+from core.state import TrainerState
 
 Array = NDArray[np.float64]
 
@@ -103,6 +105,59 @@ class Trainer:
         # weights at due steps, evaluated in batches (weights are never changed in place)
         self._pending: list[tuple[int, list[Array]]] = [(0, self._weights)]
         self._pending_limit = max(1, PENDING_FLOATS // sum(w.size for w in self._weights))
+
+    def state(self) -> TrainerState:
+        """The complete state, as plain values (copies): ``Trainer.from_state`` resumes it."""
+        history = self.history
+        queue, position = self._sampler.queue
+        return TrainerState(
+            config=self.config,
+            learning_rate=self._learning_rate,
+            step_count=self.step_count,
+            diverged=self.diverged,
+            weights=tuple(np.array(w) for w in self._weights),
+            rng=copy.deepcopy(dict(self._rng.bit_generator.state)),
+            sampler_queue=queue,
+            sampler_position=position,
+            history_capacity=history.capacity,
+            history_interval=history.interval,
+            history=copy.deepcopy(history.curves),
+        )
+
+    @classmethod
+    def from_state(cls, state: TrainerState) -> Trainer:
+        """A trainer that goes on exactly where ``state`` was taken; ``ValueError`` naming the
+        part that does not fit (weights of the wrong shape or non-finite, a foreign generator,
+        an inconsistent history)."""
+        trainer = cls(
+            state.config,
+            history_capacity=state.history_capacity,
+            history_interval=state.history_interval,
+        )
+        shapes = [w.shape for w in trainer._weights]
+        if [np.shape(w) for w in state.weights] != shapes:
+            raise ValueError(f"weights: shapes must be {shapes} for this config")
+        weights = [np.array(w, dtype=np.float64) for w in state.weights]
+        if not _all_finite(weights):
+            raise ValueError("weights: every weight must be finite")
+        if state.step_count < 0:
+            raise ValueError(f"step_count={state.step_count}: must be >= 0")
+        try:
+            trainer._rng.bit_generator.state = copy.deepcopy(state.rng)
+        except (TypeError, ValueError, KeyError) as e:
+            kind = type(trainer._rng.bit_generator).__name__
+            raise ValueError(f"rng: not a {kind} state: {e}") from None
+        try:
+            trainer._sampler.restore_queue(list(state.sampler_queue), state.sampler_position)
+        except ValueError as e:
+            raise ValueError(f"sampler: {e}") from None
+        trainer._history.restore(state.history_interval, state.history, state.step_count)
+        trainer.learning_rate = state.learning_rate
+        trainer._weights = weights
+        trainer.step_count = state.step_count
+        trainer.diverged = state.diverged
+        trainer._pending = []
+        return trainer
 
     @property
     def weights(self) -> tuple[Array, ...]:

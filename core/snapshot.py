@@ -1,0 +1,209 @@
+"""Snapshots: a trainer's whole state as one self-contained JSON-ready document, and back.
+
+A snapshot restores bit for bit: the next N steps of the restored trainer are those the original
+would have taken. Weights are written as JSON numbers (shortest round-trip form, exact in Python and
+JavaScript alike); the generator's 128-bit integers are written as decimal strings, which a
+JavaScript client cannot round off by parsing them. A network error that overflowed (the weights
+of a diverging net can be finite yet huge) is written as the string "inf" or "nan".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core.config import ConfigError, TrainerConfig
+from core.datasets import SET_NAMES
+from core.history import Curve
+from core.state import TrainerState
+from core.trainer import Trainer
+
+Array = NDArray[np.float64]
+FORMAT = "delta-playground-snapshot"
+VERSION = 1
+CONFIG_FIELDS = (
+    "dataset",
+    "hidden",
+    "activation",
+    "learning_rate",
+    "max_weight",
+    "seed",
+    "sampling",
+)
+
+
+class SnapshotError(ValueError):
+    """A snapshot that cannot be restored; ``path`` says where in the document (e.g.
+    ``weights[0][2]``) and the message what is wrong there."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.path = path
+        self.reason = reason
+
+
+def take_snapshot(trainer: Trainer) -> dict[str, Any]:
+    """The trainer's state as a JSON-ready document (see the module docstring)."""
+    state = trainer.state()
+    config = state.config
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": {
+            "dataset": config.dataset,
+            "hidden": list(config.hidden),
+            "activation": config.activation,
+            "learning_rate": config.learning_rate,
+            "max_weight": config.max_weight,
+            "seed": config.seed,
+            "sampling": str(config.sampling),
+        },
+        "learning_rate": state.learning_rate,
+        "step": state.step_count,
+        "diverged": state.diverged,
+        "weights": [w.tolist() for w in state.weights],
+        "rng": _ints_to_strings(state.rng),
+        "sampler": {"queue": list(state.sampler_queue), "position": state.sampler_position},
+        "history": {
+            "capacity": state.history_capacity,
+            "interval": state.history_interval,
+            **{
+                name: {
+                    "step": curve.step,
+                    "error": [_float_out(v) for v in curve.error],
+                    "classification_error": curve.classification_error,
+                }
+                for name, curve in state.history.items()
+            },
+        },
+    }
+
+
+def restore_snapshot(document: object) -> Trainer:
+    """The trainer a snapshot describes; ``SnapshotError`` saying where and what is wrong."""
+    doc = _mapping(document, "")
+    if doc.get("format") != FORMAT:
+        raise SnapshotError("format", f"must be {FORMAT!r}, got {doc.get('format')!r}")
+    if doc.get("version") != VERSION:
+        raise SnapshotError("version", f"must be {VERSION}, got {doc.get('version')!r}")
+    raw_config = _mapping(doc.get("config"), "config")
+    unknown = set(raw_config) - set(CONFIG_FIELDS)
+    if unknown:
+        raise SnapshotError("config", f"unknown fields {sorted(unknown)}")
+    hidden = _list(raw_config.get("hidden", []), "config.hidden")
+    try:
+        config = TrainerConfig(**{**raw_config, "hidden": tuple(hidden)})
+    except ConfigError as e:
+        raise SnapshotError(f"config.{e.field}", f"{e.value!r}: {e.reason}") from None
+    except TypeError as e:
+        raise SnapshotError("config", str(e)) from None
+    history = _mapping(doc.get("history"), "history")
+    curves = {name: _curve(history.get(name), f"history.{name}") for name in SET_NAMES}
+    sampler = _mapping(doc.get("sampler"), "sampler")
+    state = TrainerState(
+        config=config,
+        learning_rate=_number(doc.get("learning_rate"), "learning_rate"),
+        step_count=_int(doc.get("step"), "step"),
+        diverged=_bool(doc.get("diverged"), "diverged"),
+        weights=tuple(
+            _matrix(w, f"weights[{i}]") for i, w in enumerate(_list(doc.get("weights"), "weights"))
+        ),
+        rng=_strings_to_ints(_mapping(doc.get("rng"), "rng")),
+        sampler_queue=tuple(
+            _int(i, "sampler.queue[]") for i in _list(sampler.get("queue"), "sampler.queue")
+        ),
+        sampler_position=_int(sampler.get("position"), "sampler.position"),
+        history_capacity=_int(history.get("capacity"), "history.capacity"),
+        history_interval=_int(history.get("interval"), "history.interval"),
+        history=curves,
+    )
+    if not 2 <= state.history_capacity <= 100_000:
+        raise SnapshotError("history.capacity", "must be in [2, 100000]")
+    try:
+        return Trainer.from_state(state)
+    except ConfigError as e:
+        raise SnapshotError(e.field, f"{e.value!r}: {e.reason}") from None
+    except ValueError as e:
+        path, _, reason = str(e).partition(": ")
+        raise SnapshotError(path, reason or str(e)) from None
+
+
+def _float_out(value: float) -> float | str:
+    """A network error as JSON: overflowed errors (finite but huge weights) as "inf"/"nan"."""
+    return value if math.isfinite(value) else str(value)
+
+
+def _float_in(value: object, path: str) -> float:
+    if value in ("inf", "nan"):
+        return float(value)
+    return _number(value, path)
+
+
+def _ints_to_strings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _ints_to_strings(v) for k, v in value.items()}
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _strings_to_ints(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strings_to_ints(v) for k, v in value.items()}
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+def _mapping(value: object, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SnapshotError(path, f"must be an object, got {type(value).__name__}")
+    return value
+
+
+def _list(value: object, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SnapshotError(path, f"must be a list, got {type(value).__name__}")
+    return value
+
+
+def _int(value: object, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SnapshotError(path, f"must be an integer, got {value!r}")
+    return value
+
+
+def _bool(value: object, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise SnapshotError(path, f"must be true or false, got {value!r}")
+    return value
+
+
+def _number(value: object, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise SnapshotError(path, f"must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _matrix(value: object, path: str) -> Array:
+    rows = [_list(row, f"{path}[{i}]") for i, row in enumerate(_list(value, path))]
+    if not rows or len({len(row) for row in rows}) != 1:
+        raise SnapshotError(path, "must be a non-empty list of equally long rows")
+    return np.array(
+        [[_number(v, f"{path}[{i}][{j}]") for j, v in enumerate(row)] for i, row in enumerate(rows)]
+    )
+
+
+def _curve(value: object, path: str) -> Curve:
+    curve = _mapping(value, path)
+    return Curve(
+        step=[_int(s, f"{path}.step[]") for s in _list(curve.get("step"), f"{path}.step")],
+        error=[_float_in(v, f"{path}.error[]") for v in _list(curve.get("error"), f"{path}.error")],
+        classification_error=[
+            _number(v, f"{path}.classification_error[]")
+            for v in _list(curve.get("classification_error"), f"{path}.classification_error")
+        ],
+    )

@@ -1,0 +1,129 @@
+"""Snapshots restore exactly, and a damaged or foreign one is refused saying where and why."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core import Sampling, Trainer, TrainerConfig
+from core.snapshot import SnapshotError, restore_snapshot, take_snapshot
+
+
+def _through_json(trainer: Trainer) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(json.dumps(take_snapshot(trainer), allow_nan=False))
+    return document
+
+
+def _same_weights(a: Trainer, b: Trainer) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights, strict=True))
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    hidden=st.lists(st.integers(1, 6), max_size=2),
+    sampling=st.sampled_from(list(Sampling)),
+    before=st.integers(0, 700),
+    after=st.integers(1, 400),
+    seed=st.integers(0, 2**63 - 1),
+)
+def test_restored_trainer_takes_bit_identical_next_steps(
+    hidden: list[int], sampling: Sampling, before: int, after: int, seed: int
+) -> None:
+    config = TrainerConfig(hidden=tuple(hidden), sampling=sampling, seed=seed)
+    original = Trainer(config)
+    original.run(before, record_last=False)
+    restored = restore_snapshot(_through_json(original))
+    assert restored.step_count == original.step_count == before
+    a, b = original.run(after), restored.run(after)
+    assert a is not None
+    assert b is not None
+    assert a.sample.index == b.sample.index
+    assert _same_weights(original, restored)
+    assert original.history.curves == restored.history.curves
+
+
+def test_snapshot_keeps_a_changed_learning_rate_and_the_history() -> None:
+    original = Trainer()
+    original.run(3_000)
+    original.learning_rate = 0.7
+    restored = restore_snapshot(_through_json(original))
+    assert restored.learning_rate == 0.7
+    assert restored.config == original.config
+    assert restored.history.curves == original.history.curves
+    assert restored.history.interval == original.history.interval
+
+
+def test_snapshot_of_a_diverged_net_restores_diverged() -> None:
+    original = Trainer(TrainerConfig(activation="linear", learning_rate=10.0))
+    original.run(1_000)
+    assert original.diverged
+    restored = restore_snapshot(_through_json(original))
+    assert restored.diverged
+    assert _same_weights(original, restored)
+
+
+def test_snapshot_is_versioned_and_has_no_integer_a_browser_would_round() -> None:
+    document = _through_json(Trainer())
+    assert document["format"] == "delta-playground-snapshot"
+    assert document["version"] == 1
+
+    def integers(value: object) -> list[int]:
+        if isinstance(value, dict):
+            return [i for v in value.values() for i in integers(v)]
+        if isinstance(value, list):
+            return [i for v in value for i in integers(v)]
+        return [value] if isinstance(value, int) and not isinstance(value, bool) else []
+
+    assert all(abs(i) <= 2**53 for i in integers(document))
+
+
+def _damaged(change: Any) -> dict[str, Any]:
+    trainer = Trainer(TrainerConfig(hidden=(3,)))
+    trainer.run(100)
+    document = copy.deepcopy(_through_json(trainer))
+    change(document)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        (lambda d: d.update(format="something-else"), "format", "must be"),
+        (lambda d: d.update(version=99), "version", "must be 1"),
+        (lambda d: d["config"].update(dataset="mnist"), "config.dataset", "unknown dataset"),
+        (lambda d: d["config"].update(colour="red"), "config", "unknown fields"),
+        (lambda d: d["config"].update(hidden=[3, 3]), "weights", "shapes must be"),
+        (lambda d: d["weights"][0].pop(), "weights", "shapes must be"),
+        (lambda d: d["weights"][1][0].pop(), "weights[1]", "equally long rows"),
+        (lambda d: d["weights"][0][1].__setitem__(2, None), "weights[0][1][2]", "finite number"),
+        (lambda d: d["weights"][0][1].__setitem__(2, 1e308 * 10), "weights[0][1][2]", "finite"),
+        (lambda d: d.update(step=-5), "step_count=-5", "must be >= 0"),
+        (lambda d: d.update(step="many"), "step", "must be an integer"),
+        (lambda d: d["rng"].update(bit_generator="MT19937"), "rng", "not a PCG64 state"),
+        (lambda d: d["sampler"]["queue"].append(75), "sampler", r"outside \[0, 75\)"),
+        (lambda d: d["sampler"].update(position=10**6), "sampler", "position"),
+        (lambda d: d["history"]["test"]["error"].pop(), "history.test", "equally long"),
+        (lambda d: d["history"]["train"]["step"].reverse(), "history", "must increase"),
+        (lambda d: d["history"].pop("validation"), "history.validation", "must be an object"),
+        (lambda d: d.update(learning_rate=0), "learning_rate", "finite number in"),
+        (lambda d: d.update(diverged="no"), "diverged", "true or false"),
+    ],
+)
+def test_damaged_snapshot_is_refused_saying_where_and_why(
+    change: Any, path: str, message: str
+) -> None:
+    with pytest.raises(SnapshotError, match=message) as caught:
+        restore_snapshot(_damaged(change))
+    assert caught.value.path == path
+
+
+@pytest.mark.parametrize("document", [None, [], "snapshot", 3, {"format": 1}])
+def test_foreign_documents_are_refused(document: object) -> None:
+    with pytest.raises(SnapshotError):
+        restore_snapshot(document)
