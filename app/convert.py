@@ -112,6 +112,8 @@ def state_fields(session: Session) -> dict[str, Any]:
 
 def step_trace(record: StepRecord) -> StepTrace:
     sample = record.sample
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged step's loss may overflow
+        loss = record.loss
     return StepTrace(
         step=record.step,
         learning_rate=record.learning_rate,
@@ -132,7 +134,7 @@ def step_trace(record: StepRecord) -> StepTrace:
             for layer in record.layers
         ],
         error=floats(record.error),
-        loss=number(record.loss),
+        loss=number(loss),
         diverged=record.diverged,
     )
 

@@ -39,6 +39,8 @@ def describe(errors: Iterable[Mapping[str, Any]]) -> str:
             parts.append(
                 f"{where}: invalid JSON ({reason})" if reason else f"{where}: invalid JSON"
             )
+        elif loc == [] and isinstance(error.get("input"), bytes):  # body not parsed as JSON
+            parts.append("body: not a JSON object (is the Content-Type application/json?)")
         elif error.get("type") == "missing":
             parts.append(f"{where}: {error.get('msg', 'Field required')}")
         else:

@@ -1,0 +1,43 @@
+"""Fixtures for the API tests: an app on temporary page files, and a client on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+# the test's own template: the page's context, as JSON (the real page is tests/browser's)
+TEMPLATE = """<!doctype html>
+<title>test page</title>
+<script id="context" type="application/json">{{ {"datasets": datasets, "activations":
+activations, "defaults": defaults, "limits": limits, "plotly_url": plotly_url} | tojson }}</script>
+"""
+STATIC_JS = "export const answer = 42;\n" + "// padding so that gzip applies\n" * 64
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "index.html").write_text(TEMPLATE)
+    static = tmp_path / "static"
+    (static / "js").mkdir(parents=True)
+    (static / "js" / "app.js").write_text(STATIC_JS)
+    return Settings(templates_dir=templates, static_dir=static, max_sessions=8)
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
