@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import httpx
+from typing import Any, Protocol
 
 from core import Trainer
+
+
+class Response(Protocol):
+    """An HTTP response of httpx, httpx2 (Starlette's test client) or the like."""
+
+    @property
+    def content(self) -> bytes: ...
 
 
 def _no_constant(name: str) -> Any:
@@ -19,7 +24,7 @@ def strict_json(text: str | bytes) -> Any:
     return json.loads(text, parse_constant=_no_constant)
 
 
-def body(response: httpx.Response) -> Any:
+def body(response: Response) -> Any:
     """The response's JSON, parsed strictly."""
     return strict_json(response.content)
 

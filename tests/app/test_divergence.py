@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from tests.app.helpers import body, create_session
@@ -9,7 +11,7 @@ from tests.app.helpers import body, create_session
 DIVERGING = {"activation": "linear", "learning_rate": 1e5, "seed": 0}
 
 
-def diverge(client: TestClient) -> tuple[str, dict]:
+def diverge(client: TestClient) -> tuple[str, dict[str, Any]]:
     session_id = create_session(client, **DIVERGING)
     response = client.post(f"/api/sessions/{session_id}/step", json={"n": 1000})
     assert response.status_code == 200

@@ -1,0 +1,111 @@
+"""``GET /`` (the page's template and its context), ``/static`` and Plotly.js: compressed and
+cacheable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from app.static import plotly_path
+from core import ACTIVATIONS, dataset_names
+from tests.app.conftest import STATIC_JS
+from tests.app.helpers import strict_json
+
+GZIP = {"accept-encoding": "gzip"}
+
+
+def page_context(client: TestClient) -> dict[str, Any]:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    match = re.search(
+        r'<script id="context" type="application/json">(.*)</script>', response.text, re.S
+    )
+    assert match is not None
+    context: dict[str, Any] = strict_json(match.group(1))
+    return context
+
+
+def test_page_is_rendered_with_datasets_activations_defaults_and_limits(
+    client: TestClient,
+) -> None:
+    context = page_context(client)
+    assert [d["name"] for d in context["datasets"]] == dataset_names()
+    assert {"feature_names", "class_names", "output_names"} <= set(context["datasets"][0])
+    assert [a["name"] for a in context["activations"]] == list(ACTIVATIONS)
+    assert context["defaults"]["dataset"] == "iris"
+    assert context["defaults"]["learning_rate"] == 0.1
+    assert context["limits"]["max_hidden_layers"] == 4
+    assert context["limits"]["max_steps_per_request"] == 100_000
+    assert context["limits"]["max_steps_per_second"] >= 20_000
+    assert context["plotly_url"].startswith("/static/vendor/plotly.min.js")
+
+
+def test_page_without_its_template_answers_503(tmp_path: Path) -> None:
+    app = create_app(Settings(templates_dir=tmp_path, static_dir=tmp_path))
+    with TestClient(app) as client:
+        response = client.get("/")
+    assert response.status_code == 503
+    assert "index.html" in response.text
+
+
+def test_static_files_are_gzipped_and_cacheable(client: TestClient) -> None:
+    response = client.get("/static/js/app.js", headers=GZIP)
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == STATIC_JS  # the client decompresses
+    assert response.headers["cache-control"] == "public, max-age=600"
+    assert response.headers["etag"]
+    assert response.headers["last-modified"]
+    again = client.get("/static/js/app.js", headers={"if-none-match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_a_missing_static_file_answers_404(client: TestClient) -> None:
+    assert client.get("/static/js/nope.js").status_code == 404
+    assert client.get("/static/../app/main.py").status_code == 404
+
+
+def test_plotly_is_served_from_the_plotly_package_gzipped_once(client: TestClient) -> None:
+    url = page_context(client)["plotly_url"]
+    response = client.get(url, headers=GZIP)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert "max-age=" in response.headers["cache-control"]
+    assert response.content == plotly_path().read_bytes()
+    assert int(response.headers["content-length"]) < len(response.content) / 2
+
+
+def test_plotly_answers_304_when_the_browser_has_it(client: TestClient) -> None:
+    first = client.get("/static/vendor/plotly.min.js", headers=GZIP)
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert (
+        client.get("/static/vendor/plotly.min.js", headers={"if-none-match": etag}).status_code
+        == 304
+    )
+    since = client.get("/static/vendor/plotly.min.js", headers={"if-modified-since": modified})
+    assert since.status_code == 304
+    other = client.get("/static/vendor/plotly.min.js", headers={"if-none-match": '"other"'})
+    assert other.status_code == 200
+
+
+def test_plotly_is_sent_plain_to_a_client_without_gzip(client: TestClient) -> None:
+    response = client.get("/static/vendor/plotly.min.js", headers={"accept-encoding": "identity"})
+    assert response.status_code == 200
+    assert "content-encoding" not in response.headers
+    assert response.content == plotly_path().read_bytes()
+
+
+def test_responses_over_1000_bytes_are_gzipped(client: TestClient) -> None:
+    small = client.get("/healthz", headers=GZIP)
+    assert "content-encoding" not in small.headers
+    big = client.get("/openapi.json", headers=GZIP)
+    assert big.headers["content-encoding"] == "gzip"
+    assert "paths" in big.json()

@@ -1,0 +1,168 @@
+"""The server over real sockets: uvicorn in a thread, and ``make run`` as the README says."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+from app.main import create_app
+from app.settings import Settings
+from tests.app.helpers import body, strict_json
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    """A uvicorn server on a free port of 127.0.0.1, serving a fresh app, in a thread."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings()), log_level="warning"))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def receive(ws: ClientConnection) -> dict[str, Any]:
+    message: dict[str, Any] = strict_json(ws.recv(timeout=10))
+    return message
+
+
+def measure_play(
+    ws: ClientConnection, steps_per_second: int, seconds: float
+) -> tuple[float, float]:
+    """Plays for ``seconds``; returns the frames and the steps per second received."""
+    ws.send(json.dumps({"type": "play", "steps_per_second": steps_per_second}))
+    status = receive(ws)
+    assert status["state"] == "playing"
+    first = receive(ws)
+    start, frames, steps = time.monotonic(), 0, 0
+    while (elapsed := time.monotonic() - start) < seconds:
+        frame = receive(ws)
+        frames += 1
+        steps += frame["steps"]
+    ws.send(json.dumps({"type": "pause"}))
+    while (message := receive(ws))["type"] == "frame":
+        pass
+    assert message["state"] == "paused"
+    assert first["type"] == "frame"
+    return frames / elapsed, steps / elapsed
+
+
+def test_rest_over_a_real_socket(server_url: str) -> None:
+    with httpx.Client(base_url=server_url) as client:
+        created = client.post("/api/sessions", json={"dataset": "xor", "hidden": [2]})
+        assert created.status_code == 201
+        session_id = body(created)["id"]
+        response = client.post(f"/api/sessions/{session_id}/step", json={"n": 10})
+        assert response.status_code == 200
+        assert body(response)["step"] == 10
+
+
+@pytest.mark.parametrize(("speed", "min_ratio"), [(1000, 0.9), (20_000, 0.8)])
+def test_live_stream_delivers_up_to_60_frames_per_second_at_the_requested_speed(
+    server_url: str, speed: int, min_ratio: float
+) -> None:
+    with httpx.Client(base_url=server_url) as client:
+        session_id = body(client.post("/api/sessions"))["id"]
+    ws_url = server_url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
+    with connect(ws_url) as ws:
+        assert receive(ws)["type"] == "status"
+        frames_per_second, steps_per_second = measure_play(ws, speed, 1.5)
+    assert 30 <= frames_per_second <= 66
+    assert min_ratio * speed <= steps_per_second <= 1.1 * speed
+
+
+def test_live_stream_at_low_speed_sends_a_frame_per_step(server_url: str) -> None:
+    with httpx.Client(base_url=server_url) as client:
+        session_id = body(client.post("/api/sessions"))["id"]
+    ws_url = server_url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
+    with connect(ws_url) as ws:
+        receive(ws)
+        frames_per_second, steps_per_second = measure_play(ws, 20, 1.0)
+    assert 15 <= frames_per_second <= 25
+    assert frames_per_second == pytest.approx(steps_per_second)
+
+
+def test_unknown_session_closes_with_4404_over_a_real_socket(server_url: str) -> None:
+    ws_url = server_url.replace("http", "ws") + "/api/sessions/nope/live"
+    with connect(ws_url) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=10)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4404
+    assert "session not found" in closed.value.rcvd.reason
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_make_run_serves_the_playground(tmp_path: Path) -> None:
+    """The README's run command, as a user types it (with the port moved out of the way)."""
+    if subprocess.run(["make", "-q", "install"], cwd=ROOT, check=False).returncode != 0:
+        pytest.skip("the virtual environment is not up to date: run `make install` first")
+    port = free_port()
+    env = {**os.environ, "PLAYGROUND_PORT": str(port)}
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        ["make", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "no /healthz within 60 s"
+            time.sleep(0.1)
+        response = httpx.post(f"{base}/api/step", json={"n": 5}, timeout=10)
+        assert response.status_code == 200
+        assert body(response)["step"] == 5
+        assert body(httpx.get(f"{base}/api/state", timeout=10))["step"] == 5
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
