@@ -1,0 +1,34 @@
+# The playground in a container. It installs the pinned runtime requirements (requirements.txt,
+# which `make run` installs too, as part of requirements-dev.txt) and starts the server with the
+# same command as `make run`: `python -m app`, here without a virtual environment (the image is
+# the environment). Settings come from PLAYGROUND_* variables, as outside (see app/settings.py).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /srv/playground
+
+# dependencies first: this layer is rebuilt only when requirements.txt changes
+COPY requirements.txt ./
+RUN python -m pip install -r requirements.txt
+
+COPY core ./core
+COPY app ./app
+COPY templates ./templates
+COPY static ./static
+
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin playground
+USER playground
+
+ENV PLAYGROUND_HOST=0.0.0.0 \
+    PLAYGROUND_PORT=8000
+EXPOSE 8000
+
+# the slim image has no curl: ask /healthz with Python's standard library
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+
+CMD ["python", "-m", "app"]
