@@ -1,0 +1,79 @@
+// The REST API (issue 3): one function per call, and errors turned into plain sentences.
+//
+// Every failure becomes an `ApiError` whose message says what went wrong in words the page can
+// show as it is: the server's own one-line message for a 422 (it names the field and the bad
+// value), its `detail` for a 404/409/503, or what happened to the connection.
+
+export class ApiError extends Error {
+  /** @param {number} status HTTP status, 0 when the server could not be reached */
+  constructor(status, message, fields = []) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.fields = fields; // the request fields a 422 names, e.g. ["learning_rate"]
+  }
+
+  /** The session is gone (deleted, evicted, or the server restarted). */
+  get sessionLost() {
+    return this.status === 404;
+  }
+}
+
+function messageOf(status, body, text) {
+  if (body && typeof body.message === 'string') return body.message;
+  if (body && typeof body.detail === 'string') return body.detail;
+  if (body && Array.isArray(body.detail)) {
+    return body.detail
+      .map((d) => `${(d.loc || []).filter((p) => p !== 'body').join('.')}: ${d.msg}`)
+      .join('; ');
+  }
+  const snippet = text.trim().slice(0, 160);
+  return `the server answered ${status}${snippet ? `: ${snippet}` : ''}`;
+}
+
+function fieldsOf(body) {
+  if (!body || !Array.isArray(body.detail)) return [];
+  return body.detail
+    .map((d) => (d.loc || []).filter((p) => p !== 'body' && p !== 'query')[0])
+    .filter((f) => typeof f === 'string');
+}
+
+async function request(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new ApiError(0, `the server cannot be reached (${error.message}); is it still running?`);
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: the message falls back to the text
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, messageOf(response.status, data, text), fieldsOf(data));
+  }
+  return data;
+}
+
+const session = (id) => `/api/sessions/${encodeURIComponent(id)}`;
+
+export const api = {
+  createSession: (config) => request('POST', '/api/sessions', config),
+  readSession: (id) => request('GET', session(id)),
+  step: (id, n) => request('POST', `${session(id)}/step`, { n }),
+  reset: (id, config) => request('POST', `${session(id)}/reset`, config),
+  setLearningRate: (id, learningRate) =>
+    request('PATCH', session(id), { learning_rate: learningRate }),
+  history: (id) => request('GET', `${session(id)}/history`),
+  regions: (id, resolution) => request('GET', `${session(id)}/regions?resolution=${resolution}`),
+  deleteSession: (id) => request('DELETE', session(id)),
+};

@@ -1,0 +1,134 @@
+// Learning curves, as in the tutorial's graphs: the network error and the classification error of
+// the training, validation and test sets against the step count.
+//
+// The history (GET /history, at most 512 points a curve, thinned by the server) is fetched a few
+// times a second; the newest point comes with every frame (its `metrics`), so the curves' ends move
+// live in between. Drawn with Plotly: created once, then only the traces' data is restyled, at most
+// MAX_POINTS a trace. The axes' ranges only widen, by factors of 2 or 2.5, so a relayout is rare.
+
+import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { niceCeil } from './scale.js';
+
+const SETS = [
+  { key: 'train', name: 'training', colour: '#1f77b4' },
+  { key: 'validation', name: 'validation', colour: '#e6820e' },
+  { key: 'test', name: 'test', colour: '#2ca02c' },
+];
+const MAX_POINTS = 200;
+const INITIAL_STEPS = 100;
+
+/** At most `max` evenly spread indices of `n` points, always keeping the last. */
+function thin(n, max) {
+  if (n <= max) return null;
+  const stride = Math.ceil(n / max);
+  const keep = [];
+  for (let i = 0; i < n - 1; i += stride) keep.push(i);
+  keep.push(n - 1);
+  return keep;
+}
+
+export class CurvesView {
+  constructor(element) {
+    this.element = element;
+    this.Plotly = null;
+    this.history = null;
+    this.reset();
+  }
+
+  reset() {
+    this.xMax = INITIAL_STEPS;
+    this.yMax = 0;
+    this.shown = { xMax: null, yMax: null }; // the ranges the figure has now
+  }
+
+  /** Creates the (empty) figure once Plotly.js is loaded. */
+  attach(Plotly) {
+    this.Plotly = Plotly;
+    const traces = [];
+    for (const [metric, axis] of [['error', ''], ['classification_error', '2']]) {
+      for (const set of SETS) {
+        traces.push({
+          type: 'scatter',
+          mode: 'lines',
+          x: [],
+          y: [],
+          name: set.name,
+          legendgroup: set.key,
+          showlegend: metric === 'error',
+          line: { color: set.colour, width: 1.6 },
+          xaxis: `x${axis}`,
+          yaxis: `y${axis}`,
+          hovertemplate: `${set.name}: %{y:.4f} at step %{x}<extra></extra>`,
+        });
+      }
+    }
+    const axis = { range: [0, this.xMax], fixedrange: true, title: { text: 'steps' } };
+    const layout = {
+      font: PLOT_FONT,
+      margin: { l: 46, r: 8, t: 30, b: 36 },
+      showlegend: true,
+      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: 1.04, yanchor: 'bottom' },
+      hovermode: 'closest',
+      xaxis: { ...axis, domain: [0, 0.42] },
+      xaxis2: { ...axis, domain: [0.58, 1], anchor: 'y2' },
+      yaxis: { range: [0, 0.5], fixedrange: true, title: { text: 'network error', standoff: 4 } },
+      yaxis2: {
+        range: [0, 1],
+        fixedrange: true,
+        anchor: 'x2',
+        title: { text: 'classification error', standoff: 4 },
+        tickformat: '.0%',
+      },
+      paper_bgcolor: 'rgba(0,0,0,0)',
+      plot_bgcolor: '#ffffff',
+    };
+    return Plotly.newPlot(this.element, traces, layout, PLOT_CONFIG);
+  }
+
+  /** The history of the current run (null after a reset: nothing recorded yet). */
+  setHistory(history) {
+    this.history = history;
+    if (history === null) this.reset();
+  }
+
+  draw(frame) {
+    if (!this.Plotly) return false;
+    const xs = [];
+    const ys = [];
+    let yMax = 0;
+    for (const metric of ['error', 'classification_error']) {
+      for (const set of SETS) {
+        const curve = this.history?.[set.key];
+        let x = curve ? curve.step : [];
+        let y = curve ? curve[metric] : [];
+        const keep = thin(x.length, MAX_POINTS);
+        if (keep) {
+          x = keep.map((i) => x[i]);
+          y = keep.map((i) => y[i]);
+        }
+        const now = frame.metrics[set.key][metric];
+        if (!x.length || frame.step > x[x.length - 1]) {
+          x = [...x, frame.step];
+          y = [...y, now];
+        }
+        if (metric === 'error') {
+          for (const value of y) if (value !== null && value > yMax) yMax = value;
+        }
+        xs.push(x);
+        ys.push(y);
+      }
+    }
+    if (frame.step > this.xMax) this.xMax = niceCeil(frame.step);
+    if (yMax > this.yMax) this.yMax = niceCeil(yMax);
+    const layout = {};
+    if (this.shown.xMax !== this.xMax) {
+      layout['xaxis.range'] = [0, this.xMax];
+      layout['xaxis2.range'] = [0, this.xMax];
+    }
+    if (this.shown.yMax !== this.yMax && this.yMax > 0) layout['yaxis.range'] = [0, this.yMax];
+    this.shown = { xMax: this.xMax, yMax: this.yMax };
+    if (Object.keys(layout).length) this.Plotly.update(this.element, { x: xs, y: ys }, layout);
+    else this.Plotly.restyle(this.element, { x: xs, y: ys });
+    return true;
+  }
+}

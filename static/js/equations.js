@@ -1,0 +1,126 @@
+// The step in numbers: the current sample and each equation of the step with this step's numbers
+// substituted, forward pass first, then the deltas from the output layer down, then the update.
+
+import { num, signed, vector } from './format.js';
+import { layerMark, sentBack, unitNames } from './layers.js';
+
+const DIGITS = 3;
+const SHOWN = 5; // vector entries shown before "… n more"
+
+const v = (values) => vector(values, DIGITS, SHOWN);
+
+/** The entry of largest magnitude of a matrix: [row, col] (the first when all are 0). */
+function largest(matrix) {
+  let best = [0, 0];
+  let max = -1;
+  matrix.forEach((row, i) =>
+    row.forEach((value, j) => {
+      const a = value === null ? Infinity : Math.abs(value);
+      if (a > max) {
+        max = a;
+        best = [i, j];
+      }
+    }),
+  );
+  return best;
+}
+
+export class EquationsView {
+  /**
+   * @param {HTMLElement} sample where the current sample is described
+   * @param {HTMLTableSectionElement} body the table body of the equations
+   * @param {Map<string, object>} datasets by name
+   */
+  constructor(sample, body, datasets) {
+    this.sample = sample;
+    this.body = body;
+    this.datasets = datasets;
+    this.rows = [];
+    this.shape = null;
+  }
+
+  /** Lays out the equations of `config`'s net (one set of lines per layer). */
+  configure(config) {
+    const shape = JSON.stringify([config.dataset, config.hidden]);
+    if (shape === this.shape) return;
+    this.shape = shape;
+    const dataset = this.datasets.get(config.dataset);
+    const units = unitNames(dataset, config.hidden);
+    const L = units.length;
+    const m = (l) => layerMark(l, L);
+    const inputOf = (l) => (l === 0 ? 'x' : `a${m(l - 1)}`);
+    const names = [dataset.feature_names, ...units];
+    const lines = [];
+    for (let l = 0; l < L; l++) {
+      const out = l === L - 1 ? 'y' : `a${m(l)}`;
+      lines.push([`net${m(l)} = W${m(l)}\u00b7[${inputOf(l)};1]`, (t) => v(t.layers[l].net)]);
+      lines.push([`${out} = f(net${m(l)})`, (t) => v(t.layers[l].output)]);
+    }
+    lines.push(['e = t \u2212 y', (t) => `${v(t.sample.target)} \u2212 ${v(t.layers[L - 1].output)} = ${v(t.error)}`]);
+    lines.push([
+      `\u03b4${m(L - 1)} = e \u2218 f\u2032(net${m(L - 1)})`,
+      (t) => {
+        const layer = t.layers[L - 1];
+        return `${v(t.error)} \u2218 ${v(layer.activation_diff)} = ${v(layer.delta)}`;
+      },
+    ]);
+    for (let l = L - 2; l >= 0; l--) {
+      lines.push([
+        `\u03b4${m(l)} = f\u2032(net${m(l)}) \u2218 (W${m(l + 1)})\u1d40\u03b4${m(l + 1)}`,
+        (t) => {
+          const back = sentBack(t.layers[l + 1].weights_before, t.layers[l + 1].delta);
+          return `${v(t.layers[l].activation_diff)} \u2218 ${v(back)} = ${v(t.layers[l].delta)}`;
+        },
+      ]);
+    }
+    for (let l = L - 1; l >= 0; l--) {
+      const inputs = [...names[l], 'bias'];
+      lines.push([
+        `\u0394W${m(l)} = \u03b7 \u03b4${m(l)} [${inputOf(l)};1]\u1d40`,
+        (t) => {
+          const layer = t.layers[l];
+          const [i, j] = largest(layer.weight_update);
+          const x = j < layer.input.length ? layer.input[j] : 1;
+          return (
+            `largest entry, ${units[l][i]} \u2190 ${inputs[j]}: ` +
+            `${num(t.learning_rate)} \u00d7 ${num(layer.delta[i], DIGITS)} \u00d7 ${num(x, DIGITS)} = ` +
+            `${signed(layer.weight_update[i][j], DIGITS)}, so that weight goes ` +
+            `${num(layer.weights_before[i][j], 4)} \u2192 ${num(layer.weights[i][j], 4)}`
+          );
+        },
+      ]);
+    }
+    lines.push(['E = \u00bd\u2016e\u2016\u00b2', (t) => num(t.loss, 4)]);
+
+    this.rows = lines.map(([symbols, compute]) => {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = symbols;
+      const td = document.createElement('td');
+      tr.append(th, td);
+      return { td, compute };
+    });
+    this.body.replaceChildren(...this.rows.map((r) => r.td.parentElement));
+  }
+
+  draw(frame) {
+    this.configure(frame.config);
+    const trace = frame.trace;
+    if (!trace) {
+      this.sample.textContent = `Step ${frame.step}: no step taken yet. Press Step (or \u2192) to take one.`;
+      for (const row of this.rows) row.td.textContent = '\u2014';
+      return;
+    }
+    const dataset = this.datasets.get(frame.config.dataset);
+    const target = trace.sample.target;
+    const cls =
+      target.length === 1
+        ? dataset.class_names[target[0] > 0.5 ? 1 : 0]
+        : dataset.class_names[target.indexOf(Math.max(...target))];
+    this.sample.textContent =
+      `Step ${trace.step}: ${trace.sample.set} sample #${trace.sample.index} (${cls}), ` +
+      `x = ${v(trace.sample.x)}, target t = ${v(target)}, \u03b7 = ${num(trace.learning_rate)}`;
+    for (const row of this.rows) row.td.textContent = row.compute(trace);
+  }
+}

@@ -1,0 +1,35 @@
+// Number formatting shared by the views: one place decides how a value reads.
+
+const MINUS = '\u2212';
+
+/** A number in at most `digits` significant digits, with a real minus sign; "NaN" for null. */
+export function num(value, digits = 3) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'NaN';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  let text;
+  if (abs >= 1e5 || abs < 1e-4) {
+    text = value.toExponential(Math.max(digits - 1, 0)).replace(/\.?0+e/, 'e');
+  } else {
+    text = String(Number(value.toPrecision(digits)));
+  }
+  return text.replace('-', MINUS);
+}
+
+/** A number with an explicit sign, for updates and deltas: "+0.012", "−0.3". */
+export function signed(value, digits = 3) {
+  const text = num(value, digits);
+  return value > 0 ? `+${text}` : text;
+}
+
+/** A vector as "[a, b, c]", cut to `max` entries with a count of the rest. */
+export function vector(values, digits = 3, max = 6) {
+  const shown = values.slice(0, max).map((v) => num(v, digits));
+  const rest = values.length - shown.length;
+  return `[${shown.join(', ')}${rest > 0 ? `, \u2026 ${rest} more` : ''}]`;
+}
+
+/** An integer with thousands separators: 20,000. */
+export function count(value) {
+  return Math.round(value).toLocaleString('en-US');
+}

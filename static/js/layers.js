@@ -1,0 +1,286 @@
+// One card per layer, output layer first (backpropagation's order): its weights W, the step's
+// update ΔW = η δ [x;1]ᵀ, and the vectors delta is built from, all in the rows of the layer's
+// units. The output layer is the recursion's base case, δ = e ∘ f'(net); a hidden layer's delta is
+// f'(net) ∘ Wᵀδ_next, with Wᵀδ_next (the error sent back through the next layer's weights before
+// the step, bias column left out) computed here from the step's record.
+
+import { num, signed } from './format.js';
+import { MatrixView } from './heatmap.js';
+import { WideningRange } from './scale.js';
+import { BarKind, BarsView } from './vectors.js';
+
+// The largest slope f'(net) of each activation, so the slope axis is right from the first step.
+const MAX_SLOPE = { tanh01: 0.5, sigmoid: 0.25, tanh: 1, relu: 1, leaky_relu: 1, linear: 1 };
+const SUPERSCRIPT = ['\u2070', '\u00b9', '\u00b2', '\u00b3', '\u2074', '\u2075', '\u2076'];
+
+/** Names of each layer's units, input to output: hidden units h1, h2... (h1.3 with several). */
+export function unitNames(dataset, hidden) {
+  const names = hidden.map((size, l) =>
+    Array.from({ length: size }, (_, k) => (hidden.length > 1 ? `h${l + 1}.${k + 1}` : `h${k + 1}`)),
+  );
+  return [...names, [...dataset.output_names]];
+}
+
+/** "²" for layer 2 of a deep net; "" for the tutorial's single layer. */
+export function layerMark(index, layerCount) {
+  return layerCount > 1 ? SUPERSCRIPT[index + 1] ?? `^${index + 1}` : '';
+}
+
+/** Wᵀδ without the bias column: the error a layer receives from the next one (nulls spread). */
+export function sentBack(nextWeights, nextDelta) {
+  const inputs = nextWeights[0].length - 1;
+  const out = new Array(inputs).fill(0);
+  for (let k = 0; k < nextWeights.length; k++) {
+    const d = nextDelta[k];
+    const row = nextWeights[k];
+    for (let j = 0; j < inputs; j++) {
+      if (out[j] === null) continue;
+      out[j] = d === null || row[j] === null ? null : out[j] + row[j] * d;
+    }
+  }
+  return out;
+}
+
+class LayerCard {
+  constructor(parent, { index, layerCount, inputNames, units, config }) {
+    const m = layerMark(index, layerCount);
+    const next = layerMark(index + 1, layerCount);
+    const isOutput = index === layerCount - 1;
+    this.index = index;
+    this.isOutput = isOutput;
+    this.units = units;
+    this.inputNames = inputNames;
+    this.current = null;
+
+    const card = document.createElement('section');
+    card.className = 'layer';
+    card.id = `layer-${index + 1}`;
+    const heading = document.createElement('h2');
+    const kind = isOutput ? 'output layer' : 'hidden layer';
+    heading.textContent =
+      layerCount > 1 ? `Layer ${index + 1} of ${layerCount}: ${kind}` : 'The one weight layer';
+    const count = (n, what) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const sizes = `${count(units.length, 'unit')}, ${count(inputNames.length - 1, 'input')} + bias. `;
+    const sub = document.createElement('p');
+    sub.className = 'layer-rule';
+    sub.textContent = isOutput
+      ? sizes +
+        `${layerCount > 1 ? 'Base case' : 'The tutorial\u2019s rule'}: ` +
+        `\u03b4${m} = e \u2218 f\u2032(net${m}), the error vector scaled by the slope.`
+      : sizes +
+        `Recursion: \u03b4${m} = f\u2032(net${m}) \u2218 (W${next})\u1d40\u03b4${next}, ` +
+        `the next layer\u2019s delta sent back through its weights.`;
+    const body = document.createElement('div');
+    body.className = 'layer-body';
+    body.style.setProperty('--rows', String(units.length));
+    const labels = document.createElement('div');
+    labels.className = 'row-labels';
+    labels.setAttribute('aria-hidden', 'true');
+    const spacer = document.createElement('div');
+    spacer.className = 'spacer';
+    const names = document.createElement('div');
+    names.className = 'names';
+    for (const name of units) {
+      const span = document.createElement('span');
+      span.textContent = name;
+      span.title = name;
+      names.append(span);
+    }
+    labels.append(spacer, names);
+    body.append(labels);
+    card.append(heading, sub, body);
+    parent.append(card);
+
+    const n = index + 1;
+    const cell = (row, col) => `${units[row]} \u2190 ${inputNames[col]}`;
+    this.ranges = {
+      weights: new WideningRange('symmetric', Math.max(config.max_weight, 0.05)),
+      update: new WideningRange('symmetric', 1e-3),
+      delta: new WideningRange('symmetric', 1e-2),
+      error: new WideningRange('symmetric', isOutput ? 1 : 1e-2),
+      slope: new WideningRange('positive', MAX_SLOPE[config.activation] ?? 0.25),
+      output: new WideningRange('span', 1),
+    };
+    this.weights = new MatrixView(body, {
+      id: `weights-${n}`,
+      title: `W${m} after the step`,
+      label: `Weights of layer ${n}: one row per unit, one column per input and the bias`,
+      colLabels: inputNames,
+      range: this.ranges.weights,
+      describe: (row, col) => {
+        const layer = this.current?.trace?.layers[index];
+        const lines = [`W${m}[${cell(row, col)}] = ${num(this.current.layers[index].weights[row][col], 6)}`];
+        if (layer) {
+          lines.push(`last update \u0394W = ${signed(layer.weight_update[row][col], 4)}`);
+          lines.push(`before it: ${num(layer.weights_before[row][col], 6)}`);
+        }
+        return lines;
+      },
+    });
+    this.update = new MatrixView(body, {
+      id: `update-${n}`,
+      title: `\u0394W${m} = \u03b7 \u03b4${m} [${index ? `a${layerMark(index - 1, layerCount)}` : 'x'};1]\u1d40`,
+      label: `Last weight update of layer ${n}: learning rate times delta times the input`,
+      colLabels: inputNames,
+      range: this.ranges.update,
+      describe: (row, col) => {
+        const layer = this.current?.trace?.layers[index];
+        if (!layer) return null;
+        const x = col < layer.input.length ? layer.input[col] : 1;
+        return [
+          `\u0394W${m}[${cell(row, col)}] = ${signed(layer.weight_update[row][col], 4)}`,
+          `= \u03b7 \u00d7 \u03b4 \u00d7 input = ${num(this.current.trace.learning_rate)} \u00d7 ` +
+            `${num(layer.delta[row], 4)} \u00d7 ${num(x, 4)}`,
+        ];
+      },
+    });
+    const bars = (key, title, label, kind, range, describe) =>
+      new BarsView(body, { id: `${key}-${n}`, title, label, kind, range, describe });
+    const at = (name, row) => this.current?.trace?.layers[index][name][row];
+    this.delta = bars(
+      'delta',
+      `\u03b4${m}`,
+      `Delta of layer ${n}, one bar per unit`,
+      BarKind.SIGNED,
+      this.ranges.delta,
+      (row) => [
+        `\u03b4${m}[${units[row]}] = ${num(at('delta', row), 6)}`,
+        `= ${isOutput ? 'e' : `(W${next})\u1d40\u03b4${next}`} ${num(this.error?.[row], 4)} ` +
+          `\u00d7 f\u2032(net) ${num(at('activation_diff', row), 4)}`,
+      ],
+    );
+    this.error = null;
+    this.errorBars = bars(
+      isOutput ? 'error' : 'sent-back',
+      isOutput ? 'e = t \u2212 y' : `(W${next})\u1d40\u03b4${next}`,
+      isOutput
+        ? 'Error vector, target minus output, one bar per output unit'
+        : `Error sent back to layer ${n} through the next layer's weights, one bar per unit`,
+      BarKind.SIGNED,
+      this.ranges.error,
+      (row) => [`${isOutput ? 'e' : `(W${next})\u1d40\u03b4${next}`}[${units[row]}] = ${num(this.error?.[row], 6)}`],
+    );
+    this.slope = bars(
+      'slope',
+      `f\u2032(net${m})`,
+      `Slope of the activation at each unit's net input, layer ${n}`,
+      BarKind.SLOPE,
+      this.ranges.slope,
+      (row) => [
+        `f\u2032(net)[${units[row]}] = ${num(at('activation_diff', row), 6)}`,
+        `net = ${num(at('net', row), 6)}`,
+      ],
+    );
+    this.output = isOutput
+      ? bars(
+          'output',
+          'y and target t',
+          'Output of each unit (bar) and its target (black mark)',
+          BarKind.OUTPUT,
+          this.ranges.output,
+          (row) => [
+            `y[${units[row]}] = ${num(at('output', row), 6)}`,
+            `target t = ${num(this.current?.trace?.sample.target[row], 6)}`,
+          ],
+        )
+      : null;
+  }
+
+  drawWeights(frame) {
+    this.current = frame;
+    this.weights.draw(frame.layers[this.index].weights);
+  }
+
+  drawUpdate(frame) {
+    this.current = frame;
+    const layer = frame.trace?.layers[this.index];
+    this.update.draw(layer ? layer.weight_update : null);
+  }
+
+  drawVectors(frame, nextLayer) {
+    this.current = frame;
+    const layer = frame.trace?.layers[this.index];
+    if (!layer) {
+      this.error = null;
+      for (const view of [this.delta, this.errorBars, this.slope, this.output]) view?.draw(null);
+      return;
+    }
+    this.error = this.isOutput
+      ? frame.trace.error
+      : sentBack(nextLayer.weights_before, nextLayer.delta);
+    this.delta.draw(layer.delta);
+    this.errorBars.draw(this.error);
+    this.slope.draw(layer.activation_diff);
+    this.output?.draw(layer.output, frame.trace.sample.target);
+  }
+
+  fitScales() {
+    for (const range of Object.values(this.ranges)) range.reset();
+    if (this.current) {
+      this.drawWeights(this.current);
+      this.drawUpdate(this.current);
+    }
+  }
+}
+
+/** The layer cards of the current net; rebuilt when the data set or the architecture changes. */
+export class NetworkView {
+  constructor(container, datasets) {
+    this.container = container;
+    this.datasets = datasets;
+    this.cards = [];
+    this.shape = null;
+    this.lastStep = -1;
+    this.frame = null;
+  }
+
+  /** Builds the cards for `config` unless they match it already; true when rebuilt. */
+  configure(config) {
+    const shape = JSON.stringify([config.dataset, config.hidden, config.activation, config.max_weight]);
+    if (shape === this.shape) return false;
+    this.shape = shape;
+    const dataset = this.datasets.get(config.dataset);
+    const units = unitNames(dataset, config.hidden);
+    const inputs = [dataset.feature_names, ...units.slice(0, -1)].map((names) => [...names, 'bias']);
+    this.container.replaceChildren();
+    // output layer first: the order in which backpropagation computes the deltas
+    this.cards = new Array(units.length);
+    for (let index = units.length - 1; index >= 0; index--) {
+      this.cards[index] = new LayerCard(this.container, {
+        index,
+        layerCount: units.length,
+        inputNames: inputs[index],
+        units: units[index],
+        config,
+      });
+    }
+    this.lastStep = -1;
+    return true;
+  }
+
+  /** Takes a new frame: rebuilds for a new config, restarts the scales after a reset. */
+  accept(frame) {
+    const rebuilt = this.configure(frame.config);
+    if (!rebuilt && frame.step < this.lastStep) this.fitScales();
+    this.lastStep = frame.step;
+    this.frame = frame;
+  }
+
+  drawWeights(frame) {
+    for (const card of this.cards) card.drawWeights(frame);
+  }
+
+  drawUpdates(frame) {
+    for (const card of this.cards) card.drawUpdate(frame);
+  }
+
+  drawVectors(frame) {
+    this.cards.forEach((card, i) => card.drawVectors(frame, frame.trace?.layers[i + 1]));
+  }
+
+  /** Restarts every colour and bar scale from the values shown now. */
+  fitScales() {
+    for (const card of this.cards) card.fitScales();
+    if (this.frame) this.drawVectors(this.frame);
+  }
+}

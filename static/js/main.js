@@ -1,0 +1,144 @@
+// Wiring only: reads the page's data, makes the views, the controls and the session, and connects
+// them. Each part lives in its own module.
+
+import { Controls, InputError } from './controls.js';
+import { CurvesView } from './curves.js';
+import { EquationsView } from './equations.js';
+import { count } from './format.js';
+import { NetworkView } from './layers.js';
+import { StreamState } from './live.js';
+import { loadPlotly } from './plotly.js';
+import { RegionsView } from './regions.js';
+import { FrameScheduler } from './scheduler.js';
+import { PlaygroundSession } from './session.js';
+import { StatusView } from './status.js';
+
+const SLOW_VIEW_INTERVAL_MS = 100; // curves, regions and the equations' text: about 10 per second
+const DEFAULT_SPEED = 100;
+
+const root = document.getElementById('playground');
+const page = {
+  datasets: JSON.parse(root.dataset.datasets),
+  defaults: JSON.parse(root.dataset.defaults),
+  plotlyUrl: root.dataset.plotlyUrl,
+};
+const datasets = new Map(page.datasets.map((d) => [d.name, d]));
+const byId = (id) => document.getElementById(id);
+
+const status = new StatusView(byId('alert'), byId('note'));
+const scheduler = new FrameScheduler();
+window.playgroundStats = scheduler.stats;
+scheduler.onError = (name, error) => {
+  console.error(error);
+  status.error(`The ${name} view could not be drawn`, error.message);
+};
+
+const network = new NetworkView(byId('layers'), datasets);
+const equations = new EquationsView(byId('sample'), byId('equations-body'), datasets);
+const curves = new CurvesView(byId('curves'));
+const regions = new RegionsView(byId('regions'), byId('regions-note'), datasets);
+const counter = byId('step-count');
+
+scheduler.add('weights', (frame) => network.drawWeights(frame));
+scheduler.add('updates', (frame) => network.drawUpdates(frame));
+scheduler.add('vectors', (frame) => network.drawVectors(frame));
+scheduler.add('counter', (frame) => {
+  counter.textContent = count(frame.step);
+});
+const slow = { interval: SLOW_VIEW_INTERVAL_MS };
+scheduler.add('equations', (frame) => equations.draw(frame), slow);
+scheduler.add('curves', (frame) => curves.draw(frame), slow);
+scheduler.add('regions', (frame) => regions.draw(frame), slow);
+
+let controls = null;
+const session = new PlaygroundSession({
+  status,
+  onFrame: (frame) => {
+    network.accept(frame);
+    scheduler.submit(frame);
+  },
+  onPlayState: (state) => controls.setPlaying(state === StreamState.PLAYING),
+  onConfig: (config) => {
+    controls.show(config);
+    controls.writeUrl(config, session.speed);
+    regions.configure(config);
+  },
+  onHistory: (history) => {
+    curves.setHistory(history);
+    scheduler.invalidate('curves');
+  },
+  onRegions: (data) => {
+    regions.setRegions(data);
+    scheduler.invalidate('regions');
+  },
+  hasRegions: (config) => datasets.get(config.dataset).input_count === 2,
+  onRefused: (fields) => fields.forEach((field) => controls.markInvalid(field)),
+});
+window.playground = { session, network, scheduler };
+
+const invalid = (error) => {
+  if (!(error instanceof InputError)) throw error;
+  controls.markInvalid(error.field);
+  status.error(error.message);
+};
+
+controls = new Controls(byId('controls'), {
+  onConfig: async (config, field) => {
+    if (await session.reset(config)) {
+      status.clearError();
+      status.note(`New run: ${field.replace('_', ' ')} changed; step 0.`);
+    }
+  },
+  onLearningRate: async (learningRate) => {
+    if (await session.setLearningRate(learningRate)) {
+      status.clearError();
+      status.note(`Learning rate \u03b7 = ${learningRate} from step ${count(session.step)} on, no reset.`);
+    } else {
+      controls.markInvalid('learning_rate');
+    }
+  },
+  onStep: (n) => session.stepBy(n),
+  onTogglePlay: () => session.togglePlay(),
+  onSpeed: (speed) => {
+    session.setSpeed(speed);
+    if (session.config) controls.writeUrl(session.config, speed);
+  },
+  onReset: async (config) => {
+    if (await session.reset(config)) {
+      status.clearError();
+      status.note('Reset: weights drawn again from the seed; step 0.');
+    }
+  },
+  onFitScales: () => network.fitScales(),
+  onInvalid: invalid,
+});
+
+async function start() {
+  const { config, speed, problems } = controls.readUrl(page.defaults);
+  for (const problem of problems) status.error('The link has a bad value', problem);
+  session.setSpeed(speed ?? DEFAULT_SPEED);
+  controls.setSpeed(session.speed);
+  controls.setPlaying(false);
+  try {
+    await session.start(config);
+  } catch (error) {
+    session.fail('Could not start a training session', error);
+    return;
+  }
+  // Plotly.js (large) only after the first live plots are on screen
+  requestAnimationFrame(() =>
+    window.setTimeout(async () => {
+      try {
+        const Plotly = await loadPlotly(page.plotlyUrl);
+        await curves.attach(Plotly);
+        regions.attach(Plotly);
+        scheduler.invalidate('curves');
+        scheduler.invalidate('regions');
+      } catch (error) {
+        status.error('The learning curves and decision regions cannot be drawn', error.message);
+      }
+    }, 0),
+  );
+}
+
+start();

@@ -1,0 +1,68 @@
+// Fetching what follows training but is not in a frame (learning curves, decision regions),
+// without flooding the server: at most one request in flight, at most one per `interval` ms, and
+// only when something changed since the last answer. A request wanted while one is in flight is
+// made once it returns: the latest wish wins, none are queued.
+
+export class Refresher {
+  /**
+   * @param {() => Promise<object>} fetchData
+   * @param {(data: object, key: string) => void} onData the data and the key it was asked for
+   * @param {(error: Error) => void} onError
+   * @param {number} interval minimum ms between two requests
+   */
+  constructor(fetchData, onData, onError, interval) {
+    this.fetchData = fetchData;
+    this.onData = onData;
+    this.onError = onError;
+    this.interval = interval;
+    this.wanted = null;
+    this.have = null;
+    this.inFlight = false;
+    this.timer = null;
+    this.last = -Infinity;
+    this.enabled = true;
+  }
+
+  /** Asks for the data as of `key` (e.g. "run 3, step 1200"). */
+  want(key) {
+    this.wanted = key;
+    if (!this.enabled || this.inFlight || this.timer !== null || key === this.have) return;
+    const wait = this.last + this.interval - performance.now();
+    if (wait > 0) {
+      this.timer = window.setTimeout(() => {
+        this.timer = null;
+        this.start();
+      }, wait);
+    } else {
+      this.start();
+    }
+  }
+
+  async start() {
+    const key = this.wanted;
+    if (!this.enabled || key === this.have) return;
+    this.inFlight = true;
+    this.last = performance.now();
+    try {
+      const data = await this.fetchData();
+      this.have = key;
+      if (this.enabled) this.onData(data, key);
+    } catch (error) {
+      this.have = key; // not retried until something changes
+      if (this.enabled) this.onError(error);
+    } finally {
+      this.inFlight = false;
+    }
+    if (this.wanted !== this.have) this.want(this.wanted);
+  }
+
+  /** Stops (or resumes) fetching; a stopped refresher forgets what it had. */
+  setEnabled(enabled) {
+    this.enabled = enabled;
+    this.have = null;
+    if (!enabled && this.timer !== null) {
+      window.clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+// Colour scale and axis ranges of the live views.
+//
+// Ranges only widen while a run goes on (and reset with it), so that a colour or a bar length
+// means the same value from one frame to the next: a change on screen is a change in the numbers.
+
+const NICE_STEPS = [1, 2, 5, 10];
+
+/** The smallest "nice" number (1, 2 or 5 times a power of ten) at least `value`. */
+export function niceCeil(value) {
+  if (!(value > 0) || !Number.isFinite(value)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of NICE_STEPS) {
+    if (step * power >= value * (1 - 1e-12)) return step * power;
+  }
+  return 10 * power;
+}
+
+/** Largest finite absolute value of a vector or matrix (nulls, i.e. non-finite, skipped). */
+export function maxAbs(values) {
+  let max = 0;
+  for (const v of values) {
+    if (Array.isArray(v)) {
+      const m = maxAbs(v);
+      if (m > max) max = m;
+    } else if (v !== null && Number.isFinite(v) && Math.abs(v) > max) {
+      max = Math.abs(v);
+    }
+  }
+  return max;
+}
+
+/** A range [lo, hi] that grows to hold what it is shown and never shrinks until reset. */
+export class WideningRange {
+  /**
+   * @param {'symmetric'|'positive'|'span'} kind symmetric: [-r, r]; positive: [0, r];
+   *   span: [lo, hi] holding 0 and 1 (outputs against their 0/1 targets) and every value.
+   * @param {number} floor the smallest half-width (or width) shown, so that zeros draw as zeros.
+   */
+  constructor(kind, floor) {
+    this.kind = kind;
+    this.floor = floor;
+    this.reset();
+  }
+
+  reset(floor = this.floor) {
+    this.floor = floor;
+    this.lo = this.kind === 'symmetric' ? -niceCeil(floor) : 0;
+    this.hi = niceCeil(floor);
+  }
+
+  /** Widens to hold `values` (vector or matrix); true when the range changed. */
+  fit(values) {
+    const { lo, hi } = this;
+    if (this.kind === 'span') {
+      for (const v of values.flat()) {
+        if (v === null || !Number.isFinite(v)) continue;
+        if (v < this.lo) this.lo = -niceCeil(-v);
+        if (v > this.hi) this.hi = niceCeil(v);
+      }
+    } else {
+      const m = maxAbs(values);
+      if (m > this.hi) {
+        this.hi = niceCeil(m);
+        if (this.kind === 'symmetric') this.lo = -this.hi;
+      }
+    }
+    return lo !== this.lo || hi !== this.hi;
+  }
+
+  /** Where `value` falls, 0 at `lo` and 1 at `hi` (clamped). */
+  fraction(value) {
+    const t = (value - this.lo) / (this.hi - this.lo);
+    return t < 0 ? 0 : t > 1 ? 1 : t;
+  }
+}
+
+// A diverging scale (ColorBrewer's RdBu): negative red, zero near-white, positive blue.
+const STOPS = [
+  [-1, [178, 24, 43]],
+  [-0.5, [239, 138, 98]],
+  [0, [247, 247, 247]],
+  [0.5, [103, 169, 207]],
+  [1, [33, 102, 172]],
+];
+const LUT_SIZE = 257;
+
+function colourAt(t) {
+  for (let i = 1; i < STOPS.length; i++) {
+    const [t1, c1] = STOPS[i];
+    if (t <= t1) {
+      const [t0, c0] = STOPS[i - 1];
+      const u = (t - t0) / (t1 - t0);
+      return c0.map((c, k) => Math.round(c + u * (c1[k] - c)));
+    }
+  }
+  return STOPS.at(-1)[1];
+}
+
+const LUT = Array.from({ length: LUT_SIZE }, (_, i) => {
+  const rgb = colourAt((2 * i) / (LUT_SIZE - 1) - 1);
+  const light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 150;
+  return { fill: `rgb(${rgb.join(',')})`, ink: light ? '#1f2328' : '#ffffff' };
+});
+
+/** The fill and text colours of `value` on a symmetric range of half-width `r`. */
+export function divergingColour(value, r) {
+  const t = Math.max(-1, Math.min(1, value / r));
+  return LUT[Math.round(((t + 1) / 2) * (LUT_SIZE - 1))];
+}
+
+/** The scale as CSS, for colour bars. */
+export const DIVERGING_GRADIENT = `linear-gradient(to right, ${STOPS.map(
+  ([t, c]) => `rgb(${c.join(',')}) ${((t + 1) / 2) * 100}%`,
+).join(', ')})`;
+
+/** Colour of cells whose value is not finite (a diverged step). */
+export const NOT_FINITE = { fill: '#6e7781', ink: '#ffffff' };

@@ -1,0 +1,98 @@
+// Frame scheduling: every view draws from requestAnimationFrame, only the latest frame.
+//
+// Frames (a session's state after some steps) may arrive faster than the screen refreshes, or in
+// bursts. `submit` keeps only the newest one and asks for one animation frame; on it, each view
+// that has not drawn that frame yet draws it once. Frames that arrived in between are skipped,
+// never queued, so the page cannot fall behind the server. Live views (`interval` 0) draw on
+// every animation frame that brings something new; slower views (learning curves, decision
+// regions, the equations' text) at most once per `interval` ms, and at most one of them per
+// animation frame, so that no frame of the live views waits for two slow ones.
+//
+// Per-view counts and timings are kept in `stats` (exposed as `window.playgroundStats`), for the
+// browser tests to measure frames per second and the time to the first plot.
+
+export class FrameScheduler {
+  constructor() {
+    this.frame = null;
+    this.version = 0;
+    this.views = [];
+    this.requested = false;
+    this.tick = this.tick.bind(this);
+    this.stats = { framesReceived: 0, ticks: 0, views: {} };
+    this.onError = (name, error) => console.error(`view ${name} failed to draw`, error);
+  }
+
+  /**
+   * Adds a view: `draw(frame)` paints it and returns false when it could not (not ready yet).
+   * @param {string} name for the stats
+   * @param {(frame: object) => boolean | void} draw
+   * @param {{interval?: number}} options minimum ms between two draws (0: every frame)
+   */
+  add(name, draw, { interval = 0 } = {}) {
+    this.views.push({ name, draw, interval, drawn: -1, last: -Infinity });
+    this.stats.views[name] = { draws: 0, first: null, last: null, totalMs: 0, maxMs: 0 };
+  }
+
+  /** Takes the newest frame; older ones not drawn yet are dropped. */
+  submit(frame) {
+    this.frame = frame;
+    this.version += 1;
+    this.stats.framesReceived += 1;
+    this.request();
+  }
+
+  /** Makes view `name` draw the current frame again (its own data changed, or its size). */
+  invalidate(name) {
+    const view = this.views.find((v) => v.name === name);
+    if (view) view.drawn = -1;
+    this.request();
+  }
+
+  request() {
+    if (!this.requested && this.frame) {
+      this.requested = true;
+      requestAnimationFrame(this.tick);
+    }
+  }
+
+  tick(now) {
+    this.requested = false;
+    this.stats.ticks += 1;
+    const { frame, version } = this;
+    let slowDrawn = false;
+    let waiting = false;
+    for (const view of this.views) {
+      if (view.drawn === version) continue;
+      if (view.interval > 0) {
+        if (slowDrawn || now - view.last < view.interval) {
+          waiting = true;
+          continue;
+        }
+      }
+      const start = performance.now();
+      let drawn;
+      try {
+        drawn = view.draw(frame) !== false;
+      } catch (error) {
+        view.drawn = version; // do not retry a failing frame on every tick
+        this.onError(view.name, error);
+        continue;
+      }
+      const end = performance.now();
+      if (!drawn) continue;
+      view.drawn = version;
+      view.last = now;
+      if (view.interval > 0) slowDrawn = true;
+      const s = this.stats.views[view.name];
+      s.draws += 1;
+      s.first ??= end;
+      s.last = end;
+      s.totalMs += end - start;
+      s.maxMs = Math.max(s.maxMs, end - start);
+    }
+    if (waiting) {
+      this.requested = true;
+      requestAnimationFrame(this.tick);
+    }
+  }
+}

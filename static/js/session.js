@@ -1,0 +1,223 @@
+// The page's training session on the server: creating it, stepping, playing, resetting and
+// changing the learning rate, over REST and the live stream. Every state it gets (a REST answer or
+// a live frame) goes to `onFrame`; every failure to the status region, in the server's words.
+
+import { ApiError, api } from './api.js';
+import { LiveConnection, StreamState } from './live.js';
+import { Refresher } from './poll.js';
+
+const HISTORY_INTERVAL_MS = 250;
+const REGIONS_INTERVAL_MS = 90;
+const REGIONS_RESOLUTION = 40;
+
+export class PlaygroundSession {
+  /**
+   * @param {object} options
+   * @param {import('./status.js').StatusView} options.status
+   * @param {(frame: object) => void} options.onFrame a state, with `trace` after a step
+   * @param {(state: string) => void} options.onPlayState a StreamState
+   * @param {(config: object) => void} options.onConfig the config the server runs now
+   * @param {(history: object | null) => void} options.onHistory learning curves (null: none yet)
+   * @param {(regions: object | null) => void} options.onRegions decision regions (2-D sets)
+   * @param {(config: object) => boolean} options.hasRegions whether a config's data set is 2-D
+   * @param {(fields: string[]) => void} options.onRefused the fields the server found wrong
+   */
+  constructor({ status, onFrame, onPlayState, onConfig, onHistory, onRegions, hasRegions, onRefused }) {
+    this.status = status;
+    this.onRefused = onRefused;
+    this.onFrame = onFrame;
+    this.onPlayState = onPlayState;
+    this.onConfig = onConfig;
+    this.hasRegions = hasRegions;
+    this.id = null;
+    this.live = null;
+    this.state = StreamState.PAUSED;
+    this.speed = 1000;
+    this.step = 0;
+    this.run = 0; // counts resets, so that data of an earlier run is never taken for this one
+    this.afterReset = false;
+    this.config = null;
+    const failed = (what) => (error) => this.fail(what, error);
+    const ofThisRun = (handle) => (data, key) => {
+      if (key.startsWith(`${this.run}:`)) handle(data);
+    };
+    this.onRegions = onRegions;
+    this.onHistory = onHistory;
+    this.history = new Refresher(
+      () => api.history(this.id),
+      ofThisRun(onHistory),
+      failed('Could not read the learning curves'),
+      HISTORY_INTERVAL_MS,
+    );
+    this.regions = new Refresher(
+      () => api.regions(this.id, REGIONS_RESOLUTION),
+      ofThisRun(onRegions),
+      failed('Could not read the decision regions'),
+      REGIONS_INTERVAL_MS,
+    );
+  }
+
+  get playing() {
+    return this.state === StreamState.PLAYING;
+  }
+
+  /** Creates the session; with a config the server refuses, says why and uses the defaults. */
+  async start(config) {
+    let state;
+    try {
+      state = await api.createSession(config);
+    } catch (error) {
+      this.fail('The settings in the link were refused, so the defaults are used', error);
+      state = await api.createSession({});
+    }
+    this.adopt(state);
+    return state.config;
+  }
+
+  adopt(state) {
+    this.id = state.id;
+    this.live?.close();
+    this.live = new LiveConnection(state.id, {
+      onFrame: (frame) => this.accept(frame, true),
+      onStatus: (message) => this.setState(message.state),
+      onDiverged: (message) => {
+        this.setState(StreamState.PAUSED);
+        this.status.error('Training stopped', message);
+      },
+      onError: (message) => this.status.error('The server refused a command', message),
+      onLost: (message, { sessionLost }) => {
+        this.setState(StreamState.PAUSED);
+        this.status.error(
+          sessionLost
+            ? `${message} Press Reset to start a new session with these settings`
+            : message,
+        );
+        if (sessionLost) this.lost = true;
+      },
+      onOpen: () => {
+        if (this.playing) this.live.play(this.speed);
+      },
+    });
+    this.lost = false;
+    this.newRun(state);
+  }
+
+  newRun(state) {
+    this.run += 1;
+    this.afterReset = true;
+    this.config = state.config;
+    this.step = state.step;
+    this.onConfig(state.config);
+    this.regions.setEnabled(this.hasRegions(state.config));
+    this.history.setEnabled(true);
+    this.onHistory(null);
+    this.onRegions(null);
+    this.accept(state, false);
+  }
+
+  /** A new state: from a live frame (`live`) or a REST answer. */
+  accept(frame, live) {
+    if (live && this.afterReset && frame.step - frame.steps > this.step) {
+      return; // a frame of the run before the reset, sent before the server reset it
+    }
+    if (live) this.afterReset = false;
+    this.step = frame.step;
+    this.onFrame(frame);
+    const key = `${this.run}:${frame.step}`;
+    this.history.want(key);
+    this.regions.want(key);
+    if (!live && frame.trace?.diverged) {
+      this.status.error(
+        'Training stopped',
+        `the network diverged at step ${frame.step}: a weight would have become non-finite ` +
+          '(try a smaller learning rate); reset it to train again',
+      );
+    }
+  }
+
+  setState(state) {
+    this.state = state;
+    this.onPlayState(state);
+  }
+
+  fail(what, error) {
+    if (error instanceof ApiError && error.sessionLost) {
+      this.lost = true;
+      this.setState(StreamState.PAUSED);
+      this.status.error(`${what}: ${error.message}. Press Reset to start a new session`);
+      return;
+    }
+    if (error instanceof ApiError && error.fields.length) this.onRefused(error.fields);
+    this.status.error(what, error instanceof Error ? error.message : String(error));
+  }
+
+  async stepBy(n) {
+    if (this.playing) return;
+    try {
+      this.accept(await api.step(this.id, n), false);
+    } catch (error) {
+      this.fail(`Could not take ${n === 1 ? 'a step' : `${n} steps`}`, error);
+    }
+  }
+
+  togglePlay() {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (this.lost) {
+      this.status.error('This session no longer exists on the server. Press Reset to start a new one');
+      return;
+    }
+    this.setState(StreamState.PLAYING); // the server's status confirms (or a message says why not)
+    this.live.play(this.speed);
+  }
+
+  pause() {
+    this.setState(StreamState.PAUSED);
+    this.live.pause();
+  }
+
+  setSpeed(stepsPerSecond) {
+    this.speed = stepsPerSecond;
+    this.live?.setSpeed(stepsPerSecond);
+  }
+
+  /** Changes η from the next step on, without a reset; false when refused. */
+  async setLearningRate(learningRate) {
+    try {
+      const state = await api.setLearningRate(this.id, learningRate);
+      this.config = state.config;
+      this.onConfig(state.config);
+      return true;
+    } catch (error) {
+      this.fail('Could not change the learning rate', error);
+      return false;
+    }
+  }
+
+  /** Starts over with `config` (a new session if the old one is gone); false when refused. */
+  async reset(config) {
+    try {
+      if (this.lost) {
+        this.adopt(await api.createSession(config));
+      } else {
+        this.newRun(await api.reset(this.id, config));
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.sessionLost) {
+        try {
+          this.adopt(await api.createSession(config));
+          return true;
+        } catch (retry) {
+          this.fail('Could not start a new session', retry);
+          return false;
+        }
+      }
+      this.fail('Could not apply the settings', error);
+      return false;
+    }
+  }
+}
