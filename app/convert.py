@@ -6,7 +6,9 @@ one (``json.dumps`` would fail on them, and a client's ``JSON.parse`` would too)
 
 from __future__ import annotations
 
+import functools
 import math
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -39,13 +41,13 @@ def number(x: float) -> float | None:
 
 
 def floats(a: NDArray[np.float64]) -> Nested:
-    """The array as (nested) lists of floats, with ``None`` for each non-finite entry."""
-    finite = np.isfinite(a)
-    if finite.all():
-        nested: Nested = a.tolist()
+    """The array (1-D or 2-D) as (nested) lists of floats, ``None`` for each non-finite entry."""
+    nested: Nested = a.tolist()
+    flat = nested if a.ndim == 1 else chain.from_iterable(nested)
+    if all(map(math.isfinite, flat)):  # on lists: faster than NumPy for these small arrays
         return nested
     with_none = a.astype(object)
-    with_none[~finite] = None
+    with_none[~np.isfinite(a)] = None
     nested = with_none.tolist()
     return nested
 
@@ -79,6 +81,7 @@ def trainer_config(body: SessionConfig, base: TrainerConfig | None = None) -> Tr
     return TrainerConfig(**merged)
 
 
+@functools.lru_cache(maxsize=1024)  # a state's config: the same few configs, read often
 def session_config(config: TrainerConfig) -> SessionConfig:
     return SessionConfig.model_validate(_fields(config) | {"hidden": list(config.hidden)})
 

@@ -1,4 +1,8 @@
-"""Dependencies shared by the routes, declared once as ``Annotated`` aliases."""
+"""Dependencies shared by the routes, declared once as ``Annotated`` aliases.
+
+They are ``async``: FastAPI would run plain functions in a worker thread, a costly hop for a
+lookup in ``app.state``.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,12 @@ from app.sessions import SessionStore
 from app.settings import Settings
 
 
-def get_settings(connection: HTTPConnection) -> Settings:
+async def get_settings(connection: HTTPConnection) -> Settings:
     settings: Settings = connection.app.state.settings
     return settings
 
 
-def get_store(connection: HTTPConnection) -> SessionStore:
+async def get_store(connection: HTTPConnection) -> SessionStore:
     store: SessionStore = connection.app.state.store
     return store
 

@@ -60,7 +60,10 @@ class Session:
         Raises ``core.DivergedError`` if the net has already diverged.
         """
         assert self.lock.locked(), "hold the session's lock to train it"
-        if n <= INLINE_STEPS:
+        record: StepRecord | None
+        if n == 1:
+            record = self.trainer.step()  # run(1) with less overhead
+        elif n <= INLINE_STEPS:
             record = self.trainer.run(n)
         else:
             record = await to_thread.run_sync(self.trainer.run, n)

@@ -22,6 +22,12 @@ STATIC_JS = "export const answer = 42;\n" + "// padding so that gzip applies\n" 
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (``pytest.mark.anyio``) run on asyncio, as uvicorn does."""
+    return "asyncio"
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     templates = tmp_path / "templates"
     templates.mkdir()
