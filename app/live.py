@@ -104,6 +104,7 @@ class LiveStream:
             await self._error(_describe_command_errors(e.errors(include_url=False)))
             return
         if isinstance(command, PlayCommand):
+            self._bank_owed_steps()  # when already playing: the steps owed at the old speed
             self.steps_per_second = command.steps_per_second
             await self._play()
         elif isinstance(command, PauseCommand):

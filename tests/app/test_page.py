@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
@@ -109,3 +111,16 @@ def test_responses_over_1000_bytes_are_gzipped(client: TestClient) -> None:
     big = client.get("/openapi.json", headers=GZIP)
     assert big.headers["content-encoding"] == "gzip"
     assert "paths" in big.json()
+
+
+def test_the_real_page_renders_with_the_apps_context() -> None:
+    """The page's own template (tests/browser drive it) gets every value it asks for."""
+    settings = Settings()
+    if not (settings.templates_dir / "index.html").is_file():
+        pytest.skip("templates/index.html is not there yet")
+    app = create_app(settings)
+    app.state.templates.env.undefined = jinja2.StrictUndefined  # a missing value fails here
+    with TestClient(app) as client:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "/static/vendor/plotly.min.js" in response.text
