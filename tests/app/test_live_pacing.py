@@ -4,7 +4,6 @@ exactly over time, and a stalled client gets frames skipped, not a burst of queu
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import time
 from typing import Any, cast
@@ -87,6 +86,6 @@ async def test_a_stalled_client_gets_frames_skipped_not_a_burst() -> None:
     assert len(frames) <= 60 - 25  # about 30 frames' time was lost in the stall
     assert max(f["steps"] for f in frames) <= 2 * 6000 / 60 + 1  # nothing made up in a lump
     times = [t for t, m in socket.sent if m["type"] == "frame"]
-    after_stall = [b - a for a, b in itertools.pairwise(times[4:])]  # from the 5th frame
-    assert after_stall[0] >= 0.5
-    assert min(after_stall[1:]) >= 0.005  # paced again, not sent back to back
+    assert times[5] - times[4] >= 0.5  # the 5th frame's send stalled
+    soon_after = [t for t in times[5:] if t < times[5] + 0.25]
+    assert len(soon_after) <= 0.25 * 60 + 2  # paced again, no burst of the frames missed
