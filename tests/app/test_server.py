@@ -108,7 +108,7 @@ def test_live_stream_at_low_speed_sends_a_frame_per_step(server_url: str) -> Non
         receive(ws)
         frames_per_second, steps_per_second = measure_play(ws, 20, 1.0)
     assert 15 <= frames_per_second <= 25
-    assert frames_per_second == pytest.approx(steps_per_second)
+    assert frames_per_second == pytest.approx(steps_per_second, rel=0.1)  # a step a frame
 
 
 def test_unknown_session_closes_with_4404_over_a_real_socket(server_url: str) -> None:
