@@ -34,11 +34,11 @@ def describe(errors: Iterable[Mapping[str, Any]]) -> str:
         if loc and loc[0] in ("body", "query", "path"):
             loc = loc[1:]
         where = ".".join(loc) or "body"
-        if error.get("type") == "json_invalid":
+        if error.get("type") == "json_invalid":  # REST: loc (body, position); WS: loc ()
             reason = error.get("ctx", {}).get("error", "")
-            parts.append(
-                f"{where}: invalid JSON ({reason})" if reason else f"{where}: invalid JSON"
-            )
+            if loc and loc[0].isdigit():
+                where, reason = "body", f"{reason} at character {loc[0]}"
+            parts.append(f"{where}: invalid JSON ({reason})")
         elif loc == [] and isinstance(error.get("input"), bytes):  # body not parsed as JSON
             parts.append("body: not a JSON object (is the Content-Type application/json?)")
         elif error.get("type") == "missing":
