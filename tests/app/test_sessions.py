@@ -313,3 +313,13 @@ def test_dataset_sizes_and_trace_dimensions_agree(client: TestClient) -> None:
         assert len(trace["error"]) == dataset.output_count
         assert 0 <= trace["sample"]["index"] < dataset.train.size
         assert all(math.isfinite(v) for v in trace["layers"][-1]["delta"])
+
+
+def test_large_regions_are_computed_in_a_worker_thread_with_the_same_result(
+    client: TestClient,
+) -> None:
+    session_id = create_session(client, dataset="spiral", hidden=[32, 32], seed=2)
+    response = client.get(f"/api/sessions/{session_id}/regions", params={"resolution": 120})
+    assert response.status_code == 200
+    trainer = Trainer(TrainerConfig(dataset="spiral", hidden=(32, 32), seed=2))
+    assert body(response)["predicted"] == decision_regions(trainer, 120).predicted.tolist()
