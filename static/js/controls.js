@@ -4,7 +4,7 @@
 // Values are only parsed here (a number, a list of layer sizes); whether they are allowed is the
 // server's call, and its answer is shown as it gives it.
 
-const FIELDS = ['dataset', 'activation', 'hidden', 'learning_rate', 'max_weight', 'seed', 'sampling'];
+export const FIELDS = ['dataset', 'activation', 'hidden', 'learning_rate', 'max_weight', 'seed', 'sampling'];
 const NUMBERS = new Set(['learning_rate', 'max_weight', 'seed']);
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 20_000;
@@ -54,8 +54,8 @@ export function positionOf(speed) {
 export class Controls {
   /**
    * @param {HTMLFormElement} form the settings and transport
-   * @param {object} handlers onConfig(config), onLearningRate(η), onStep(n), onTogglePlay(),
-   *   onSpeed(s), onReset(config), onFitScales(), onInvalid(InputError)
+   * @param {object} handlers onChange(config) (any field changed: the whole form's config),
+   *   onStep(n), onTogglePlay(), onSpeed(s), onReset(config), onFitScales(), onInvalid(InputError)
    */
   constructor(form, handlers) {
     this.form = form;
@@ -163,14 +163,12 @@ export class Controls {
     return config;
   }
 
+  /** A field changed: the whole form goes, so that what it shows is what runs, or is refused
+   * with a reason (a value refused earlier is sent again until it is fixed). */
   changed(field) {
     this.inputs[field].removeAttribute('aria-invalid');
     try {
-      if (field === 'learning_rate') {
-        this.handlers.onLearningRate(parseNumber(field, this.inputs[field].value));
-      } else {
-        this.handlers.onConfig(this.readConfig(), field);
-      }
+      this.handlers.onChange(this.readConfig());
     } catch (error) {
       this.handlers.onInvalid(error);
     }

@@ -1,10 +1,14 @@
 // Learning curves, as in the tutorial's graphs: the network error and the classification error of
-// the training, validation and test sets against the step count.
+// the training, validation and test sets against the step count, in one figure sharing the steps
+// axis.
 //
 // The history (GET /history, at most 512 points a curve, thinned by the server) is fetched a few
 // times a second; the newest point comes with every frame (its `metrics`), so the curves' ends move
 // live in between. Drawn with Plotly: created once, then only the traces' data is restyled, at most
 // MAX_POINTS a trace. The axes' ranges only widen, by factors of 2 or 2.5, so a relayout is rare.
+// A restyle here re-runs the whole plot (about 25 ms on a busy 2-core machine): this is the one
+// Plotly figure of the page, drawn about 10 times a second; the views drawn every frame are
+// canvases (see heatmap.js).
 
 import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
 import { niceCeil } from './scale.js';
@@ -14,7 +18,7 @@ const SETS = [
   { key: 'validation', name: 'validation', colour: '#e6820e' },
   { key: 'test', name: 'test', colour: '#2ca02c' },
 ];
-const MAX_POINTS = 200;
+const MAX_POINTS = 120;
 const INITIAL_STEPS = 100;
 
 /** At most `max` evenly spread indices of `n` points, always keeping the last. */
@@ -45,7 +49,10 @@ export class CurvesView {
   attach(Plotly) {
     this.Plotly = Plotly;
     const traces = [];
-    for (const [metric, axis] of [['error', ''], ['classification_error', '2']]) {
+    for (const [metric, axis, format] of [
+      ['error', 'y', '.4f'],
+      ['classification_error', 'y2', '.1%'],
+    ]) {
       for (const set of SETS) {
         traces.push({
           type: 'scatter',
@@ -56,28 +63,35 @@ export class CurvesView {
           legendgroup: set.key,
           showlegend: metric === 'error',
           line: { color: set.colour, width: 1.6 },
-          xaxis: `x${axis}`,
-          yaxis: `y${axis}`,
-          hovertemplate: `${set.name}: %{y:.4f} at step %{x}<extra></extra>`,
+          yaxis: axis,
+          hovertemplate: `${set.name}: %{y:${format}} at step %{x}<extra></extra>`,
         });
       }
     }
-    const axis = { range: [0, this.xMax], fixedrange: true, title: { text: 'steps' } };
     const layout = {
       font: PLOT_FONT,
-      margin: { l: 46, r: 8, t: 30, b: 36 },
+      margin: { l: 58, r: 10, t: 22, b: 30 },
       showlegend: true,
-      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: 1.04, yanchor: 'bottom' },
+      legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.01, yanchor: 'bottom' },
       hovermode: 'closest',
-      xaxis: { ...axis, domain: [0, 0.42] },
-      xaxis2: { ...axis, domain: [0.58, 1], anchor: 'y2' },
-      yaxis: { range: [0, 0.5], fixedrange: true, title: { text: 'network error', standoff: 4 } },
+      xaxis: {
+        range: [0, this.xMax],
+        fixedrange: true,
+        anchor: 'y2',
+        title: { text: 'steps', standoff: 2 },
+      },
+      yaxis: {
+        domain: [0.54, 1],
+        range: [0, 0.5],
+        fixedrange: true,
+        title: { text: 'network<br>error', standoff: 10 },
+      },
       yaxis2: {
+        domain: [0, 0.42],
         range: [0, 1],
         fixedrange: true,
-        anchor: 'x2',
-        title: { text: 'classification error', standoff: 4 },
         tickformat: '.0%',
+        title: { text: 'classification<br>error', standoff: 10 },
       },
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: '#ffffff',
@@ -106,10 +120,9 @@ export class CurvesView {
           x = keep.map((i) => x[i]);
           y = keep.map((i) => y[i]);
         }
-        const now = frame.metrics[set.key][metric];
         if (!x.length || frame.step > x[x.length - 1]) {
           x = [...x, frame.step];
-          y = [...y, now];
+          y = [...y, frame.metrics[set.key][metric]];
         }
         if (metric === 'error') {
           for (const value of y) if (value !== null && value > yMax) yMax = value;
@@ -121,10 +134,7 @@ export class CurvesView {
     if (frame.step > this.xMax) this.xMax = niceCeil(frame.step);
     if (yMax > this.yMax) this.yMax = niceCeil(yMax);
     const layout = {};
-    if (this.shown.xMax !== this.xMax) {
-      layout['xaxis.range'] = [0, this.xMax];
-      layout['xaxis2.range'] = [0, this.xMax];
-    }
+    if (this.shown.xMax !== this.xMax) layout['xaxis.range'] = [0, this.xMax];
     if (this.shown.yMax !== this.yMax && this.yMax > 0) layout['yaxis.range'] = [0, this.yMax];
     this.shown = { xMax: this.xMax, yMax: this.yMax };
     if (Object.keys(layout).length) this.Plotly.update(this.element, { x: xs, y: ys }, layout);

@@ -9,7 +9,7 @@
 // Labels are HTML around the canvas; hovering a cell shows its exact numbers.
 
 import { canvasFont, fitCanvas } from './canvas.js';
-import { num } from './format.js';
+import { fixed, num } from './format.js';
 import { DIVERGING_GRADIENT, NOT_FINITE, divergingColour } from './scale.js';
 import { hoverCells } from './tooltip.js';
 
@@ -67,11 +67,12 @@ export class MatrixView {
       () => ({ rows: this.rows, cols: this.cols }),
       (row, col) => (this.z ? describe(row, col) : null),
     );
-    const longest = Math.max(...colLabels.map((name) => name.length));
+    // labels wrap between words; they turn vertical when a word does not fit its column
+    const longestWord = Math.max(...colLabels.flatMap((name) => name.split(/\s+/)).map((w) => w.length));
     fitCanvas(this.canvas, () => {
       const columnWidth = this.canvas.clientWidth / this.cols;
-      // about 6 CSS pixels a character at the labels' size
-      this.header.classList.toggle('vertical', columnWidth < 6 * longest + 4 && longest > 2);
+      // about 5.6 CSS pixels a character at the labels' size
+      this.header.classList.toggle('vertical', columnWidth < 5.6 * longestWord + 4);
       this.header.classList.toggle('sparse', columnWidth < 10);
       this.paint();
     });
@@ -105,7 +106,9 @@ export class MatrixView {
       ctx.font = canvasFont(Math.min(12, ch / ratio - 5));
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      texts = z.map((row) => row.map((v) => num(v, 2)));
+      // as many decimals as the colour range needs: 2 for weights up to ±10, more for updates
+      const decimals = Math.max(1, 2 - Math.floor(Math.log10(this.range.hi)));
+      texts = z.map((row) => row.map((v) => fixed(v, decimals)));
       // numbers only when every one of them fits its cell
       const widest = Math.max(...texts.flat().map((t) => ctx.measureText(t).width));
       if (widest > cw - gap - 4 * ratio) texts = null;

@@ -11,6 +11,8 @@ import { BarKind, BarsView } from './vectors.js';
 
 // The largest slope f'(net) of each activation, so the slope axis is right from the first step.
 const MAX_SLOPE = { tanh01: 0.5, sigmoid: 0.25, tanh: 1, relu: 1, leaky_relu: 1, linear: 1 };
+const NARROW_AFTER_FRAMES = 30;
+const MATRIX_COLUMN_PX = 40; // the width a heatmap grows to per column, at most
 const SUPERSCRIPT = ['\u2070', '\u00b9', '\u00b2', '\u00b3', '\u2074', '\u2075', '\u2076'];
 
 /** Names of each layer's units, input to output: hidden units h1, h2... (h1.3 with several). */
@@ -93,11 +95,12 @@ class LayerCard {
 
     const n = index + 1;
     const cell = (row, col) => `${units[row]} \u2190 ${inputNames[col]}`;
+    const fresh = { narrowAfter: NARROW_AFTER_FRAMES }; // made anew each step (see scale.js)
     this.ranges = {
       weights: new WideningRange('symmetric', Math.max(config.max_weight, 0.05)),
-      update: new WideningRange('symmetric', 1e-3),
-      delta: new WideningRange('symmetric', 1e-2),
-      error: new WideningRange('symmetric', isOutput ? 1 : 1e-2),
+      update: new WideningRange('symmetric', 1e-4, fresh),
+      delta: new WideningRange('symmetric', 1e-3, fresh),
+      error: isOutput ? new WideningRange('symmetric', 1) : new WideningRange('symmetric', 1e-3, fresh),
       slope: new WideningRange('positive', MAX_SLOPE[config.activation] ?? 0.25),
       output: new WideningRange('span', 1),
     };
@@ -174,7 +177,7 @@ class LayerCard {
     this.output = isOutput
       ? bars(
           'output',
-          'y and target t',
+          'y and t',
           'Output of each unit (bar) and its target (black mark)',
           BarKind.OUTPUT,
           this.ranges.output,
@@ -243,6 +246,8 @@ export class NetworkView {
     const units = unitNames(dataset, config.hidden);
     const inputs = [dataset.feature_names, ...units.slice(0, -1)].map((names) => [...names, 'bias']);
     this.container.replaceChildren();
+    const widest = Math.max(...inputs.map((names) => names.length));
+    this.container.style.setProperty('--matrix-w', `${Math.max(110, widest * MATRIX_COLUMN_PX)}px`);
     // output layer first: the order in which backpropagation computes the deltas
     this.cards = new Array(units.length);
     for (let index = units.length - 1; index >= 0; index--) {
@@ -282,5 +287,19 @@ export class NetworkView {
   fitScales() {
     for (const card of this.cards) card.fitScales();
     if (this.frame) this.drawVectors(this.frame);
+  }
+
+  /** The numbers each plot drew last, layer by layer from input to output (for the tests). */
+  shown() {
+    return this.cards.map((card) => ({
+      weights: card.weights.z,
+      update: card.update.z,
+      delta: card.delta.values,
+      error: card.errorBars.values,
+      slope: card.slope.values,
+      output: card.output?.values ?? null,
+      target: card.output?.marks ?? null,
+      weightsRange: [card.ranges.weights.lo, card.ranges.weights.hi],
+    }));
   }
 }

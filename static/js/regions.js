@@ -1,15 +1,26 @@
 // Decision regions of a two-feature data set, as in TensorFlow Playground: the plane coloured by
-// what the net predicts (with one output unit, by its output, white at the 0.5 threshold), with
+// what the net predicts (with one output unit, by its output: white at the 0.5 threshold), with
 // the training samples the steps have drawn so far on top and the current one ringed.
 //
-// The grid comes from GET /regions (fetched up to ~10 times a second while training); the samples
-// come from the frames' records. Drawn with Plotly, created once per data set, then restyled.
+// The grid comes from GET /regions (fetched up to ~10 times a second while training), the samples
+// from the frames' records. Drawn on a canvas, the grid as an image of one pixel per grid point,
+// scaled up smoothly: a Plotly figure here would cost another ~25 ms per redraw (see curves.js).
 
-import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { canvasFont, fitCanvas } from './canvas.js';
+import { num } from './format.js';
+import { hideTooltip, showTooltip } from './tooltip.js';
 
 const CLASS_COLOURS = ['#e08214', '#5e3c99', '#1b7837', '#b2182b'];
-const CLASS_TINTS = ['#fdd9a8', '#cdc3e3', '#b9dfb9', '#f4b9b9'];
-const AXIS_RANGE = [-0.1, 1.1];
+const CLASS_TINTS = [
+  [253, 208, 162],
+  [203, 193, 226],
+  [186, 224, 186],
+  [244, 185, 185],
+];
+const WHITE = [255, 255, 255];
+const DEFAULT_RANGE = [-0.1, 1.1];
+const MARGIN = { left: 40, right: 8, top: 6, bottom: 30 }; // CSS pixels, for the axes
+const TICKS = [0, 0.5, 1];
 
 /** The class of a target vector: one unit, 0 or 1; several, the hot one. */
 export function classOf(target) {
@@ -17,159 +28,234 @@ export function classOf(target) {
   return target.indexOf(Math.max(...target));
 }
 
+function mix(a, b, t) {
+  return a.map((v, k) => Math.round(v + (b[k] - v) * t));
+}
+
 export class RegionsView {
   /**
-   * @param {HTMLElement} element the plot
-   * @param {HTMLElement} note shown instead for data sets without two features
+   * @param {HTMLCanvasElement} canvas the plot
+   * @param {HTMLElement} legend the classes' colours
+   * @param {HTMLElement} note shown instead of the plot for data sets without two features
    * @param {Map<string, object>} datasets by name
    */
-  constructor(element, note, datasets) {
-    this.element = element;
+  constructor(canvas, legend, note, datasets) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.legend = legend;
     this.note = note;
     this.datasets = datasets;
-    this.Plotly = null;
     this.dataset = null;
     this.regions = null;
-    this.regionsDrawn = null;
+    this.image = null; // the grid as a canvas of one pixel per grid point
+    this.imageOf = null;
+    this.sample = null;
     this.seen = new Map(); // training samples drawn so far: index -> [x1, x2, class]
-    this.built = null;
+    this.range = DEFAULT_RANGE;
+    fitCanvas(canvas, () => this.paint());
+    canvas.addEventListener('pointermove', (event) => this.hover(event));
+    canvas.addEventListener('pointerleave', hideTooltip);
   }
 
-  attach(Plotly) {
-    this.Plotly = Plotly;
-  }
-
-  /** Takes the config of a new run: forgets the samples seen and, for a new data set, the plot. */
+  /** Takes the config of a new run: forgets the samples seen and the grid. */
   configure(config) {
     this.dataset = this.datasets.get(config.dataset);
     this.seen.clear();
+    this.regions = null;
+    this.sample = null;
     const twoD = this.dataset.input_count === 2;
-    this.element.hidden = !twoD;
+    this.canvas.hidden = !twoD;
+    this.legend.hidden = !twoD;
     this.note.hidden = twoD;
     if (!twoD) {
       this.note.textContent =
         `Decision regions need a data set with two features; ${this.dataset.name} has ` +
         `${this.dataset.input_count}. Try xor, circle, spiral or blobs.`;
+      return;
     }
+    const entries = this.dataset.class_names.map((name, i) => {
+      const item = document.createElement('span');
+      const dot = document.createElement('span');
+      dot.className = 'dot';
+      dot.style.backgroundColor = CLASS_COLOURS[i % CLASS_COLOURS.length];
+      item.append(dot, name);
+      return item;
+    });
+    const ring = document.createElement('span');
+    const ringDot = document.createElement('span');
+    ringDot.className = 'dot ring';
+    ring.append(ringDot, 'this step\u2019s sample');
+    const shading = document.createElement('span');
+    shading.className = 'shading';
+    shading.textContent =
+      this.dataset.output_count === 1
+        ? `shade: output ${this.dataset.output_names[0]}, white at 0.5`
+        : 'shade: predicted class';
+    this.legend.replaceChildren(...entries, ring, shading);
   }
 
   setRegions(regions) {
     this.regions = regions;
   }
 
-  build() {
-    const dataset = this.dataset;
-    const classes = dataset.class_names;
-    const oneOutput = dataset.output_count === 1;
-    const k = classes.length;
-    const colourscale = oneOutput
-      ? [
-          [0, CLASS_TINTS[0]],
-          [0.5, '#ffffff'],
-          [1, CLASS_TINTS[1]],
-        ]
-      : classes.flatMap((_, i) => [
-          [i / k, CLASS_TINTS[i % CLASS_TINTS.length]],
-          [(i + 1) / k, CLASS_TINTS[i % CLASS_TINTS.length]],
-        ]);
-    const heatmap = {
-      type: 'heatmap',
-      x: [],
-      y: [],
-      z: [],
-      colorscale: colourscale,
-      zmin: oneOutput ? 0 : -0.5,
-      zmax: oneOutput ? 1 : k - 0.5,
-      showscale: false,
-      zsmooth: 'fast',
-      hovertemplate: oneOutput
-        ? `${dataset.feature_names[0]} %{x:.2f}, ${dataset.feature_names[1]} %{y:.2f}<br>` +
-          `output (${dataset.output_names[0]}) %{z:.3f}<extra></extra>`
-        : `${dataset.feature_names[0]} %{x:.2f}, ${dataset.feature_names[1]} %{y:.2f}<br>` +
-          'predicted class %{text}<extra></extra>',
-    };
-    const points = classes.map((name, i) => ({
-      type: 'scatter',
-      mode: 'markers',
-      x: [],
-      y: [],
-      name,
-      marker: {
-        color: CLASS_COLOURS[i % CLASS_COLOURS.length],
-        size: 7,
-        line: { color: '#ffffff', width: 1 },
-      },
-      hovertemplate: `${name}: (%{x:.2f}, %{y:.2f})<extra></extra>`,
-    }));
-    const current = {
-      type: 'scatter',
-      mode: 'markers',
-      x: [],
-      y: [],
-      name: 'this step',
-      marker: { symbol: 'circle-open', size: 15, color: '#1f2328', line: { width: 2.5 } },
-      hovertemplate: 'this step\u2019s sample<extra></extra>',
-    };
-    const axis = (title) => ({
-      range: AXIS_RANGE,
-      fixedrange: true,
-      zeroline: false,
-      title: { text: title, standoff: 2 },
-    });
-    const layout = {
-      font: PLOT_FONT,
-      margin: { l: 40, r: 8, t: 8, b: 34 },
-      showlegend: true,
-      legend: { orientation: 'h', x: 0, y: -0.2, font: { size: 11 } },
-      xaxis: axis(dataset.feature_names[0]),
-      yaxis: { ...axis(dataset.feature_names[1]), scaleanchor: 'x' },
-      paper_bgcolor: 'rgba(0,0,0,0)',
-      plot_bgcolor: '#ffffff',
-    };
-    this.built = dataset.name;
-    this.regionsDrawn = null;
-    return this.Plotly.newPlot(this.element, [heatmap, ...points, current], layout, PLOT_CONFIG);
-  }
-
   draw(frame) {
-    if (!this.Plotly || !this.dataset || this.dataset.input_count !== 2) return false;
-    if (this.built !== this.dataset.name) this.build();
+    if (!this.dataset || this.dataset.input_count !== 2) return false;
     const sample = frame.trace?.sample;
-    if (sample && sample.x[0] !== null && sample.x[1] !== null) {
+    this.sample = sample && sample.x[0] !== null && sample.x[1] !== null ? sample : null;
+    if (this.sample) {
       this.seen.set(sample.index, [sample.x[0], sample.x[1], classOf(sample.target)]);
     }
-    const classes = this.dataset.class_names.length;
-    const xs = Array.from({ length: classes }, () => []);
-    const ys = Array.from({ length: classes }, () => []);
-    for (const [x1, x2, c] of this.seen.values()) {
-      xs[c].push(x1);
-      ys[c].push(x2);
-    }
-    const update = {
-      x: [...xs, sample ? [sample.x[0]] : []],
-      y: [...ys, sample ? [sample.x[1]] : []],
-    };
-    const traces = Array.from({ length: classes + 1 }, (_, i) => i + 1);
-    const regions = this.regions;
-    if (regions && regions !== this.regionsDrawn) {
-      const oneOutput = this.dataset.output_count === 1;
-      update.x.unshift(regions.x1);
-      update.y.unshift(regions.x2);
-      update.z = [oneOutput ? regions.output : regions.predicted];
-      if (!oneOutput) {
-        const names = this.dataset.class_names;
-        update.text = [regions.predicted.map((row) => row.map((c) => names[c]))];
-      }
-      traces.unshift(0);
-      this.regionsDrawn = regions;
-    }
-    if (update.z) {
-      // z and text belong to the heatmap only: give the other traces theirs unchanged
-      const rest = traces.length - 1;
-      update.z = [...update.z, ...Array(rest).fill(undefined)];
-      if (update.text) update.text = [...update.text, ...Array(rest).fill(undefined)];
-    }
-    this.Plotly.restyle(this.element, update, traces);
+    if (this.regions && this.regions !== this.imageOf) this.makeImage(this.regions);
+    this.paint();
     return true;
+  }
+
+  /** The grid as an image, row 0 at the top (the largest x2). */
+  makeImage(regions) {
+    const n1 = regions.x1.length;
+    const n2 = regions.x2.length;
+    this.image ??= document.createElement('canvas');
+    this.image.width = n1;
+    this.image.height = n2;
+    const context = this.image.getContext('2d');
+    const pixels = context.createImageData(n1, n2);
+    const oneOutput = this.dataset.output_count === 1;
+    for (let i = 0; i < n2; i++) {
+      const row = n2 - 1 - i;
+      for (let j = 0; j < n1; j++) {
+        let rgb;
+        if (oneOutput) {
+          const y = regions.output[i][j];
+          const t = y === null ? 0.5 : Math.max(0, Math.min(1, y));
+          rgb = t < 0.5 ? mix(CLASS_TINTS[0], WHITE, t * 2) : mix(WHITE, CLASS_TINTS[1], t * 2 - 1);
+        } else {
+          rgb = CLASS_TINTS[regions.predicted[i][j] % CLASS_TINTS.length];
+        }
+        const k = 4 * (row * n1 + j);
+        pixels.data[k] = rgb[0];
+        pixels.data[k + 1] = rgb[1];
+        pixels.data[k + 2] = rgb[2];
+        pixels.data[k + 3] = 255;
+      }
+    }
+    context.putImageData(pixels, 0, 0);
+    // each grid value is the colour of a cell centred on it: the image reaches half a cell out
+    const half = (regions.x1[1] - regions.x1[0]) / 2;
+    this.range = [regions.x1[0] - half, regions.x1[n1 - 1] + half];
+    this.imageOf = regions;
+  }
+
+  /** The plot area in backing-store pixels, and the maps from data to pixels. */
+  frame() {
+    const ratio = window.devicePixelRatio || 1;
+    const { width, height } = this.canvas;
+    const top = MARGIN.top * ratio;
+    const across = width - (MARGIN.left + MARGIN.right) * ratio;
+    const size = Math.min(across, height - top - MARGIN.bottom * ratio);
+    const left = MARGIN.left * ratio + (across - size) / 2; // the square, centred
+    const [lo, hi] = this.range;
+    const scale = size / (hi - lo);
+    return {
+      ratio,
+      left,
+      top,
+      size,
+      x: (v) => left + (v - lo) * scale,
+      y: (v) => top + size - (v - lo) * scale,
+      fromX: (px) => lo + (px - left) / scale,
+      fromY: (py) => lo + (top + size - py) / scale,
+    };
+  }
+
+  paint() {
+    const { ctx, canvas } = this;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (!this.dataset || this.dataset.input_count !== 2) return;
+    const f = this.frame();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(f.left, f.top, f.size, f.size);
+    if (this.image && this.regions) {
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this.image, f.left, f.top, f.size, f.size);
+    }
+    this.paintAxes(f);
+    for (const [x1, x2, c] of this.seen.values()) {
+      ctx.beginPath();
+      ctx.arc(f.x(x1), f.y(x2), 3.6 * f.ratio, 0, 2 * Math.PI);
+      ctx.fillStyle = CLASS_COLOURS[c % CLASS_COLOURS.length];
+      ctx.fill();
+      ctx.lineWidth = f.ratio;
+      ctx.strokeStyle = '#ffffff';
+      ctx.stroke();
+    }
+    if (this.sample) {
+      ctx.beginPath();
+      ctx.arc(f.x(this.sample.x[0]), f.y(this.sample.x[1]), 7.5 * f.ratio, 0, 2 * Math.PI);
+      ctx.lineWidth = 2.2 * f.ratio;
+      ctx.strokeStyle = '#1f2328';
+      ctx.stroke();
+    }
+  }
+
+  paintAxes(f) {
+    const { ctx } = this;
+    ctx.strokeStyle = '#8c959f';
+    ctx.lineWidth = f.ratio;
+    ctx.strokeRect(f.left, f.top, f.size, f.size);
+    ctx.fillStyle = '#57606a';
+    ctx.font = canvasFont(10);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of TICKS) ctx.fillText(String(t), f.x(t), f.top + f.size + 3 * f.ratio);
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of TICKS) ctx.fillText(String(t), f.left - 4 * f.ratio, f.y(t));
+    const [name1, name2] = this.dataset.feature_names;
+    ctx.font = canvasFont(11);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(name1, f.left + f.size / 2, this.canvas.height - 1);
+    ctx.save();
+    ctx.translate(f.left - 32 * f.ratio, f.top + f.size / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = 'middle';
+    ctx.fillText(name2, 0, 0);
+    ctx.restore();
+  }
+
+  hover(event) {
+    if (!this.dataset || this.dataset.input_count !== 2) return;
+    const rect = this.canvas.getBoundingClientRect();
+    const f = this.frame();
+    const px = (event.clientX - rect.left) * f.ratio;
+    const py = (event.clientY - rect.top) * f.ratio;
+    const x1 = f.fromX(px);
+    const x2 = f.fromY(py);
+    const [lo, hi] = this.range;
+    if (x1 < lo || x1 > hi || x2 < lo || x2 > hi) {
+      hideTooltip();
+      return;
+    }
+    const [name1, name2] = this.dataset.feature_names;
+    const lines = [`${name1} = ${num(x1, 2)}, ${name2} = ${num(x2, 2)}`];
+    const r = this.regions;
+    if (r) {
+      const nearest = (axis, v) => Math.max(0, Math.min(axis.length - 1, Math.round(((v - axis[0]) / (axis[axis.length - 1] - axis[0])) * (axis.length - 1))));
+      const i = nearest(r.x2, x2);
+      const j = nearest(r.x1, x1);
+      const predicted = this.dataset.class_names[r.predicted[i][j]];
+      lines.push(
+        this.dataset.output_count === 1
+          ? `output ${num(r.output[i][j], 3)}: predicts ${predicted}`
+          : `predicts ${predicted}`,
+      );
+    }
+    for (const [index, [s1, s2, c]] of this.seen) {
+      if (Math.hypot(f.x(s1) - px, f.y(s2) - py) <= 6 * f.ratio) {
+        lines.push(`training sample #${index}: ${this.dataset.class_names[c]}`);
+        break;
+      }
+    }
+    showTooltip(lines, event.clientX, event.clientY);
   }
 }

@@ -2,10 +2,14 @@
 //
 // Ranges only widen while a run goes on (and reset with it), so that a colour or a bar length
 // means the same value from one frame to the next: a change on screen is a change in the numbers.
+// The exception, by choice, is a quantity made afresh at every step and shrinking as the net
+// learns (the update ΔW, the deltas): its range may also narrow, but only after it has been far
+// too wide for many frames in a row, so that it does not flicker.
 
-const NICE_STEPS = [1, 2, 5, 10];
+const NICE_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
+const NARROW_BELOW = 0.2; // a range is too wide when everything shown is under a fifth of it
 
-/** The smallest "nice" number (1, 2 or 5 times a power of ten) at least `value`. */
+/** The smallest "nice" number (1, 1.5, 2, 3, 4, 5, 6 or 8 times a power of ten) at least `value`. */
 export function niceCeil(value) {
   if (!(value > 0) || !Number.isFinite(value)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
@@ -35,17 +39,20 @@ export class WideningRange {
    * @param {'symmetric'|'positive'|'span'} kind symmetric: [-r, r]; positive: [0, r];
    *   span: [lo, hi] holding 0 and 1 (outputs against their 0/1 targets) and every value.
    * @param {number} floor the smallest half-width (or width) shown, so that zeros draw as zeros.
+   * @param {{narrowAfter?: number}} options narrow a symmetric range after this many fits in a
+   *   row found it five times too wide (never, by default)
    */
-  constructor(kind, floor) {
+  constructor(kind, floor, { narrowAfter = Infinity } = {}) {
     this.kind = kind;
     this.floor = floor;
+    this.narrowAfter = narrowAfter;
     this.reset();
   }
 
-  reset(floor = this.floor) {
-    this.floor = floor;
-    this.lo = this.kind === 'symmetric' ? -niceCeil(floor) : 0;
-    this.hi = niceCeil(floor);
+  reset() {
+    this.lo = this.kind === 'symmetric' ? -niceCeil(this.floor) : 0;
+    this.hi = niceCeil(this.floor);
+    this.tooWide = 0;
   }
 
   /** Widens to hold `values` (vector or matrix); true when the range changed. */
@@ -61,8 +68,17 @@ export class WideningRange {
       const m = maxAbs(values);
       if (m > this.hi) {
         this.hi = niceCeil(m);
-        if (this.kind === 'symmetric') this.lo = -this.hi;
+        this.tooWide = 0;
+      } else if (m < NARROW_BELOW * this.hi && m > 0) {
+        this.tooWide += 1;
+        if (this.tooWide >= this.narrowAfter) {
+          this.hi = niceCeil(m);
+          this.tooWide = 0;
+        }
+      } else {
+        this.tooWide = 0;
       }
+      if (this.kind === 'symmetric') this.lo = -this.hi;
     }
     return lo !== this.lo || hi !== this.hi;
   }

@@ -5,8 +5,9 @@
 // that has not drawn that frame yet draws it once. Frames that arrived in between are skipped,
 // never queued, so the page cannot fall behind the server. Live views (`interval` 0) draw on
 // every animation frame that brings something new; slower views (learning curves, decision
-// regions, the equations' text) at most once per `interval` ms, and at most one of them per
-// animation frame, so that no frame of the live views waits for two slow ones.
+// regions, the equations' text) on a steady beat of one draw per `interval` ms (a late draw does
+// not push the next one back), and at most one of them per animation frame, so that no frame of
+// the live views waits for two slow ones.
 //
 // Per-view counts and timings are kept in `stats` (exposed as `window.playgroundStats`), for the
 // browser tests to measure frames per second and the time to the first plot.
@@ -29,8 +30,9 @@ export class FrameScheduler {
    * @param {{interval?: number}} options minimum ms between two draws (0: every frame)
    */
   add(name, draw, { interval = 0 } = {}) {
-    this.views.push({ name, draw, interval, drawn: -1, last: -Infinity });
-    this.stats.views[name] = { draws: 0, first: null, last: null, totalMs: 0, maxMs: 0 };
+    this.views.push({ name, draw, interval, drawn: -1, due: -Infinity });
+    // draws, when (ms since navigation), how long, and the step of the state drawn last
+    this.stats.views[name] = { draws: 0, first: null, last: null, totalMs: 0, maxMs: 0, step: null };
   }
 
   /** Takes the newest frame; older ones not drawn yet are dropped. */
@@ -63,11 +65,9 @@ export class FrameScheduler {
     let waiting = false;
     for (const view of this.views) {
       if (view.drawn === version) continue;
-      if (view.interval > 0) {
-        if (slowDrawn || now - view.last < view.interval) {
-          waiting = true;
-          continue;
-        }
+      if (view.interval > 0 && (slowDrawn || now < view.due)) {
+        waiting = true;
+        continue;
       }
       const start = performance.now();
       let drawn;
@@ -81,14 +81,21 @@ export class FrameScheduler {
       const end = performance.now();
       if (!drawn) continue;
       view.drawn = version;
-      view.last = now;
-      if (view.interval > 0) slowDrawn = true;
+      if (view.interval > 0) {
+        slowDrawn = true;
+        // on the beat: the next draw is due one interval after this one was due (animation
+        // frames round each draw up to the next 16.7 ms; the beat keeps the average rate),
+        // unless the view fell a whole interval behind (idle): then the beat restarts now
+        const next = view.due + view.interval;
+        view.due = next > now ? next : now + view.interval;
+      }
       const s = this.stats.views[view.name];
       s.draws += 1;
       s.first ??= end;
       s.last = end;
       s.totalMs += end - start;
       s.maxMs = Math.max(s.maxMs, end - start);
+      s.step = frame.step;
     }
     if (waiting) {
       this.requested = true;

@@ -8,7 +8,7 @@ import { Refresher } from './poll.js';
 
 const HISTORY_INTERVAL_MS = 250;
 const REGIONS_INTERVAL_MS = 90;
-const REGIONS_RESOLUTION = 40;
+const REGIONS_RESOLUTION = 32;
 
 export class PlaygroundSession {
   /**

@@ -1,10 +1,13 @@
 // The page's messages: errors in a role="alert" region (stay until dismissed or fixed),
-// progress in a polite role="status" region. Nothing the server says wrong is swallowed.
+// progress in a polite role="status" region. Nothing the server says wrong is swallowed: errors
+// that come together (a bad link and the server's refusal of it) are listed together.
 
+const MAX_ERRORS = 3;
+
+/** Ends `text` with a full stop; the words stay as they are (field names included). */
 function sentence(text) {
   const trimmed = String(text).trim();
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+  return /[.!?)]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 export class StatusView {
@@ -21,13 +24,18 @@ export class StatusView {
 
   /** Shows an error: `what` failed (e.g. "Could not step"), `why` in the server's words. */
   error(what, why) {
-    this.alertText.textContent = why ? `${what}: ${sentence(why)}` : sentence(what);
+    const text = why ? `${what}: ${sentence(why)}` : sentence(what);
+    const shown = this.alert.hidden ? [] : [...this.alertText.children];
+    if (shown.at(-1)?.textContent === text) return;
+    const line = document.createElement('p');
+    line.textContent = text;
+    this.alertText.replaceChildren(...shown.slice(1 - MAX_ERRORS), line);
     this.alert.hidden = false;
   }
 
   clearError() {
     this.alert.hidden = true;
-    this.alertText.textContent = '';
+    this.alertText.replaceChildren();
   }
 
   /** A short note on what just happened ("Reset: iris, step 0"). */

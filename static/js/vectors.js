@@ -119,24 +119,34 @@ export class BarsView {
     }
   }
 
-  /** Prints `v` beside its bar: across the zero line for signed bars (always room there),
-   * past the bar's end for the others, or inside it when the end is near the edge. */
+  /** Prints `v` beside its bar where it fits: across the zero line (signed bars), past the
+   * bar's end, or inside the bar; nowhere when it fits nowhere (the tooltip has it). */
   label(v, end, zero, y) {
     const { ctx, canvas } = this;
     const ratio = window.devicePixelRatio || 1;
     const text = num(v, 2);
+    const width = ctx.measureText(text).width;
     const gap = 3 * ratio;
-    ctx.fillStyle = TEXT;
-    if (this.kind === BarKind.SIGNED) {
-      ctx.textAlign = v >= 0 ? 'right' : 'left';
-      ctx.fillText(text, v >= 0 ? zero - gap : zero + gap, y);
-    } else if (end + gap + ctx.measureText(text).width <= canvas.width) {
-      ctx.textAlign = 'left';
-      ctx.fillText(text, end + gap, y);
-    } else {
-      ctx.textAlign = 'right';
-      ctx.fillStyle = '#ffffff';
-      ctx.fillText(text, end - gap, y);
+    const right = end >= zero; // the bar grows to the right
+    const places = [
+      // [x where the text starts, colour]
+      [right ? end + gap : end - gap - width, TEXT],
+      [right ? end - gap - width : end + gap, '#ffffff'],
+    ];
+    if (this.kind === BarKind.SIGNED) places.unshift([right ? zero - gap - width : zero + gap, TEXT]);
+    const barLeft = Math.min(zero, end);
+    const barRight = Math.max(zero, end);
+    for (const [x, colour] of places) {
+      const inside = colour === '#ffffff';
+      const fits = inside
+        ? x >= barLeft && x + width <= barRight
+        : x >= 0 && x + width <= canvas.width && (x + width <= barLeft || x >= barRight);
+      if (fits) {
+        ctx.fillStyle = colour;
+        ctx.textAlign = 'left';
+        ctx.fillText(text, x, y);
+        return;
+      }
     }
   }
 
@@ -151,22 +161,17 @@ export class BarsView {
     const key = `${lo}:${hi}`;
     if (this.shownRange === key) return;
     this.shownRange = key;
-    const ticks = lo < 0 && hi > 0 ? [lo, 0, hi] : [lo, hi];
+    const tick = (text, place) => {
+      const span = document.createElement('span');
+      span.textContent = text;
+      span.className = place;
+      return span;
+    };
+    // a symmetric axis (zero in the middle, where the line is): just ±r, at the end
     this.ticks.replaceChildren(
-      ...ticks.map((v) => {
-        const span = document.createElement('span');
-        span.textContent = num(v, 2);
-        return span;
-      }),
+      ...(lo === -hi
+        ? [tick(`\u00b1${num(hi, 2)}`, 'end')]
+        : [tick(num(lo, 2), 'start'), tick(num(hi, 2), 'end')]),
     );
-    this.ticks.classList.toggle('three', ticks.length === 3);
-    if (ticks.length === 3) {
-      // place the 0 tick where the zero line is
-      this.ticks.children[1].style.left = `${range01(0, lo, hi) * 100}%`;
-    }
   }
-}
-
-function range01(v, lo, hi) {
-  return (v - lo) / (hi - lo);
 }

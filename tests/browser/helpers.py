@@ -1,0 +1,137 @@
+"""Driving the playground page: open it, wait for its plots, read what they show and how fast.
+
+The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js)
+and exposes the numbers each plot drew last through ``window.playground.shown()``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from playwright.sync_api import Page
+
+LIVE_VIEWS = ("weights", "updates", "vectors")
+SLOW_VIEWS = ("equations", "curves", "regions")
+TIMEOUT_MS = 15_000
+
+
+def open_page(page: Page, server_url: str, **params: Any) -> None:
+    """Goes to the playground with ``params`` in the query string; returns when the live plots
+    have drawn the first state."""
+    query = urlencode(
+        {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()}
+    )
+    page.goto(f"{server_url}/?{query}" if query else f"{server_url}/")
+    wait_for_draws(page, "weights", 1)
+
+
+def wait_for_draws(page: Page, view: str, count: int) -> None:
+    page.wait_for_function(
+        "([view, count]) => (window.playgroundStats?.views[view]?.draws ?? 0) >= count",
+        arg=[view, count],
+        timeout=TIMEOUT_MS,
+    )
+
+
+def wait_for_views(page: Page, views: tuple[str, ...], step: int) -> None:
+    """Waits for each of ``views`` to have drawn the state after ``step`` steps."""
+    page.wait_for_function(
+        "([views, step]) => views.every(v => window.playgroundStats.views[v].step === step)",
+        arg=[list(views), step],
+        timeout=TIMEOUT_MS,
+    )
+
+
+def wait_for_plotly(page: Page) -> None:
+    """Waits for Plotly.js (loaded after the first plots) to have drawn the learning curves."""
+    wait_for_draws(page, "curves", 1)
+
+
+def stats(page: Page) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate(
+        "JSON.parse(JSON.stringify({now: performance.now(), stats: window.playgroundStats}))"
+    )
+    return result
+
+
+def shown(page: Page) -> list[dict[str, Any]]:
+    """What each layer's plots drew last, input layer first."""
+    layers: list[dict[str, Any]] = page.evaluate("window.playground.shown()")
+    return layers
+
+
+def session_id(page: Page) -> str:
+    sid: str = page.evaluate("window.playground.session.id")
+    return sid
+
+
+def step_count(page: Page) -> int:
+    """The step counter as the page shows it."""
+    return int(page.locator("#step-count").inner_text().replace(",", ""))
+
+
+def wait_for_step(page: Page, step: int) -> None:
+    """Waits for the counter to show ``step``: the live plots drew that state in the same
+    animation frame, just before it."""
+    page.wait_for_function(
+        "step => document.getElementById('step-count').textContent.replaceAll(',', '')"
+        " === String(step)",
+        arg=step,
+        timeout=TIMEOUT_MS,
+    )
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Draws per second of each view, and steps per second, over a measured interval."""
+
+    seconds: float
+    draws: dict[str, float]
+    steps: float
+    frames_received: float
+
+
+def measure(page: Page, seconds: float) -> Rates:
+    """Counts draws and steps over ``seconds`` (the page keeps playing, or not, meanwhile)."""
+    first, step0 = stats(page), step_count(page)
+    time.sleep(seconds)
+    last, step1 = stats(page), step_count(page)
+    elapsed = (last["now"] - first["now"]) / 1000
+    views = last["stats"]["views"]
+    draws = {
+        name: (views[name]["draws"] - first["stats"]["views"][name]["draws"]) / elapsed
+        for name in views
+    }
+    frames = last["stats"]["framesReceived"] - first["stats"]["framesReceived"]
+    return Rates(elapsed, draws, (step1 - step0) / elapsed, frames / elapsed)
+
+
+def close(a: Any, b: Any, tolerance: float = 1e-9) -> bool:
+    """Whether two numbers, or nested lists of them, are equal within ``tolerance``."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y, tolerance) for x, y in zip(a, b, strict=True))
+    if a is None or b is None:
+        return a is b
+    return math.isclose(float(a), float(b), rel_tol=tolerance, abs_tol=tolerance)
+
+
+def canvas_is_drawn(page: Page, selector: str) -> bool:
+    """Whether the canvas has pixels other than transparent or white."""
+    drawn: bool = page.evaluate(
+        """selector => {
+            const canvas = document.querySelector(selector);
+            const context = canvas.getContext('2d');
+            const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+            for (let i = 0; i < data.length; i += 4) {
+                const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+                if (a > 0 && !(r > 245 && g > 245 && b > 245)) return true;
+            }
+            return false;
+        }""",
+        selector,
+    )
+    return drawn

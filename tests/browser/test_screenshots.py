@@ -1,0 +1,54 @@
+"""Screenshots of the page for a person to look at (saved in test-artifacts/, not committed):
+iris after 100 steps, and xor with one hidden layer after it has learned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    open_page,
+    step_count,
+    wait_for_plotly,
+    wait_for_step,
+    wait_for_views,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def settle(page: Page, views: tuple[str, ...] = ("equations", "curves")) -> None:
+    """Waits for the throttled views to have drawn the state the counter shows, and for the
+    history (fetched after it) to be in the curves."""
+    wait_for_views(page, views, step_count(page))
+    page.wait_for_timeout(400)
+
+
+def test_screenshot_iris_after_100_steps(page: Page, server_url: str, artifacts: Path):
+    open_page(page, server_url, dataset="iris")
+    wait_for_plotly(page)
+    page.click("#step-100")
+    wait_for_step(page, 100)
+    page.click("#step-1")  # the last step drawn by itself, as a learner would look at it
+    wait_for_step(page, 101)
+    settle(page)
+    page.mouse.move(0, 0)
+    page.screenshot(path=artifacts / "iris-100-steps.png")
+    page.screenshot(path=artifacts / "iris-100-steps-full.png", full_page=True)
+
+
+def test_screenshot_xor_with_one_hidden_layer(page: Page, server_url: str, artifacts: Path):
+    open_page(page, server_url, dataset="xor", hidden=[4], learning_rate=0.5, seed=1)
+    wait_for_plotly(page)
+    for _ in range(5):
+        page.click("#step-1000")
+    wait_for_step(page, 5000)
+    page.click("#play")  # a moment of live play, for the decision regions and their samples
+    page.wait_for_timeout(600)
+    page.click("#play")
+    expect(page.locator("#play")).to_have_attribute("aria-pressed", "false")
+    settle(page, ("equations", "curves", "regions"))
+    page.screenshot(path=artifacts / "xor-hidden.png")
+    page.screenshot(path=artifacts / "xor-hidden-full.png", full_page=True)
