@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     add_exception_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
-    for module in (health, datasets, activations, sessions, default_session, live, page):
+    # the routers are tried in this order: the sessions' (the busiest) first
+    for module in (sessions, default_session, live, datasets, activations, health, page):
         app.include_router(module.router)
     if settings.static_dir.is_dir():  # after the routes: /static/vendor/... is a route
         static = CachedStaticFiles(settings.static_dir, settings.static_max_age)
