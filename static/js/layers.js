@@ -75,21 +75,24 @@ class LayerCard {
     const body = document.createElement('div');
     body.className = 'layer-body';
     body.style.setProperty('--rows', String(units.length));
-    const labels = document.createElement('div');
-    labels.className = 'row-labels';
-    labels.setAttribute('aria-hidden', 'true');
-    const spacer = document.createElement('div');
-    spacer.className = 'spacer';
-    const names = document.createElement('div');
-    names.className = 'names';
-    for (const name of units) {
-      const span = document.createElement('span');
-      span.textContent = name;
-      span.title = name;
-      names.append(span);
-    }
-    labels.append(spacer, names);
-    body.append(labels);
+    const rowLabels = (className) => {
+      const labels = document.createElement('div');
+      labels.className = className;
+      labels.setAttribute('aria-hidden', 'true');
+      const spacer = document.createElement('div');
+      spacer.className = 'spacer';
+      const names = document.createElement('div');
+      names.className = 'names';
+      for (const name of units) {
+        const span = document.createElement('span');
+        span.textContent = name;
+        span.title = name;
+        names.append(span);
+      }
+      labels.append(spacer, names);
+      return labels;
+    };
+    body.append(rowLabels('row-labels'));
     card.append(heading, sub, body);
     parent.append(card);
 
@@ -137,6 +140,8 @@ class LayerCard {
         ];
       },
     });
+    // the units' names again, for narrow screens, where the bars go under the heatmaps
+    body.append(rowLabels('row-labels repeat'));
     const bars = (key, title, label, kind, range, describe) =>
       new BarsView(body, { id: `${key}-${n}`, title, label, kind, range, describe });
     const at = (name, row) => this.current?.trace?.layers[index][name][row];

@@ -37,11 +37,15 @@ def wait_for_draws(page: Page, view: str, count: int) -> None:
     )
 
 
-def wait_for_views(page: Page, views: tuple[str, ...], step: int) -> None:
-    """Waits for each of ``views`` to have drawn the state after ``step`` steps."""
+def wait_for_views_to_catch_up(page: Page, views: tuple[str, ...]) -> None:
+    """Waits for each of ``views`` to have drawn the state the step counter shows now."""
     page.wait_for_function(
-        "([views, step]) => views.every(v => window.playgroundStats.views[v].step === step)",
-        arg=[list(views), step],
+        """views => {
+            const counter = document.getElementById('step-count').textContent;
+            const step = Number(counter.replaceAll(',', ''));
+            return views.every(v => window.playgroundStats.views[v].step === step);
+        }""",
+        arg=list(views),
         timeout=TIMEOUT_MS,
     )
 

@@ -65,10 +65,20 @@ def test_every_plot_is_there(page: Page, server_url: str):
         "layer-2",
         "layer-1",
     ]
-    expect(page.locator("#layer-2 .row-labels")).to_contain_text("a xor b")
+    expect(page.locator("#layer-2 .row-labels").first).to_contain_text("a xor b")
     expect(page.locator("#layer-2 .col-labels").first).to_contain_text("h3")
     expect(page.locator("#layer-1 .col-labels").first).to_contain_text("bias")
-    expect(page.locator("#layer-1 .row-labels")).to_contain_text("h1")
+    expect(page.locator("#layer-1 .row-labels").first).to_contain_text("h1")
+
+    # hovering a weight shows its exact value and its last update
+    page.hover("#weights-2")
+    tooltip = page.get_by_role("tooltip")
+    expect(tooltip).to_contain_text("W²[a xor b ← h")
+    expect(tooltip).to_contain_text("last update ΔW = ")
+    page.hover("#update-1")
+    expect(tooltip).to_contain_text("= η × δ × input = 0.1 × ")
+    page.mouse.move(0, 0)
+    expect(tooltip).to_be_hidden()
 
     # learning curves: a Plotly figure with the three sets' two errors
     assert page.evaluate("document.getElementById('curves').data.length") == 6
@@ -88,7 +98,7 @@ def test_every_plot_is_there(page: Page, server_url: str):
 def test_iris_has_names_and_no_regions(page: Page, server_url: str):
     open_page(page, server_url)  # the defaults: iris, the tutorial's net
     expect(page.locator("#layer-1 .col-labels").first).to_contain_text("petal length")
-    expect(page.locator("#layer-1 .row-labels")).to_contain_text("versicolor")
+    expect(page.locator("#layer-1 .row-labels").first).to_contain_text("versicolor")
     expect(page.locator("#regions")).to_be_hidden()
     expect(page.locator("#regions-note")).to_contain_text("two features")
 

@@ -10,10 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
     open_page,
-    step_count,
     wait_for_plotly,
     wait_for_step,
-    wait_for_views,
+    wait_for_views_to_catch_up,
 )
 
 pytestmark = pytest.mark.browser
@@ -22,7 +21,8 @@ pytestmark = pytest.mark.browser
 def settle(page: Page, views: tuple[str, ...] = ("equations", "curves")) -> None:
     """Waits for the throttled views to have drawn the state the counter shows, and for the
     history (fetched after it) to be in the curves."""
-    wait_for_views(page, views, step_count(page))
+    page.wait_for_timeout(300)  # frames still on their way after a pause
+    wait_for_views_to_catch_up(page, views)
     page.wait_for_timeout(400)
 
 
