@@ -12,6 +12,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 
 from app.schemas import (
@@ -19,18 +20,11 @@ from app.schemas import (
     Curve,
     Curves,
     DatasetInfo,
-    LayerTrace,
-    LayerWeights,
-    Metrics,
     Regions,
-    SampleTrace,
     SessionConfig,
-    SetMetrics,
-    StepTrace,
 )
 from app.sessions import Session
 from core import Activation, Dataset, DecisionRegions, History, StepRecord, TrainerConfig
-from core.history import SetErrors
 
 Nested = list[Any]
 
@@ -86,60 +80,57 @@ def session_config(config: TrainerConfig) -> SessionConfig:
     return SessionConfig.model_validate(_fields(config) | {"hidden": list(config.hidden)})
 
 
+@functools.lru_cache(maxsize=1024)
+def _session_config_json(config: TrainerConfig) -> str:
+    return session_config(config).model_dump_json()
+
+
+def session_config_fields(config: TrainerConfig) -> dict[str, Any]:
+    """``SessionConfig``'s fields as plain values (a fresh dict: callers may keep it)."""
+    fields: dict[str, Any] = orjson.loads(_session_config_json(config))
+    return fields
+
+
 def _fields(config: TrainerConfig) -> dict[str, Any]:
     return {name: getattr(config, name) for name in TrainerConfig.__dataclass_fields__}
 
 
-def _set_metrics(errors: SetErrors) -> SetMetrics:
-    return SetMetrics(error=number(errors.error), classification_error=errors.classification_error)
-
-
 def state_fields(session: Session) -> dict[str, Any]:
     """The fields of ``SessionState`` (and of the responses built on it), read from the
-    session's trainer: call it holding the session's lock."""
+    session's trainer, as plain values and NumPy arrays for ``app.responses.dumps``: call it
+    holding the session's lock."""
     trainer = session.trainer
     errors = trainer.set_errors()
     return {
         "id": session.id,
-        "config": session_config(session.config),
+        "config": session_config_fields(session.config),
         "step": trainer.step_count,
-        "layers": [LayerWeights(weights=w.tolist()) for w in trainer.weights],
-        "metrics": Metrics(
-            train=_set_metrics(errors["train"]),
-            validation=_set_metrics(errors["validation"]),
-            test=_set_metrics(errors["test"]),
-        ),
+        "layers": [{"weights": w} for w in trainer.weights],
+        "metrics": {
+            name: {"error": e.error, "classification_error": e.classification_error}
+            for name, e in errors.items()
+        },
         "diverged": trainer.diverged,
     }
 
 
-def step_trace(record: StepRecord) -> StepTrace:
+def step_trace(record: StepRecord) -> dict[str, Any]:
+    """The fields of ``StepTrace``, as plain values and NumPy arrays (see ``state_fields``)."""
     sample = record.sample
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged step's loss may overflow
-        loss = record.loss
-    return StepTrace(
-        step=record.step,
-        learning_rate=record.learning_rate,
-        sample=SampleTrace(
-            set=sample.set, index=sample.index, x=floats(sample.x), target=floats(sample.target)
-        ),
-        layers=[
-            LayerTrace(
-                input=floats(layer.input),
-                net=floats(layer.net),
-                output=floats(layer.output),
-                activation_diff=floats(layer.activation_diff),
-                delta=floats(layer.delta),
-                weights_before=floats(layer.weights_before),
-                weight_update=floats(layer.weight_update),
-                weights=floats(layer.weights),
-            )
-            for layer in record.layers
-        ],
-        error=floats(record.error),
-        loss=number(loss),
-        diverged=record.diverged,
-    )
+    return {
+        "step": record.step,
+        "learning_rate": record.learning_rate,
+        "sample": {
+            "set": sample.set,
+            "index": sample.index,
+            "x": sample.x,
+            "target": sample.target,
+        },
+        "layers": [layer._asdict() for layer in record.layers],
+        "error": record.error,
+        "loss": record.loss,
+        "diverged": record.diverged,
+    }
 
 
 def curves(history: History) -> Curves:

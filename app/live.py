@@ -25,11 +25,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from app.convert import state_fields, step_trace
 from app.errors import describe
+from app.responses import dumps
 from app.schemas import (
     COMMAND,
     DivergedMessage,
     ErrorMessage,
-    FrameMessage,
     PauseCommand,
     PlayCommand,
     SetLearningRateCommand,
@@ -170,14 +170,15 @@ class LiveStream:
             except DivergedError:  # it had diverged before: nothing to show but the message
                 pass
             else:
-                frame = FrameMessage(
+                frame = {
+                    "type": "frame",
                     **state_fields(session),
-                    trace=step_trace(record),
-                    steps=session.trainer.step_count - before,
-                )
+                    "trace": step_trace(record),
+                    "steps": session.trainer.step_count - before,
+                }  # a FrameMessage, written straight from the arrays (see app.responses)
         if frame is not None:
-            await self._send(frame)
-        if frame is None or frame.diverged:
+            await self._send_json(dumps(frame))
+        if frame is None or frame["diverged"]:
             await self._diverged()
 
     async def _diverged(self) -> None:
@@ -203,9 +204,12 @@ class LiveStream:
         await self._send(ErrorMessage(message=message))
 
     async def _send(self, message: BaseModel) -> None:
+        await self._send_json(message.model_dump_json().encode())
+
+    async def _send_json(self, message: bytes) -> None:
         if self.session.closed:
             raise SessionNotFoundError(self.session.id)
-        await self.websocket.send_text(message.model_dump_json())
+        await self.websocket.send_text(message.decode())
 
 
 async def close_not_found(websocket: WebSocket) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
+from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
 from app.errors import add_exception_handlers
 from app.routes import activations, datasets, default_session, health, live, page, sessions
 from app.sessions import SessionStore
@@ -31,7 +31,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.plotly = CompressedFile(plotly_path(), "text/javascript", VENDOR_MAX_AGE)
 
     add_exception_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)
+    app.add_middleware(
+        PathGZipMiddleware,
+        paths=COMPRESSED_PATHS,
+        minimum_size=GZIP_MINIMUM_SIZE,
+        compresslevel=GZIP_LEVEL,
+    )
     # the routers are tried in this order: the sessions' (the busiest) first
     for module in (sessions, default_session, live, datasets, activations, health, page):
         app.include_router(module.router)

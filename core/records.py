@@ -66,5 +66,7 @@ class StepRecord(NamedTuple):
 
     @property
     def loss(self) -> float:
-        """The per-sample loss ``E = ½‖target - output‖²`` (computed when asked for)."""
-        return 0.5 * float(np.dot(self.error, self.error))
+        """The per-sample loss ``E = ½‖target - output‖²`` (computed when asked for; ``inf`` or
+        ``nan`` when a diverging step's error overflowed)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return 0.5 * float(np.dot(self.error, self.error))

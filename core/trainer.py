@@ -357,7 +357,10 @@ class Trainer:
         a = self._eval_x_t  # ([x; 1] of every sample as columns, (n_in + 1, M))
         with np.errstate(all="ignore"):
             for layer in range(len(self._weights)):
-                w = np.stack([weights[layer] for weights in weight_sets])
+                if len(weight_sets) == 1:  # one set: a plain matrix product, no stacking
+                    w = weight_sets[0][layer][np.newaxis]
+                else:
+                    w = np.stack([weights[layer] for weights in weight_sets])
                 if layer:
                     a = np.concatenate((a, np.ones((a.shape[0], 1, a.shape[2]))), axis=1)
                 a = self.activation.f(np.matmul(w, a))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.deps import StoreDep
 from app.routes.sessions import (
@@ -21,19 +21,19 @@ from app.sessions import DEFAULT_SESSION_ID
 router = APIRouter(prefix="/api", tags=["default session"], responses={422: ERRORS[422]})
 
 
-@router.get("/state")
-async def read_default_session(store: StoreDep) -> SessionState:
+@router.get("/state", response_model=SessionState)
+async def read_default_session(store: StoreDep) -> Response:
     """The default session's state (as `GET /api/sessions/default`)."""
     return await read_session(DEFAULT_SESSION_ID, store)
 
 
-@router.post("/step", responses=DIVERGED)
-async def step_default_session(store: StoreDep, body: StepBody = None) -> StepResponse:
+@router.post("/step", response_model=StepResponse, responses=DIVERGED)
+async def step_default_session(store: StoreDep, body: StepBody = None) -> Response:
     """Steps the default session (as `POST /api/sessions/default/step`)."""
     return await step_session(DEFAULT_SESSION_ID, store, body)
 
 
-@router.post("/reset")
-async def reset_default_session(store: StoreDep, config: ResetBody = None) -> SessionState:
+@router.post("/reset", response_model=SessionState)
+async def reset_default_session(store: StoreDep, config: ResetBody = None) -> Response:
     """Resets the default session (as `POST /api/sessions/default/reset`)."""
     return await reset_session(DEFAULT_SESSION_ID, store, config)

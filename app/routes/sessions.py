@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Body, HTTPException, Path, Query, status
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
 
 from app.convert import curves, regions, state_fields, step_trace, trainer_config
 from app.deps import StoreDep
+from app.responses import ArrayJSONResponse
 from app.schemas import (
     Curves,
     ErrorResponse,
@@ -52,26 +53,25 @@ StepBody = Annotated[StepRequest | None, Body(description="No body: one step.")]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=SessionState,
     responses={503: {"model": ErrorResponse, "description": "Every session slot is in use."}},
 )
-async def create_session(store: StoreDep, config: ConfigBody = None) -> SessionState:
+async def create_session(store: StoreDep, config: ConfigBody = None) -> Response:
     """Starts a session: a fresh net with weights drawn from the config's seed."""
     session = store.create(trainer_config(config or SessionConfig()))
     async with store.use(session.id) as session:
-        return SessionState(**state_fields(session))
+        return ArrayJSONResponse(state_fields(session), status.HTTP_201_CREATED)
 
 
-@router.get("/{session_id}")
-async def read_session(session_id: SessionId, store: StoreDep) -> SessionState:
+@router.get("/{session_id}", response_model=SessionState)
+async def read_session(session_id: SessionId, store: StoreDep) -> Response:
     """The session's config, step count, weights and current errors."""
     async with store.use(session_id) as session:
-        return SessionState(**state_fields(session))
+        return ArrayJSONResponse(state_fields(session))
 
 
-@router.post("/{session_id}/step", responses=DIVERGED)
-async def step_session(
-    session_id: SessionId, store: StoreDep, body: StepBody = None
-) -> StepResponse:
+@router.post("/{session_id}/step", response_model=StepResponse, responses=DIVERGED)
+async def step_session(session_id: SessionId, store: StoreDep, body: StepBody = None) -> Response:
     """Takes `n` training steps, one sample each; returns the state and the last step's record.
 
     Long runs are trained in a worker thread; requests and live streams on the same session
@@ -80,29 +80,29 @@ async def step_session(
     n = body.n if body is not None else 1
     async with store.use(session_id) as session:
         record = await session.run(n)
-        return StepResponse(**state_fields(session), trace=step_trace(record))
+        return ArrayJSONResponse({**state_fields(session), "trace": step_trace(record)})
 
 
-@router.post("/{session_id}/reset")
+@router.post("/{session_id}/reset", response_model=SessionState)
 async def reset_session(
     session_id: SessionId, store: StoreDep, config: ResetBody = None
-) -> SessionState:
+) -> Response:
     """Starts the session over: step 0, weights drawn again from the seed, history cleared."""
     async with store.use(session_id) as session:
         new_config = session.config if config is None else trainer_config(config, session.config)
         session.reset(new_config)
-        return SessionState(**state_fields(session))
+        return ArrayJSONResponse(state_fields(session))
 
 
-@router.patch("/{session_id}")
+@router.patch("/{session_id}", response_model=SessionState)
 async def update_session(
     session_id: SessionId, store: StoreDep, update: LearningRateUpdate
-) -> SessionState:
+) -> Response:
     """Changes the learning rate from the next step on, without a reset (also while a live
     stream plays)."""
     async with store.use(session_id) as session:
         session.set_learning_rate(update.learning_rate)
-        return SessionState(**state_fields(session))
+        return ArrayJSONResponse(state_fields(session))
 
 
 @router.get("/{session_id}/history")

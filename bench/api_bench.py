@@ -1,0 +1,166 @@
+"""The API's speed against the framework's floor, measured in the same run (issue 3's targets).
+
+1. ``POST /api/sessions/{id}/step`` (N = 1) on the playground (``python -m app``, as ``make run``
+   starts it) against the floor (``bench/floor_app.py``: an empty ``async def`` POST endpoint with
+   a small JSON answer, served with the same uvicorn settings), both under the same closed-loop
+   load: wrk, 16 connections. Rounds alternate the two; the ratio of each round is taken and the
+   median reported, with requests/s and p50/p99 latency. Target: step >= 0.5x the floor.
+2. The live stream at 1,000 and at 20,000 requested steps/s: delivered frames/s (target 60) and
+   achieved steps/s.
+
+Run: ``make api-bench`` (needs ``wrk``: Debian's package ``wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from websockets.asyncio.client import connect
+
+from bench.load_bench import ROOT, _free_port
+
+POST_SCRIPT = """
+wrk.method = "POST"
+wrk.body   = '{"n": 1}'
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+@contextlib.contextmanager
+def server(module: str, log_level: str) -> Iterator[str]:
+    port = _free_port()
+    env = os.environ | {"PLAYGROUND_PORT": str(port), "PLAYGROUND_LOG_LEVEL": log_level}
+    process = subprocess.Popen(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.TransportError):
+                httpx.post(f"{url}/floor" if module == "bench.floor_app" else f"{url}/healthz")
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{module} did not come up")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+    """Requests/s and latency percentiles (ms) of a closed-loop POST load."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(POST_SCRIPT)
+        script.flush()
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    if "Non-2xx" in out:
+        raise RuntimeError(f"errors under load:\n{out}")
+
+    def ms(label: str) -> float:
+        match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        assert match, out
+        scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}[match.group(2)]
+        return float(match.group(1)) * scale
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert rps, out
+    return {"requests_per_second": float(rps.group(1)), "p50_ms": ms("50%"), "p99_ms": ms("99%")}
+
+
+async def live_rate(url: str, steps_per_second: float, seconds: float) -> dict[str, float]:
+    async with httpx.AsyncClient(base_url=url) as client:
+        session_id = (await client.post("/api/sessions", json={})).json()["id"]
+    ws_url = url.replace("http://", "ws://") + f"/api/sessions/{session_id}/live"
+    frames = steps = 0
+    async with connect(ws_url, max_size=2**22) as ws:
+        await ws.recv()
+        await ws.send(json.dumps({"type": "play", "steps_per_second": steps_per_second}))
+        start = time.monotonic()
+        while (left := start + seconds - time.monotonic()) > 0:
+            with contextlib.suppress(TimeoutError):
+                message = json.loads(await asyncio.wait_for(ws.recv(), timeout=left))
+                if message["type"] == "frame":
+                    frames += 1
+                    steps += message["steps"]
+        elapsed = time.monotonic() - start
+        await ws.send(json.dumps({"type": "pause"}))
+    return {
+        "requested_steps_per_second": steps_per_second,
+        "frames_per_second": frames / elapsed,
+        "steps_per_second": steps / elapsed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--log-level", default="info", help="both servers' uvicorn log level")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+
+    step_runs, floor_runs = [], []
+    with (
+        server("app", args.log_level) as app_url,
+        server("bench.floor_app", args.log_level) as floor_url,
+    ):
+        session_id = httpx.post(f"{app_url}/api/sessions", json={}).json()["id"]
+        step_url = f"{app_url}/api/sessions/{session_id}/step"
+        wrk(step_url, 2, args.connections)  # warm-up
+        wrk(f"{floor_url}/floor", 2, args.connections)
+        for _ in range(args.rounds):
+            step_runs.append(wrk(step_url, args.seconds, args.connections))
+            floor_runs.append(wrk(f"{floor_url}/floor", args.seconds, args.connections))
+        live = [asyncio.run(live_rate(app_url, rate, 5.0)) for rate in (1_000, 20_000)]
+
+    def median(runs: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    ratio = statistics.median(
+        s["requests_per_second"] / f["requests_per_second"]
+        for s, f in zip(step_runs, floor_runs, strict=True)
+    )
+    results = {
+        "log_level": args.log_level,
+        "connections": args.connections,
+        "step": {k: median(step_runs, k) for k in step_runs[0]},
+        "floor": {k: median(floor_runs, k) for k in floor_runs[0]},
+        "step / floor throughput": ratio,
+        "live": live,
+    }
+    print(json.dumps(results, indent=2))
+    print(f"{'MET ' if ratio >= 0.5 else 'MISSED'} step throughput >= 0.5x floor: {ratio:.2f}")
+    for run in live:
+        ok = run["frames_per_second"] >= 55
+        print(f"{'MET ' if ok else 'MISSED'} ~60 frames/s at {run['requested_steps_per_second']:.0f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
