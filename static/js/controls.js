@@ -4,7 +4,15 @@
 // Values are only parsed here (a number, a list of layer sizes); whether they are allowed is the
 // server's call, and its answer is shown as it gives it.
 
-export const FIELDS = ['dataset', 'activation', 'hidden', 'learning_rate', 'max_weight', 'seed', 'sampling'];
+export const FIELDS = [
+  'dataset',
+  'activation',
+  'hidden',
+  'learning_rate',
+  'max_weight',
+  'seed',
+  'sampling',
+];
 const NUMBERS = new Set(['learning_rate', 'max_weight', 'seed']);
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 20_000;
@@ -133,6 +141,10 @@ export class Controls {
 
   showSpeed(speed) {
     this.speedOutput.value = `${speed.toLocaleString('en-US')} steps/s`;
+    this.speedInput.setAttribute(
+      'aria-valuetext',
+      `${speed.toLocaleString('en-US')} steps per second`,
+    );
   }
 
   setSpeed(speed) {

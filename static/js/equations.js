@@ -2,7 +2,7 @@
 // substituted, forward pass first, then the deltas from the output layer down, then the update.
 
 import { num, signed, vector } from './format.js';
-import { layerMark, sentBack, unitNames } from './layers.js';
+import { layerMark, sentBack, unitNames } from './net.js';
 
 const DIGITS = 3;
 const SHOWN = 5; // vector entries shown before "… n more"
@@ -56,7 +56,10 @@ export class EquationsView {
       lines.push([`net${m(l)} = W${m(l)}\u00b7[${inputOf(l)};1]`, (t) => v(t.layers[l].net)]);
       lines.push([`${out} = f(net${m(l)})`, (t) => v(t.layers[l].output)]);
     }
-    lines.push(['e = t \u2212 y', (t) => `${v(t.sample.target)} \u2212 ${v(t.layers[L - 1].output)} = ${v(t.error)}`]);
+    lines.push([
+      'e = t \u2212 y',
+      (t) => `${v(t.sample.target)} \u2212 ${v(t.layers[L - 1].output)} = ${v(t.error)}`,
+    ]);
     lines.push([
       `\u03b4${m(L - 1)} = e \u2218 f\u2032(net${m(L - 1)})`,
       (t) => {

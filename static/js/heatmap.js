@@ -68,7 +68,9 @@ export class MatrixView {
       (row, col) => (this.z ? describe(row, col) : null),
     );
     // labels wrap between words; they turn vertical when a word does not fit its column
-    const longestWord = Math.max(...colLabels.flatMap((name) => name.split(/\s+/)).map((w) => w.length));
+    const longestWord = Math.max(
+      ...colLabels.flatMap((name) => name.split(/\s+/)).map((w) => w.length),
+    );
     fitCanvas(this.canvas, () => {
       const columnWidth = this.canvas.clientWidth / this.cols;
       // about 5.6 CSS pixels a character at the labels' size

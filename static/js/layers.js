@@ -6,6 +6,7 @@
 
 import { num, signed } from './format.js';
 import { MatrixView } from './heatmap.js';
+import { layerMark, sentBack, unitNames } from './net.js';
 import { WideningRange } from './scale.js';
 import { BarKind, BarsView } from './vectors.js';
 
@@ -13,35 +14,6 @@ import { BarKind, BarsView } from './vectors.js';
 const MAX_SLOPE = { tanh01: 0.5, sigmoid: 0.25, tanh: 1, relu: 1, leaky_relu: 1, linear: 1 };
 const NARROW_AFTER_FRAMES = 30;
 const MATRIX_COLUMN_PX = 40; // the width a heatmap grows to per column, at most
-const SUPERSCRIPT = ['\u2070', '\u00b9', '\u00b2', '\u00b3', '\u2074', '\u2075', '\u2076'];
-
-/** Names of each layer's units, input to output: hidden units h1, h2... (h1.3 with several). */
-export function unitNames(dataset, hidden) {
-  const names = hidden.map((size, l) =>
-    Array.from({ length: size }, (_, k) => (hidden.length > 1 ? `h${l + 1}.${k + 1}` : `h${k + 1}`)),
-  );
-  return [...names, [...dataset.output_names]];
-}
-
-/** "²" for layer 2 of a deep net; "" for the tutorial's single layer. */
-export function layerMark(index, layerCount) {
-  return layerCount > 1 ? SUPERSCRIPT[index + 1] ?? `^${index + 1}` : '';
-}
-
-/** Wᵀδ without the bias column: the error a layer receives from the next one (nulls spread). */
-export function sentBack(nextWeights, nextDelta) {
-  const inputs = nextWeights[0].length - 1;
-  const out = new Array(inputs).fill(0);
-  for (let k = 0; k < nextWeights.length; k++) {
-    const d = nextDelta[k];
-    const row = nextWeights[k];
-    for (let j = 0; j < inputs; j++) {
-      if (out[j] === null) continue;
-      out[j] = d === null || row[j] === null ? null : out[j] + row[j] * d;
-    }
-  }
-  return out;
-}
 
 class LayerCard {
   constructor(parent, { index, layerCount, inputNames, units, config }) {
@@ -103,7 +75,9 @@ class LayerCard {
       weights: new WideningRange('symmetric', Math.max(config.max_weight, 0.05)),
       update: new WideningRange('symmetric', 1e-4, fresh),
       delta: new WideningRange('symmetric', 1e-3, fresh),
-      error: isOutput ? new WideningRange('symmetric', 1) : new WideningRange('symmetric', 1e-3, fresh),
+      error: isOutput
+        ? new WideningRange('symmetric', 1)
+        : new WideningRange('symmetric', 1e-3, fresh),
       slope: new WideningRange('positive', MAX_SLOPE[config.activation] ?? 0.25),
       output: new WideningRange('span', 1),
     };
@@ -115,7 +89,9 @@ class LayerCard {
       range: this.ranges.weights,
       describe: (row, col) => {
         const layer = this.current?.trace?.layers[index];
-        const lines = [`W${m}[${cell(row, col)}] = ${num(this.current.layers[index].weights[row][col], 6)}`];
+        const lines = [
+          `W${m}[${cell(row, col)}] = ${num(this.current.layers[index].weights[row][col], 6)}`,
+        ];
         if (layer) {
           lines.push(`last update \u0394W = ${signed(layer.weight_update[row][col], 4)}`);
           lines.push(`before it: ${num(layer.weights_before[row][col], 6)}`);
@@ -166,7 +142,9 @@ class LayerCard {
         : `Error sent back to layer ${n} through the next layer's weights, one bar per unit`,
       BarKind.SIGNED,
       this.ranges.error,
-      (row) => [`${isOutput ? 'e' : `(W${next})\u1d40\u03b4${next}`}[${units[row]}] = ${num(this.error?.[row], 6)}`],
+      (row) => [
+        `${isOutput ? 'e' : `(W${next})\u1d40\u03b4${next}`}[${units[row]}] = ${num(this.error?.[row], 6)}`,
+      ],
     );
     this.slope = bars(
       'slope',
@@ -244,12 +222,20 @@ export class NetworkView {
 
   /** Builds the cards for `config` unless they match it already; true when rebuilt. */
   configure(config) {
-    const shape = JSON.stringify([config.dataset, config.hidden, config.activation, config.max_weight]);
+    const shape = JSON.stringify([
+      config.dataset,
+      config.hidden,
+      config.activation,
+      config.max_weight,
+    ]);
     if (shape === this.shape) return false;
     this.shape = shape;
     const dataset = this.datasets.get(config.dataset);
     const units = unitNames(dataset, config.hidden);
-    const inputs = [dataset.feature_names, ...units.slice(0, -1)].map((names) => [...names, 'bias']);
+    const inputs = [dataset.feature_names, ...units.slice(0, -1)].map((names) => [
+      ...names,
+      'bias',
+    ]);
     this.container.replaceChildren();
     const widest = Math.max(...inputs.map((names) => names.length));
     this.container.style.setProperty('--matrix-w', `${Math.max(110, widest * MATRIX_COLUMN_PX)}px`);

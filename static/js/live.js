@@ -57,7 +57,9 @@ export class LiveConnection {
     try {
       message = JSON.parse(text);
     } catch {
-      this.handlers.onError(`the server sent something that is not JSON: ${String(text).slice(0, 80)}`);
+      this.handlers.onError(
+        `the server sent something that is not JSON: ${String(text).slice(0, 80)}`,
+      );
       return;
     }
     switch (message.type) {
@@ -78,16 +80,21 @@ export class LiveConnection {
         this.handlers.onError(message.message);
         break;
       default:
-        this.handlers.onError(`the server sent a message of unknown type ${JSON.stringify(message.type)}`);
+        this.handlers.onError(
+          `the server sent a message of unknown type ${JSON.stringify(message.type)}`,
+        );
     }
   }
 
   closed(event) {
     if (this.closing) return;
     if (event.code === CLOSE_SESSION_NOT_FOUND) {
-      this.handlers.onLost(`The live connection was closed: ${event.reason || 'session not found'}.`, {
-        sessionLost: true,
-      });
+      this.handlers.onLost(
+        `The live connection was closed: ${event.reason || 'session not found'}.`,
+        {
+          sessionLost: true,
+        },
+      );
       return;
     }
     if (this.retries < RECONNECT_DELAYS_MS.length) {
@@ -96,9 +103,12 @@ export class LiveConnection {
       return;
     }
     const why = event.reason ? `: ${event.reason}` : ` (code ${event.code})`;
-    this.handlers.onLost(`The live connection to the server was lost${why}. Is the server still running?`, {
-      sessionLost: false,
-    });
+    this.handlers.onLost(
+      `The live connection to the server was lost${why}. Is the server still running?`,
+      {
+        sessionLost: false,
+      },
+    );
   }
 
   /** Sends a command now, or as soon as the connection is open. */

@@ -13,8 +13,8 @@ import { FrameScheduler } from './scheduler.js';
 import { PlaygroundSession } from './session.js';
 import { StatusView } from './status.js';
 
-// curves, regions and the equations' text: about 10.5 draws per second, on a steady beat
-const SLOW_VIEW_INTERVAL_MS = 95;
+// curves, regions and the equations' text: about 11 draws per second, on a steady beat
+const SLOW_VIEW_INTERVAL_MS = 90;
 const DEFAULT_SPEED = 100;
 
 const root = document.getElementById('playground');
@@ -37,7 +37,12 @@ scheduler.onError = (name, error) => {
 const network = new NetworkView(byId('layers'), datasets);
 const equations = new EquationsView(byId('sample'), byId('equations-body'), datasets);
 const curves = new CurvesView(byId('curves'));
-const regions = new RegionsView(byId('regions'), byId('regions-legend'), byId('regions-note'), datasets);
+const regions = new RegionsView(
+  byId('regions'),
+  byId('regions-legend'),
+  byId('regions-note'),
+  datasets,
+);
 const counter = byId('step-count');
 
 scheduler.add('weights', (frame) => network.drawWeights(frame));
@@ -92,14 +97,18 @@ controls = new Controls(byId('controls'), {
       // the one setting that changes without a new run
       if (await session.setLearningRate(config.learning_rate)) {
         status.clearError();
-        status.note(`Learning rate \u03b7 = ${config.learning_rate} from step ${count(session.step)} on, no reset.`);
+        status.note(
+          `Learning rate \u03b7 = ${config.learning_rate} from step ${count(session.step)} on, no reset.`,
+        );
       } else {
         controls.markInvalid('learning_rate');
       }
     } else if (changed.length) {
       if (await session.reset(config)) {
         status.clearError();
-        status.note(`New run (${changed.map((f) => f.replace('_', ' ')).join(', ')} changed): step 0.`);
+        status.note(
+          `New run (${changed.map((f) => f.replace('_', ' ')).join(', ')} changed): step 0.`,
+        );
       }
     }
   },

@@ -57,8 +57,9 @@ export class RegionsView {
     canvas.addEventListener('pointerleave', hideTooltip);
   }
 
-  /** Takes the config of a new run: forgets the samples seen and the grid. */
+  /** Takes the config of a run; a new data set: forgets the samples seen. */
   configure(config) {
+    if (this.dataset?.name === config.dataset) return;
     this.dataset = this.datasets.get(config.dataset);
     this.seen.clear();
     this.regions = null;
@@ -240,7 +241,14 @@ export class RegionsView {
     const lines = [`${name1} = ${num(x1, 2)}, ${name2} = ${num(x2, 2)}`];
     const r = this.regions;
     if (r) {
-      const nearest = (axis, v) => Math.max(0, Math.min(axis.length - 1, Math.round(((v - axis[0]) / (axis[axis.length - 1] - axis[0])) * (axis.length - 1))));
+      const nearest = (axis, v) =>
+        Math.max(
+          0,
+          Math.min(
+            axis.length - 1,
+            Math.round(((v - axis[0]) / (axis[axis.length - 1] - axis[0])) * (axis.length - 1)),
+          ),
+        );
       const i = nearest(r.x2, x2);
       const j = nearest(r.x1, x1);
       const predicted = this.dataset.class_names[r.predicted[i][j]];

@@ -6,11 +6,14 @@
 // never queued, so the page cannot fall behind the server. Live views (`interval` 0) draw on
 // every animation frame that brings something new; slower views (learning curves, decision
 // regions, the equations' text) on a steady beat of one draw per `interval` ms (a late draw does
-// not push the next one back), and at most one of them per animation frame, so that no frame of
+// not push the next one back), within a few milliseconds per animation frame, so that no frame of
 // the live views waits for two slow ones.
 //
 // Per-view counts and timings are kept in `stats` (exposed as `window.playgroundStats`), for the
 // browser tests to measure frames per second and the time to the first plot.
+
+const CATCH_UP = 3; // intervals a slow view may fall behind and still catch up
+const SLOW_BUDGET_MS = 4; // time for slow views in one animation frame, once it is used up
 
 export class FrameScheduler {
   constructor() {
@@ -32,7 +35,14 @@ export class FrameScheduler {
   add(name, draw, { interval = 0 } = {}) {
     this.views.push({ name, draw, interval, drawn: -1, due: -Infinity });
     // draws, when (ms since navigation), how long, and the step of the state drawn last
-    this.stats.views[name] = { draws: 0, first: null, last: null, totalMs: 0, maxMs: 0, step: null };
+    this.stats.views[name] = {
+      draws: 0,
+      first: null,
+      last: null,
+      totalMs: 0,
+      maxMs: 0,
+      step: null,
+    };
   }
 
   /** Takes the newest frame; older ones not drawn yet are dropped. */
@@ -60,46 +70,54 @@ export class FrameScheduler {
   tick(now) {
     this.requested = false;
     this.stats.ticks += 1;
-    const { frame, version } = this;
-    let slowDrawn = false;
     let waiting = false;
-    for (const view of this.views) {
-      if (view.drawn === version) continue;
-      if (view.interval > 0 && (slowDrawn || now < view.due)) {
+    let slowMs = 0;
+    // live views first; then the slow ones that are due, the longest due first, while this
+    // animation frame's time for slow views lasts (a Plotly redraw uses it all by itself)
+    const slow = this.views.filter((v) => v.interval > 0).sort((a, b) => a.due - b.due);
+    for (const view of [...this.views.filter((v) => v.interval === 0), ...slow]) {
+      if (view.drawn === this.version) continue;
+      if (view.interval > 0 && (slowMs > SLOW_BUDGET_MS || now < view.due)) {
         waiting = true;
         continue;
       }
-      const start = performance.now();
-      let drawn;
-      try {
-        drawn = view.draw(frame) !== false;
-      } catch (error) {
-        view.drawn = version; // do not retry a failing frame on every tick
-        this.onError(view.name, error);
-        continue;
-      }
-      const end = performance.now();
-      if (!drawn) continue;
-      view.drawn = version;
-      if (view.interval > 0) {
-        slowDrawn = true;
-        // on the beat: the next draw is due one interval after this one was due (animation
-        // frames round each draw up to the next 16.7 ms; the beat keeps the average rate),
-        // unless the view fell a whole interval behind (idle): then the beat restarts now
-        const next = view.due + view.interval;
-        view.due = next > now ? next : now + view.interval;
-      }
-      const s = this.stats.views[view.name];
-      s.draws += 1;
-      s.first ??= end;
-      s.last = end;
-      s.totalMs += end - start;
-      s.maxMs = Math.max(s.maxMs, end - start);
-      s.step = frame.step;
+      const took = this.draw(view);
+      if (took === null || view.interval === 0) continue;
+      slowMs += took;
+      // on the beat: the next draw is due one interval after this one was due, so that a late
+      // draw (animation frames come every 16.7 ms) is made up by an earlier next one; after an
+      // idle time (nothing new to draw for a few intervals) the beat restarts from now
+      const next = view.due + view.interval;
+      view.due = next > now - CATCH_UP * view.interval ? next : now + view.interval;
     }
     if (waiting) {
       this.requested = true;
       requestAnimationFrame(this.tick);
     }
+  }
+
+  /** Draws the current frame on `view`; the ms it took, or null when it did not draw. */
+  draw(view) {
+    const { frame, version } = this;
+    const start = performance.now();
+    let drawn;
+    try {
+      drawn = view.draw(frame) !== false;
+    } catch (error) {
+      view.drawn = version; // do not retry a failing frame on every tick
+      this.onError(view.name, error);
+      return null;
+    }
+    const end = performance.now();
+    if (!drawn) return null;
+    view.drawn = version;
+    const s = this.stats.views[view.name];
+    s.draws += 1;
+    s.first ??= end;
+    s.last = end;
+    s.totalMs += end - start;
+    s.maxMs = Math.max(s.maxMs, end - start);
+    s.step = frame.step;
+    return end - start;
   }
 }

@@ -22,7 +22,16 @@ export class PlaygroundSession {
    * @param {(config: object) => boolean} options.hasRegions whether a config's data set is 2-D
    * @param {(fields: string[]) => void} options.onRefused the fields the server found wrong
    */
-  constructor({ status, onFrame, onPlayState, onConfig, onHistory, onRegions, hasRegions, onRefused }) {
+  constructor({
+    status,
+    onFrame,
+    onPlayState,
+    onConfig,
+    onHistory,
+    onRegions,
+    hasRegions,
+    onRefused,
+  }) {
     this.status = status;
     this.onRefused = onRefused;
     this.onFrame = onFrame;
@@ -152,7 +161,7 @@ export class PlaygroundSession {
   }
 
   async stepBy(n) {
-    if (this.playing) return;
+    if (this.playing || !this.id) return;
     try {
       this.accept(await api.step(this.id, n), false);
     } catch (error) {
@@ -166,8 +175,11 @@ export class PlaygroundSession {
   }
 
   play() {
+    if (!this.live) return; // not started yet
     if (this.lost) {
-      this.status.error('This session no longer exists on the server. Press Reset to start a new one');
+      this.status.error(
+        'This session no longer exists on the server. Press Reset to start a new one',
+      );
       return;
     }
     this.setState(StreamState.PLAYING); // the server's status confirms (or a message says why not)
@@ -176,7 +188,7 @@ export class PlaygroundSession {
 
   pause() {
     this.setState(StreamState.PAUSED);
-    this.live.pause();
+    this.live?.pause();
   }
 
   setSpeed(stepsPerSecond) {

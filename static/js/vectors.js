@@ -133,7 +133,8 @@ export class BarsView {
       [right ? end + gap : end - gap - width, TEXT],
       [right ? end - gap - width : end + gap, '#ffffff'],
     ];
-    if (this.kind === BarKind.SIGNED) places.unshift([right ? zero - gap - width : zero + gap, TEXT]);
+    if (this.kind === BarKind.SIGNED)
+      places.unshift([right ? zero - gap - width : zero + gap, TEXT]);
     const barLeft = Math.min(zero, end);
     const barRight = Math.max(zero, end);
     for (const [x, colour] of places) {
