@@ -105,15 +105,18 @@ export class MatrixView {
     const gap = cw > 6 && ch > 6 ? Math.max(1, Math.round(ratio)) : 0;
     let texts = null;
     if (cw >= MIN_CELL_FOR_TEXT.width * ratio && ch >= MIN_CELL_FOR_TEXT.height * ratio) {
-      ctx.font = canvasFont(Math.min(12, ch / ratio - 5));
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
       // as many decimals as the colour range needs: 2 for weights up to ±10, more for updates
       const decimals = Math.max(1, 2 - Math.floor(Math.log10(this.range.hi)));
       texts = z.map((row) => row.map((v) => fixed(v, decimals)));
-      // numbers only when every one of them fits its cell
-      const widest = Math.max(...texts.flat().map((t) => ctx.measureText(t).width));
-      if (widest > cw - gap - 4 * ratio) texts = null;
+      // numbers only when every one of them fits its cell, at 12 or else at 10 pixels
+      const fits = (size) => {
+        ctx.font = canvasFont(Math.min(size, ch / ratio - 5));
+        const widest = Math.max(...texts.flat().map((t) => ctx.measureText(t).width));
+        return widest <= cw - gap - 2 * ratio;
+      };
+      if (!fits(12) && !fits(10)) texts = null;
     }
     const r = this.range.hi;
     for (let i = 0; i < rows; i++) {
