@@ -8,8 +8,9 @@ set_learning_rate), ``frame`` (step), or ``error``/``diverged``.
 Pacing: while playing, each frame takes the steps owed since the last one at the requested speed,
 carrying the fraction of a step to the next frame, so the long-run rate is exact; frames come at
 most ``max_frame_rate`` times a second, and at low speeds only when a whole step is owed. When a
-frame is late (a slow client's socket, a busy CPU), the time beyond one frame interval is not
-made up: frames are skipped, never queued, and no backlog of steps builds up.
+frame is late (a slow client's socket, a busy CPU), the time beyond one frame period (the wait
+it was scheduled with) is not made up: frames are skipped, never queued, and no backlog of steps
+builds up.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class LiveStream:
         self._clock = 0.0  # when the steps owed were last counted (time.monotonic())
         self._owed = 0.0  # steps owed and not yet taken: a fraction of one, carried over
         self._due = 0.0  # when the next frame is due
+        self._period = 0.0  # how long after the last count it was due
 
     async def serve(self) -> None:
         """Serves the connection until the client leaves or the session goes; training stops
@@ -113,7 +115,7 @@ class LiveStream:
         elif isinstance(command, SetSpeedCommand):
             self._bank_owed_steps()
             self.steps_per_second = command.steps_per_second
-            self._due = self._clock + self._wait()
+            self._schedule()
             await self._send(self._status())
         elif isinstance(command, SetLearningRateCommand):
             async with self.store.use(self.session.id) as session:
@@ -134,8 +136,12 @@ class LiveStream:
         if self.state is StreamState.PAUSED:
             self.state = StreamState.PLAYING
             self._clock, self._owed = time.monotonic(), 0.0
-        self._due = self._clock + self._wait()
+        self._schedule()
         await self._send(self._status())
+
+    def _schedule(self) -> None:
+        self._period = self._wait()
+        self._due = self._clock + self._period
 
     def _wait(self) -> float:
         """From the last count to the next frame: a frame interval, or longer at low speeds,
@@ -151,15 +157,16 @@ class LiveStream:
 
     async def _play_frame(self) -> None:
         now = time.monotonic()
-        # lateness beyond one frame interval is forgiven: frames are skipped, not made up
-        counted_until = min(now, self._due + self.frame_interval)
+        # lateness beyond one frame's period is forgiven: frames are skipped, not made up (at
+        # low speeds the period is long, so a busy loop's usual lateness still counts in full)
+        counted_until = min(now, self._due + self._period)
         self._owed += (counted_until - self._clock) * self.steps_per_second
         self._clock = now
         n = int(self._owed)
         self._owed -= n
         if n:
             await self._take_steps(n)
-        self._due = self._clock + self._wait()
+        self._schedule()
 
     async def _take_steps(self, n: int) -> None:
         frame = None

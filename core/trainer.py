@@ -96,6 +96,7 @@ class Trainer:
         self._eval_x_t = with_bias(np.concatenate([p.x for p in parts.values()])).T.copy()
         self._eval_target_t = np.concatenate([p.target for p in parts.values()]).T.copy()
         self._eval_label = np.concatenate([p.label for p in parts.values()])
+        self._eval_ones = np.ones((1, self._eval_label.shape[0]))
         self._eval_sizes = np.array([p.size for p in parts.values()])
         self._eval_units = self._eval_sizes * self.dataset.output_count
         self._eval_starts = np.cumsum(self._eval_sizes) - self._eval_sizes
@@ -347,8 +348,28 @@ class Trainer:
         return a
 
     def set_errors(self) -> dict[str, SetErrors]:
-        """The tutorial's network error and the classification error of each set, now."""
-        return self._errors_of([self._weights])[0]
+        """The tutorial's network error and the classification error of each set, now.
+
+        One feedforward of the three sets stacked as columns ``(n_units, M)``; the per-set sums
+        are segment sums over the columns (``_errors_of`` is the same for many weight sets).
+        """
+        a = self._eval_x_t
+        with np.errstate(all="ignore"):
+            for layer, w in enumerate(self._weights):
+                if layer:
+                    a = np.concatenate((a, self._eval_ones), axis=0)
+                a = self.activation.f(w @ a)
+            difference = self._eval_target_t - a
+            squared = np.add.reduce(difference * difference, axis=0)
+            predicted = a[0] > 0.5 if a.shape[0] == 1 else a.argmax(axis=0)
+            wrong = predicted != self._eval_label
+            errors = np.add.reduceat(squared, self._eval_starts) / self._eval_units
+            class_errors = np.add.reduceat(wrong, self._eval_starts) / self._eval_sizes
+        return {
+            SET_NAMES[0]: SetErrors(float(errors[0]), float(class_errors[0])),
+            SET_NAMES[1]: SetErrors(float(errors[1]), float(class_errors[1])),
+            SET_NAMES[2]: SetErrors(float(errors[2]), float(class_errors[2])),
+        }
 
     def _errors_of(self, weight_sets: list[list[Array]]) -> list[dict[str, SetErrors]]:
         """Set errors for each of ``P`` weight sets, in one batched feedforward of all three sets
@@ -357,10 +378,7 @@ class Trainer:
         a = self._eval_x_t  # ([x; 1] of every sample as columns, (n_in + 1, M))
         with np.errstate(all="ignore"):
             for layer in range(len(self._weights)):
-                if len(weight_sets) == 1:  # one set: a plain matrix product, no stacking
-                    w = weight_sets[0][layer][np.newaxis]
-                else:
-                    w = np.stack([weights[layer] for weights in weight_sets])
+                w = np.stack([weights[layer] for weights in weight_sets])
                 if layer:
                     a = np.concatenate((a, np.ones((a.shape[0], 1, a.shape[2]))), axis=1)
                 a = self.activation.f(np.matmul(w, a))

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app.deps import StoreDep
 from app.routes.sessions import (
     DIVERGED,
     ERRORS,
+    STEP_BODY_DOC,
     ResetBody,
-    StepBody,
     read_session,
     reset_session,
     step_session,
@@ -27,10 +27,10 @@ async def read_default_session(store: StoreDep) -> Response:
     return await read_session(DEFAULT_SESSION_ID, store)
 
 
-@router.post("/step", response_model=StepResponse, responses=DIVERGED)
-async def step_default_session(store: StoreDep, body: StepBody = None) -> Response:
+@router.post("/step", response_model=StepResponse, responses=DIVERGED, openapi_extra=STEP_BODY_DOC)
+async def step_default_session(request: Request) -> Response:
     """Steps the default session (as `POST /api/sessions/default/step`)."""
-    return await step_session(DEFAULT_SESSION_ID, store, body)
+    return await step_session(DEFAULT_SESSION_ID, request)
 
 
 @router.post("/reset", response_model=SessionState)
