@@ -27,6 +27,9 @@ function messageOf(status, body, text) {
       .map((d) => `${(d.loc || []).filter((p) => p !== 'body').join('.')}: ${d.msg}`)
       .join('; ');
   }
+  if (status === 413) {
+    return 'it is larger than the server accepts (its PLAYGROUND_MAX_BODY_SIZE setting)';
+  }
   const snippet = text.trim().slice(0, 160);
   return `the server answered ${status}${snippet ? `: ${snippet}` : ''}`;
 }
@@ -38,11 +41,12 @@ function fieldsOf(body) {
     .filter((f) => typeof f === 'string');
 }
 
-async function request(method, path, body) {
+/** Sends a request; resolves to the answer's text and its JSON (null when it is not JSON). */
+async function send(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = typeof body === 'string' ? body : JSON.stringify(body); // a string: JSON already
   }
   let response;
   try {
@@ -50,7 +54,7 @@ async function request(method, path, body) {
   } catch (error) {
     throw new ApiError(0, `the server cannot be reached (${error.message}); is it still running?`);
   }
-  if (response.status === 204) return null;
+  if (response.status === 204) return { text: '', data: null };
   const text = await response.text();
   let data = null;
   try {
@@ -61,7 +65,11 @@ async function request(method, path, body) {
   if (!response.ok) {
     throw new ApiError(response.status, messageOf(response.status, data, text), fieldsOf(data));
   }
-  return data;
+  return { text, data };
+}
+
+async function request(method, path, body) {
+  return (await send(method, path, body)).data;
 }
 
 const session = (id) => `/api/sessions/${encodeURIComponent(id)}`;
@@ -76,4 +84,17 @@ export const api = {
   history: (id) => request('GET', `${session(id)}/history`),
   regions: (id, resolution) => request('GET', `${session(id)}/regions?resolution=${resolution}`),
   deleteSession: (id) => request('DELETE', session(id)),
+  /** The session's snapshot: the server's text as it came (for the file) and its JSON. */
+  snapshot: async (id) => {
+    const { text, data } = await send('GET', `${session(id)}/snapshot`);
+    return { text, document: data };
+  },
+  /** A new session from a snapshot's JSON text, sent as it is (not parsed and written again);
+   * a text that is not one JSON value throws a SyntaxError here, so it never reaches the body. */
+  restoreSnapshot: (text) => {
+    JSON.parse(text);
+    return request('POST', '/api/sessions', `{"snapshot": ${text}}`);
+  },
+  /** Every sample of a data set: `{train, validation, test}`, each `{x, label}`. */
+  samples: (name) => request('GET', `/api/datasets/${encodeURIComponent(name)}/samples`),
 };

@@ -1,7 +1,7 @@
 // The step in numbers: the current sample and each equation of the step with this step's numbers
 // substituted, forward pass first, then the deltas from the output layer down, then the update.
 
-import { num, signed, vector } from './format.js';
+import { count, num, signed, vector } from './format.js';
 import { layerMark, sentBack, unitNames } from './net.js';
 
 const DIGITS = 3;
@@ -111,7 +111,11 @@ export class EquationsView {
     this.configure(frame.config);
     const trace = frame.trace;
     if (!trace) {
-      this.sample.textContent = `Step ${frame.step}: no step taken yet. Press Step (or \u2192) to take one.`;
+      this.sample.textContent =
+        frame.step === 0
+          ? 'Step 0: no step taken yet. Press Step (or \u2192) to take one.'
+          : `Step ${count(frame.step)}: the weights as they are now; press Step (or \u2192) ` +
+            'to see the next step worked out.';
       for (const row of this.rows) row.td.textContent = '\u2014';
       return;
     }

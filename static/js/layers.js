@@ -200,9 +200,11 @@ class LayerCard {
     this.output?.draw(layer.output, frame.trace.sample.target);
   }
 
-  fitScales() {
+  /** Restarts the colour and bar scales: from the values shown now (`redraw`), or from those of
+   * the next frame drawn. */
+  fitScales(redraw = true) {
     for (const range of Object.values(this.ranges)) range.reset();
-    if (this.current) {
+    if (redraw && this.current) {
       this.drawWeights(this.current);
       this.drawUpdate(this.current);
     }
@@ -254,10 +256,18 @@ export class NetworkView {
     return true;
   }
 
-  /** Takes a new frame: rebuilds for a new config, restarts the scales after a reset. */
+  /** A new run starts (a reset, another session, a snapshot): its first frame fits the scales. */
+  restart() {
+    this.lastStep = Infinity;
+  }
+
+  /** Takes a new frame: rebuilds for a new config; after a reset, the scales start again from
+   * this frame's values (not from those of the run before, shown until it is drawn). */
   accept(frame) {
     const rebuilt = this.configure(frame.config);
-    if (!rebuilt && frame.step < this.lastStep) this.fitScales();
+    if (!rebuilt && frame.step < this.lastStep) {
+      for (const card of this.cards) card.fitScales(false);
+    }
     this.lastStep = frame.step;
     this.frame = frame;
   }

@@ -9,8 +9,10 @@ import { NetworkView } from './layers.js';
 import { StreamState } from './live.js';
 import { loadPlotly } from './plotly.js';
 import { RegionsView } from './regions.js';
+import { loadSamples } from './samples.js';
 import { FrameScheduler } from './scheduler.js';
 import { PlaygroundSession } from './session.js';
+import { SnapshotControls } from './snapshot.js';
 import { StatusView } from './status.js';
 
 // curves, regions and the equations' text: about 11 draws per second, on a steady beat
@@ -64,10 +66,20 @@ const session = new PlaygroundSession({
     scheduler.submit(frame);
   },
   onPlayState: (state) => controls.setPlaying(state === StreamState.PLAYING),
+  onNewRun: () => network.restart(),
   onConfig: (config) => {
     controls.show(config);
     controls.writeUrl(config, session.speed);
     regions.configure(config);
+    if (datasets.get(config.dataset).input_count === 2) {
+      loadSamples(config.dataset).then(
+        (samples) => {
+          regions.setSamples(config.dataset, samples);
+          scheduler.invalidate('regions');
+        },
+        (error) => status.error(`Could not read the samples of ${config.dataset}`, error.message),
+      );
+    }
   },
   onHistory: (history) => {
     curves.setHistory(history);
@@ -81,7 +93,11 @@ const session = new PlaygroundSession({
   onRefused: (fields) => fields.forEach((field) => controls.markInvalid(field)),
 });
 // for the browser tests (and the curious): the session and what the plots show
-window.playground = { session, shown: () => network.shown() };
+window.playground = {
+  session,
+  shown: () => network.shown(),
+  samplesShown: () => regions.shown(),
+};
 
 const invalid = (error) => {
   if (!(error instanceof InputError)) throw error;
@@ -127,6 +143,12 @@ controls = new Controls(byId('controls'), {
   onFitScales: () => network.fitScales(),
   onInvalid: invalid,
 });
+
+new SnapshotControls(
+  { download: byId('download-snapshot'), file: byId('load-snapshot') },
+  session,
+  status,
+);
 
 async function start() {
   const { config, speed, problems } = controls.readUrl(page.defaults);

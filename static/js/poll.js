@@ -7,7 +7,7 @@ export class Refresher {
   /**
    * @param {() => Promise<object>} fetchData
    * @param {(data: object, key: string) => void} onData the data and the key it was asked for
-   * @param {(error: Error) => void} onError
+   * @param {(error: Error, key: string) => void} onError the error and the key it was asked for
    * @param {number} interval minimum ms between two requests
    */
   constructor(fetchData, onData, onError, interval) {
@@ -49,7 +49,7 @@ export class Refresher {
       if (this.enabled) this.onData(data, key);
     } catch (error) {
       this.have = key; // not retried until something changes
-      if (this.enabled) this.onError(error);
+      if (this.enabled) this.onError(error, key);
     } finally {
       this.inFlight = false;
     }

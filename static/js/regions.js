@@ -1,10 +1,14 @@
 // Decision regions of a two-feature data set, as in TensorFlow Playground: the plane coloured by
 // what the net predicts (with one output unit, by its output: white at the 0.5 threshold), with
-// the training samples the steps have drawn so far on top and the current one ringed.
+// every sample on top (training samples as dots, validation and test samples as rings) and the
+// current step's sample ringed in black.
 //
 // The grid comes from GET /regions (fetched up to ~10 times a second while training), the samples
-// from the frames' records. Drawn on a canvas, the grid as an image of one pixel per grid point,
-// scaled up smoothly: a Plotly figure here would cost another ~25 ms per redraw (see curves.js).
+// from GET /api/datasets/{name}/samples (once per data set, see samples.js; until they are there,
+// or if they cannot be read, the training samples the steps have drawn so far stand in for them).
+// Drawn on a canvas, the grid as an image of one pixel per grid point, scaled up smoothly, the
+// samples as a layer drawn once per data set and size: a Plotly figure here would cost another
+// ~25 ms per redraw (see curves.js).
 
 import { canvasFont, fitCanvas } from './canvas.js';
 import { num } from './format.js';
@@ -18,6 +22,7 @@ const CLASS_TINTS = [
   [244, 185, 185],
 ];
 const WHITE = [255, 255, 255];
+const HELD_OUT = ['validation', 'test'];
 const DEFAULT_RANGE = [-0.1, 1.1];
 const MARGIN = { left: 40, right: 8, top: 6, bottom: 30 }; // CSS pixels, for the axes
 const TICKS = [0, 0.5, 1];
@@ -30,6 +35,25 @@ export function classOf(target) {
 
 function mix(a, b, t) {
   return a.map((v, k) => Math.round(v + (b[k] - v) * t));
+}
+
+/** The points to draw from GET /samples: validation and test first (drawn under the training
+ * samples), leaving out those at the place of a training sample (and/or/xor: the same 4 points). */
+function pointsOf(samples) {
+  const where = (x) => `${x[0]},${x[1]}`;
+  const train = samples.train.x.map((x, index) => ({
+    x,
+    c: samples.train.label[index],
+    set: 'training',
+    index,
+  }));
+  const taken = new Set(train.map((p) => where(p.x)));
+  const heldOut = HELD_OUT.flatMap((set) =>
+    samples[set].x
+      .map((x, index) => ({ x, c: samples[set].label[index], set, index }))
+      .filter((p) => !taken.has(where(p.x))),
+  );
+  return { all: [...heldOut, ...train], heldOut: heldOut.length };
 }
 
 export class RegionsView {
@@ -50,61 +74,92 @@ export class RegionsView {
     this.image = null; // the grid as a canvas of one pixel per grid point
     this.imageOf = null;
     this.sample = null;
-    this.seen = new Map(); // training samples drawn so far: index -> [x1, x2, class]
+    this.points = null; // every sample, from setSamples: [{x, c, set, index}], training last
+    this.seen = new Map(); // until then, the training samples drawn so far: index -> point
+    this.layer = null; // the points, drawn once per data set, canvas size and range
+    this.layerOf = null;
     this.range = DEFAULT_RANGE;
     fitCanvas(canvas, () => this.paint());
     canvas.addEventListener('pointermove', (event) => this.hover(event));
     canvas.addEventListener('pointerleave', hideTooltip);
   }
 
-  /** Takes the config of a run; a new data set: forgets the samples seen. */
+  /** Takes the config of a run; a new data set: forgets its samples. */
   configure(config) {
     if (this.dataset?.name === config.dataset) return;
     this.dataset = this.datasets.get(config.dataset);
     this.seen.clear();
+    this.points = null;
+    this.heldOut = 0;
+    this.layerOf = null;
     this.regions = null;
     this.sample = null;
     const twoD = this.dataset.input_count === 2;
     this.canvas.hidden = !twoD;
     this.legend.hidden = !twoD;
     this.note.hidden = twoD;
-    if (!twoD) {
+    if (twoD) {
+      this.showLegend();
+    } else {
       this.note.textContent =
         `Decision regions need a data set with two features; ${this.dataset.name} has ` +
         `${this.dataset.input_count}. Try xor, circle, spiral or blobs.`;
-      return;
     }
-    const entries = this.dataset.class_names.map((name, i) => {
-      const item = document.createElement('span');
-      const dot = document.createElement('span');
-      dot.className = 'dot';
-      dot.style.backgroundColor = CLASS_COLOURS[i % CLASS_COLOURS.length];
-      item.append(dot, name);
-      return item;
-    });
-    const ring = document.createElement('span');
-    const ringDot = document.createElement('span');
-    ringDot.className = 'dot ring';
-    ring.append(ringDot, 'this step\u2019s sample');
+  }
+
+  /** The legend: the classes' colours, the markers (rings only when there are validation or
+   * test samples apart from the training ones), and what the shading means. */
+  showLegend() {
+    const item = (className, text, colour) => {
+      const entry = document.createElement('span');
+      const mark = document.createElement('span');
+      mark.className = className;
+      if (colour) mark.style.backgroundColor = colour;
+      entry.append(mark, text);
+      return entry;
+    };
+    const classes = this.dataset.class_names.map((name, i) =>
+      item('dot', name, CLASS_COLOURS[i % CLASS_COLOURS.length]),
+    );
+    const markers = [item('dot plain', 'training')];
+    if (this.heldOut) markers.push(item('dot hollow', 'validation, test'));
+    markers.push(item('dot ring', 'this step\u2019s sample'));
     const shading = document.createElement('span');
     shading.className = 'shading';
     shading.textContent =
       this.dataset.output_count === 1
         ? `shade: output ${this.dataset.output_names[0]}, white at 0.5`
         : 'shade: predicted class';
-    this.legend.replaceChildren(...entries, ring, shading);
+    this.legend.replaceChildren(...classes, ...markers, shading);
   }
 
   setRegions(regions) {
     this.regions = regions;
   }
 
+  /** Takes every sample of data set `name` (GET /samples); ignored if another one runs now. */
+  setSamples(name, samples) {
+    if (this.dataset?.name !== name || this.dataset.input_count !== 2 || this.points) return;
+    const { all, heldOut } = pointsOf(samples);
+    this.points = all;
+    this.heldOut = heldOut;
+    this.layerOf = null;
+    this.showLegend();
+  }
+
   draw(frame) {
     if (!this.dataset || this.dataset.input_count !== 2) return false;
     const sample = frame.trace?.sample;
     this.sample = sample && sample.x[0] !== null && sample.x[1] !== null ? sample : null;
-    if (this.sample) {
-      this.seen.set(sample.index, [sample.x[0], sample.x[1], classOf(sample.target)]);
+    if (this.sample && !this.points && !this.seen.has(sample.index)) {
+      const point = {
+        x: sample.x,
+        c: classOf(sample.target),
+        set: 'training',
+        index: sample.index,
+      };
+      this.seen.set(sample.index, point);
+      this.layerOf = null;
     }
     if (this.regions && this.regions !== this.imageOf) this.makeImage(this.regions);
     this.paint();
@@ -180,15 +235,7 @@ export class RegionsView {
       ctx.drawImage(this.image, f.left, f.top, f.size, f.size);
     }
     this.paintAxes(f);
-    for (const [x1, x2, c] of this.seen.values()) {
-      ctx.beginPath();
-      ctx.arc(f.x(x1), f.y(x2), 3.6 * f.ratio, 0, 2 * Math.PI);
-      ctx.fillStyle = CLASS_COLOURS[c % CLASS_COLOURS.length];
-      ctx.fill();
-      ctx.lineWidth = f.ratio;
-      ctx.strokeStyle = '#ffffff';
-      ctx.stroke();
-    }
+    ctx.drawImage(this.pointsLayer(f), 0, 0);
     if (this.sample) {
       ctx.beginPath();
       ctx.arc(f.x(this.sample.x[0]), f.y(this.sample.x[1]), 7.5 * f.ratio, 0, 2 * Math.PI);
@@ -196,6 +243,51 @@ export class RegionsView {
       ctx.strokeStyle = '#1f2328';
       ctx.stroke();
     }
+  }
+
+  /** The samples drawn now, with where (CSS pixels in the canvas) and in which colour (for the
+   * tests): `[{set, index, x, colour, at: [left, top]}]`, training samples last. */
+  shown() {
+    if (this.canvas.hidden || this.layerOf === null) return [];
+    const f = this.frame();
+    return [...(this.points ?? this.seen).values()].map(({ x, c, set, index }) => ({
+      set,
+      index,
+      x,
+      colour: CLASS_COLOURS[c % CLASS_COLOURS.length],
+      at: [f.x(x[0]) / f.ratio, f.y(x[1]) / f.ratio],
+    }));
+  }
+
+  /** The samples as a canvas the size of the plot's, drawn again only when they, the size or
+   * the range changed (a few hundred arcs would take a millisecond or two on every draw). */
+  pointsLayer(f) {
+    const { width, height } = this.canvas;
+    const key = `${width}x${height} ${this.range}`; // and null after the points changed
+    if (this.layer && this.layerOf === key) return this.layer;
+    this.layer ??= document.createElement('canvas');
+    this.layer.width = width;
+    this.layer.height = height;
+    const ctx = this.layer.getContext('2d');
+    for (const { x, c, set } of (this.points ?? this.seen).values()) {
+      const colour = CLASS_COLOURS[c % CLASS_COLOURS.length];
+      ctx.beginPath();
+      if (set === 'training') {
+        ctx.arc(f.x(x[0]), f.y(x[1]), 3.6 * f.ratio, 0, 2 * Math.PI);
+        ctx.fillStyle = colour;
+        ctx.fill();
+        ctx.lineWidth = f.ratio;
+        ctx.strokeStyle = '#ffffff';
+        ctx.stroke();
+      } else {
+        ctx.arc(f.x(x[0]), f.y(x[1]), 3.2 * f.ratio, 0, 2 * Math.PI);
+        ctx.lineWidth = 1.6 * f.ratio;
+        ctx.strokeStyle = colour;
+        ctx.stroke();
+      }
+    }
+    this.layerOf = key;
+    return this.layer;
   }
 
   paintAxes(f) {
@@ -258,12 +350,12 @@ export class RegionsView {
           : `predicts ${predicted}`,
       );
     }
-    for (const [index, [s1, s2, c]] of this.seen) {
-      if (Math.hypot(f.x(s1) - px, f.y(s2) - py) <= 6 * f.ratio) {
-        lines.push(`training sample #${index}: ${this.dataset.class_names[c]}`);
-        break;
-      }
-    }
+    // the sample under the pointer, the training one where they overlap (drawn last, on top)
+    const points = [...(this.points ?? this.seen).values()];
+    const hit = points.findLast(
+      (p) => Math.hypot(f.x(p.x[0]) - px, f.y(p.x[1]) - py) <= 6 * f.ratio,
+    );
+    if (hit) lines.push(`${hit.set} sample #${hit.index}: ${this.dataset.class_names[hit.c]}`);
     showTooltip(lines, event.clientX, event.clientY);
   }
 }

@@ -16,6 +16,7 @@ export class PlaygroundSession {
    * @param {import('./status.js').StatusView} options.status
    * @param {(frame: object) => void} options.onFrame a state, with `trace` after a step
    * @param {(state: string) => void} options.onPlayState a StreamState
+   * @param {() => void} options.onNewRun a new run starts (a reset, a new session, a snapshot)
    * @param {(config: object) => void} options.onConfig the config the server runs now
    * @param {(history: object | null) => void} options.onHistory learning curves (null: none yet)
    * @param {(regions: object | null) => void} options.onRegions decision regions (2-D sets)
@@ -26,6 +27,7 @@ export class PlaygroundSession {
     status,
     onFrame,
     onPlayState,
+    onNewRun,
     onConfig,
     onHistory,
     onRegions,
@@ -36,6 +38,7 @@ export class PlaygroundSession {
     this.onRefused = onRefused;
     this.onFrame = onFrame;
     this.onPlayState = onPlayState;
+    this.onNewRun = onNewRun;
     this.onConfig = onConfig;
     this.hasRegions = hasRegions;
     this.id = null;
@@ -46,10 +49,11 @@ export class PlaygroundSession {
     this.run = 0; // counts resets, so that data of an earlier run is never taken for this one
     this.afterReset = false;
     this.config = null;
-    const failed = (what) => (error) => this.fail(what, error);
-    const ofThisRun = (handle) => (data, key) => {
-      if (key.startsWith(`${this.run}:`)) handle(data);
+    // an answer (or a failure) asked for before a reset or a restore is not this run's
+    const ofThisRun = (handle) => (result, key) => {
+      if (key.startsWith(`${this.run}:`)) handle(result);
     };
+    const failed = (what) => ofThisRun((error) => this.fail(what, error));
     this.onRegions = onRegions;
     this.onHistory = onHistory;
     this.history = new Refresher(
@@ -116,6 +120,7 @@ export class PlaygroundSession {
     this.afterReset = true;
     this.config = state.config;
     this.step = state.step;
+    this.onNewRun();
     this.onConfig(state.config);
     this.regions.setEnabled(this.hasRegions(state.config));
     this.history.setEnabled(true);
@@ -207,6 +212,44 @@ export class PlaygroundSession {
       this.fail('Could not change the learning rate', error);
       return false;
     }
+  }
+
+  /**
+   * The session's snapshot (`{text, document}`, see api.js), or null after saying why not.
+   *
+   * While playing, it is the state the server has when it answers: one consistent state (requests
+   * and the live stream take turns on a session), a few steps after the one on screen; its `step`
+   * says which. Pausing first would not pin it down either: the pause goes by the live stream,
+   * the request by HTTP, and either may arrive first.
+   */
+  async takeSnapshot() {
+    if (!this.id) return null;
+    try {
+      return await api.snapshot(this.id);
+    } catch (error) {
+      this.fail('Could not take a snapshot', error);
+      return null;
+    }
+  }
+
+  /**
+   * Carries on from a snapshot (its JSON text): a new session on the server, paused, which the
+   * page switches to (its config, state and history); the old session is deleted. The state, or
+   * null when the server refused the snapshot: `what` failed, in its words.
+   */
+  async restore(text, what) {
+    if (this.playing) this.pause();
+    let state;
+    try {
+      state = await api.restoreSnapshot(text);
+    } catch (error) {
+      this.fail(what, error);
+      return null;
+    }
+    const old = this.lost ? null : this.id;
+    this.adopt(state);
+    if (old && old !== state.id) api.deleteSession(old).catch(() => {}); // a slot freed, or gone
+    return state;
   }
 
   /** Starts over with `config` (a new session if the old one is gone); false when refused. */

@@ -2,6 +2,9 @@
 
 The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js)
 and exposes the numbers each plot drew last through ``window.playground.shown()``.
+
+Every function waited for is an arrow function, never a bare expression: Playwright polls a bare
+expression with ``eval``, which the server's Content-Security-Policy (no ``'unsafe-eval'``) forbids.
 """
 
 from __future__ import annotations
@@ -84,6 +87,16 @@ def wait_for_step(page: Page, step: int) -> None:
     page.wait_for_function(
         "step => document.getElementById('step-count').textContent.replaceAll(',', '')"
         " === String(step)",
+        arg=step,
+        timeout=TIMEOUT_MS,
+    )
+
+
+def wait_for_step_above(page: Page, step: int) -> None:
+    """Waits for the counter to show more than ``step`` (while playing)."""
+    page.wait_for_function(
+        "step => Number(document.getElementById('step-count').textContent.replaceAll(',', ''))"
+        " > step",
         arg=step,
         timeout=TIMEOUT_MS,
     )

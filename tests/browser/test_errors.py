@@ -8,7 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageLog
-from tests.browser.helpers import open_page, session_id, step_count, wait_for_step
+from tests.browser.helpers import (
+    open_page,
+    session_id,
+    step_count,
+    wait_for_step,
+    wait_for_step_above,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -85,7 +91,7 @@ def test_a_lost_session_is_reported_and_reset_recovers(
     open_page(page, server_url, dataset="xor", hidden=[2], speed=500)
     old = session_id(page)
     page.click("#play")
-    page.wait_for_function("Number(document.getElementById('step-count').textContent) > 20")
+    wait_for_step_above(page, 20)
     assert api.delete(f"/api/sessions/{old}").status_code == 204  # as an eviction would
 
     alert = page.get_by_role("alert")

@@ -1,28 +1,28 @@
-"""The page as it loads: everything from 127.0.0.1, every plot there, fast, under a strict CSP."""
+"""The page as it loads: everything from 127.0.0.1, every plot there, fast, under the server's
+strict Content-Security-Policy."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
-from collections.abc import Iterator
+import json
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
-from starlette.types import Message, Receive, Scope, Send
 
-from app.main import create_app
-from app.settings import Settings
+from app.routes.page import PLOTLY_PATH
+from core import load_dataset
 from tests.browser.conftest import VIEWPORT, PageLog
 from tests.browser.helpers import (
     canvas_is_drawn,
     open_page,
     stats,
+    step_count,
+    wait_for_draws,
     wait_for_plotly,
     wait_for_step,
+    wait_for_step_above,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,10 +30,11 @@ pytestmark = pytest.mark.browser
 FIRST_PLOT_BUDGET_MS = 1000
 OUTPUT_LAYER_PLOTS = ("weights", "update", "delta", "error", "slope", "output")
 HIDDEN_LAYER_PLOTS = ("weights", "update", "delta", "sent-back", "slope")
-# what issue 5 will send: no inline script, nothing from another origin
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
-    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+# the server's header (issue 5): nothing inline but styles, nothing from another origin
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
 
@@ -43,7 +44,7 @@ def test_no_request_leaves_127_0_0_1(page: Page, page_log: PageLog, server_url: 
     page.click("#step-10")
     wait_for_step(page, 10)
     page.click("#play")
-    page.wait_for_function("Number(document.getElementById('step-count').textContent) > 40")
+    wait_for_step_above(page, 40)
     page.click("#play")
     assert any("/static/vendor/plotly.min.js" in url for url in page_log.urls)
     assert any(url.startswith("ws://127.0.0.1:") for url in page_log.urls)  # the live stream
@@ -83,7 +84,7 @@ def test_every_plot_is_there(page: Page, server_url: str):
     # learning curves: a Plotly figure with the three sets' two errors
     assert page.evaluate("document.getElementById('curves').data.length") == 6
     expect(page.locator("#curves .legend")).to_contain_text("validation")
-    page.wait_for_function("window.playgroundStats.views.regions.draws > 0")
+    wait_for_draws(page, "regions", 1)
     assert canvas_is_drawn(page, "#regions")
     expect(page.locator("#regions-legend")).to_contain_text("this step")
 
@@ -93,6 +94,51 @@ def test_every_plot_is_there(page: Page, server_url: str):
     expect(page.locator("#sample")).to_contain_text("Step 1:")
     expect(page.locator(".explain")).to_be_in_viewport()
     expect(page.locator(".explain")).to_contain_text("−∂E/∂net")
+
+
+def samples_shown(page: Page, count: int) -> list[dict[str, Any]]:
+    """The samples the decision regions show, once there are ``count`` of them."""
+    page.wait_for_function(
+        "count => window.playground.samplesShown().length === count", arg=count, timeout=5000
+    )
+    points: list[dict[str, Any]] = page.evaluate("window.playground.samplesShown()")
+    return points
+
+
+def pixel_at(page: Page, selector: str, at: list[float]) -> list[int]:
+    """The canvas's colour (r, g, b) at CSS pixel ``at``."""
+    rgb: list[int] = page.evaluate(
+        """([selector, [left, top]]) => {
+            const canvas = document.querySelector(selector);
+            const ratio = canvas.width / canvas.clientWidth;
+            const context = canvas.getContext('2d');
+            const x = Math.round(left * ratio);
+            const y = Math.round(top * ratio);
+            return [...context.getImageData(x, y, 1, 1).data.slice(0, 3)];
+        }""",
+        [selector, at],
+    )
+    return rgb
+
+
+def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
+    open_page(page, server_url, dataset="xor", hidden=[3])
+    points = samples_shown(page, 4)  # before any step: xor's 4 points
+    assert step_count(page) == 0
+    assert sorted(p["x"] for p in points) == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert {p["set"] for p in points} == {"training"}  # its validation and test sets: the same
+    for p in points:  # drawn, in their class's colour
+        colour = [int(p["colour"][i : i + 2], 16) for i in (1, 3, 5)]
+        drawn = pixel_at(page, "#regions", p["at"])
+        assert all(abs(a - b) <= 8 for a, b in zip(drawn, colour, strict=True)), (drawn, p)
+    expect(page.locator("#regions-legend")).not_to_contain_text("validation")
+
+    page.select_option("#dataset", "circle")  # another data set: its samples, fetched once
+    circle = load_dataset("circle")
+    points = samples_shown(page, circle.train.size + circle.validation.size + circle.test.size)
+    assert sum(p["set"] == "training" for p in points) == circle.train.size
+    assert points[-1]["set"] == "training"  # drawn last, over the rings of the others
+    expect(page.locator("#regions-legend")).to_contain_text("validation, test")
 
 
 def test_iris_has_names_and_no_regions(page: Page, server_url: str):
@@ -140,51 +186,29 @@ def test_first_plots_within_a_second(browser: Browser, server_url: str, api: htt
     assert live <= FIRST_PLOT_BUDGET_MS
 
 
-@pytest.fixture(scope="module")
-def csp_server_url() -> Iterator[str]:
-    """The app behind a strict Content-Security-Policy header, on uvicorn in a thread."""
-    app = create_app(Settings())
-
-    async def with_csp(scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_csp(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                header = (b"content-security-policy", STRICT_CSP.encode())
-                message = {**message, "headers": [*message.get("headers", []), header]}
-            await send(message)
-
-        await app(scope, receive, send_with_csp)
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(with_csp, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-def test_works_under_a_strict_content_security_policy(page: Page, csp_server_url: str):
+def test_works_under_the_servers_content_security_policy(
+    page: Page, server_url: str, api: httpx.Client, tmp_path: Path
+):
     page.add_init_script(
         "window.cspViolations = [];"
         "document.addEventListener('securitypolicyviolation',"
         " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
     )
-    response = page.goto(csp_server_url)
+    response = page.goto(f"{server_url}/?dataset=circle&hidden=4")
     assert response is not None
-    assert "script-src 'self'" in response.headers["content-security-policy"]
-    open_page(page, csp_server_url, dataset="circle", hidden=[4])
+    assert response.headers["content-security-policy"] == CSP  # the page itself...
+    for path in ("/static/js/main.js", "/api/datasets", PLOTLY_PATH):  # ...and what it loads
+        assert api.get(path).headers["content-security-policy"] == CSP, path
+    wait_for_draws(page, "weights", 1)
     page.click("#step-100")
     wait_for_step(page, 100)
-    wait_for_plotly(page)
-    page.wait_for_function("window.playgroundStats.views.regions.draws > 0")
+    wait_for_plotly(page)  # Plotly.js adds <style> elements: 'unsafe-inline' styles only
+    wait_for_draws(page, "regions", 1)
+    with page.expect_download() as download:  # a Blob and an object URL, no inline script
+        page.click("#download-snapshot")
+    saved = tmp_path / "snapshot.json"
+    download.value.save_as(saved)
+    assert json.loads(saved.read_text())["step"] == 100
     assert page.evaluate("window.cspViolations") == []
 
 

@@ -19,7 +19,9 @@ from tests.browser.helpers import (
     session_id,
     shown,
     step_count,
+    wait_for_draws,
     wait_for_step,
+    wait_for_step_above,
 )
 
 pytestmark = pytest.mark.browser
@@ -136,7 +138,7 @@ def test_step_buttons_and_keys(page: Page, server_url: str):
 
     page.locator("body").press(" ")
     expect(page.locator("#play")).to_have_attribute("aria-pressed", "true")
-    page.wait_for_function("Number(document.getElementById('step-count').textContent) > 1")
+    wait_for_step_above(page, 1)
     page.locator("body").press(" ")
     expect(page.locator("#play")).to_have_attribute("aria-pressed", "false")
     expect(page.locator("#play")).to_have_text("Play")
@@ -148,9 +150,7 @@ def test_learning_rate_changes_while_playing_without_reset(
     open_page(page, server_url, dataset="iris", speed=1000)
     sid = session_id(page)
     page.click("#play")
-    page.wait_for_function(
-        "Number(document.getElementById('step-count').textContent.replaceAll(',', '')) > 300"
-    )
+    wait_for_step_above(page, 300)
     page.fill("#learning_rate", "0.35")
     page.locator("#learning_rate").press("Enter")
     expect(page.locator("#note")).to_contain_text("0.35")
@@ -197,7 +197,7 @@ def test_url_reproduces_the_configuration(page: Page, server_url: str, api: http
     # the link, opened elsewhere, starts the same run: same config, same initial weights
     other = page.context.new_page()
     other.goto(link)
-    other.wait_for_function("window.playgroundStats?.views.weights.draws > 0")
+    wait_for_draws(other, "weights", 1)
     second = api.get(f"/api/sessions/{session_id(other)}").json()
     assert session_id(other) != session_id(page)
     assert second["config"] == {**config, "sampling": "sequential"}
