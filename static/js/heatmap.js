@@ -107,16 +107,22 @@ export class MatrixView {
     if (cw >= MIN_CELL_FOR_TEXT.width * ratio && ch >= MIN_CELL_FOR_TEXT.height * ratio) {
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      // as many decimals as the colour range needs: 2 for weights up to ±10, more for updates
+      // as many decimals as the colour range needs: 2 for weights up to ±10, more for updates;
+      // weights under ±1 (3 decimals) with 2 when 3 do not fit, rather than no numbers at all
       const decimals = Math.max(1, 2 - Math.floor(Math.log10(this.range.hi)));
-      texts = z.map((row) => row.map((v) => fixed(v, decimals)));
       // numbers only when every one of them fits its cell, at 12 or else at 10 pixels
-      const fits = (size) => {
+      const fits = (candidate, size) => {
         ctx.font = canvasFont(Math.min(size, ch / ratio - 5));
-        const widest = Math.max(...texts.flat().map((t) => ctx.measureText(t).width));
+        const widest = Math.max(...candidate.flat().map((t) => ctx.measureText(t).width));
         return widest <= cw - gap - 2 * ratio;
       };
-      if (!fits(12) && !fits(10)) texts = null;
+      for (const d of decimals === 3 ? [3, 2] : [decimals]) {
+        const candidate = z.map((row) => row.map((v) => fixed(v, d)));
+        if (fits(candidate, 12) || fits(candidate, 10)) {
+          texts = candidate;
+          break;
+        }
+      }
     }
     const r = this.range.hi;
     for (let i = 0; i < rows; i++) {

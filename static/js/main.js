@@ -123,7 +123,8 @@ controls = new Controls(byId('controls'), {
       if (await session.reset(config)) {
         status.clearError();
         status.note(
-          `New run (${changed.map((f) => f.replace('_', ' ')).join(', ')} changed): step 0.`,
+          `New run (${changed.map((f) => f.replace('_', ' ')).join(', ')} changed): ` +
+            'weights drawn again from the seed.',
         );
       }
     }
@@ -137,7 +138,7 @@ controls = new Controls(byId('controls'), {
   onReset: async (config) => {
     if (await session.reset(config)) {
       status.clearError();
-      status.note('Reset: weights drawn again from the seed; step 0.');
+      status.note('Reset: weights drawn again from the seed.');
     }
   },
   onFitScales: () => network.fitScales(),
