@@ -75,6 +75,7 @@ export class RegionsView {
     this.imageOf = null;
     this.sample = null;
     this.points = null; // every sample, from setSamples: [{x, c, set, index}], training last
+    this.heldOut = 0; // how many of them are validation or test samples apart from the training ones
     this.seen = new Map(); // until then, the training samples drawn so far: index -> point
     this.layer = null; // the points, drawn once per data set, canvas size and range
     this.layerOf = null;
