@@ -1,25 +1,33 @@
 """Errors as answers: every bad request gets a 4xx naming the field and the bad value.
 
-``422``: invalid values (Pydantic's checks, and the engine's ``core.ConfigError``), with a one-line
-``message`` and the errors one by one in ``detail``. ``404``: unknown session. ``409``: a diverged
-net asked to train, or a request the session's state does not allow. ``503``: the server is full.
+Every error answer is a JSON object with a one-line ``message``. ``422``: invalid values
+(Pydantic's checks, the engine's ``core.ConfigError``, a snapshot the engine cannot restore), with
+the errors one by one in ``detail``. Other errors (``ErrorResponse``) repeat the message as
+``detail``: ``400`` a body that cannot be parsed, ``404`` an unknown session or path, ``405``,
+``409`` a diverged net asked to train or a request the session's state does not allow, ``413`` a
+body over the limit, ``503`` the server is full.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.utils import is_body_allowed_for_status_code
+from starlette.exceptions import HTTPException
 
-from app.schemas import FieldError, ValidationErrorResponse
+from app.schemas import ErrorResponse, FieldError, ValidationErrorResponse
 from app.sessions import SessionLimitError, SessionNotFoundError
 from core import ConfigError, DivergedError
+from core.snapshot import SnapshotError
 
 MAX_INPUT_CHARS = 80  # bad values are echoed back cut to this length
+_PATH_PART = re.compile(r"([A-Za-z_]\w*)|\[(\d+)\]")  # `weights[0][2]`: weights, 0, 2
 
 
 def describe(errors: Iterable[Mapping[str, Any]]) -> str:
@@ -41,7 +49,8 @@ def describe(errors: Iterable[Mapping[str, Any]]) -> str:
             parts.append(f"{where}: invalid JSON ({reason})")
         elif loc == [] and isinstance(error.get("input"), bytes):  # body not parsed as JSON
             parts.append("body: not a JSON object (is the Content-Type application/json?)")
-        elif error.get("type") == "missing":
+        elif error.get("type") == "missing" or (not loc and isinstance(error.get("input"), dict)):
+            # a field missing, or a check of the whole object (no use echoing it back)
             parts.append(f"{where}: {error.get('msg', 'Field required')}")
         else:
             parts.append(f"{where}={_shown(error.get('input'))}: {error.get('msg', 'invalid')}")
@@ -96,8 +105,27 @@ def config_errors(error: ConfigError) -> list[dict[str, Any]]:
     ]
 
 
+def snapshot_errors(error: SnapshotError) -> tuple[str, list[FieldError]]:
+    """The engine's snapshot error as a message and one field error, located in the body's
+    ``snapshot`` (``weights[0][2]`` becomes ``["body", "snapshot", "weights", 0, 2]``)."""
+    where = f"snapshot.{error.path}" if error.path else "snapshot"
+    loc: list[str | int] = ["body", "snapshot"]
+    for name, index in _PATH_PART.findall(error.path):
+        loc.append(name or int(index))
+    detail = FieldError(loc=loc, msg=error.reason, type="snapshot", input=None)
+    return f"{where}: {error.reason}", [detail]
+
+
+def error_response(
+    status_code: int, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """An error answer (not a 422): ``message``, repeated as ``detail``."""
+    body = ErrorResponse(message=message, detail=message)
+    return JSONResponse(body.model_dump(), status_code, headers=headers)
+
+
 def _detail(status_code: int, error: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(error)}, status_code)
+    return error_response(status_code, str(error))
 
 
 async def _on_validation_error(_: Request, error: Exception) -> JSONResponse:
@@ -110,6 +138,22 @@ async def _on_config_error(_: Request, error: Exception) -> JSONResponse:
     return validation_error_response(config_errors(error))
 
 
+async def _on_snapshot_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, SnapshotError)
+    message, detail = snapshot_errors(error)
+    body = ValidationErrorResponse(message=message, detail=detail)
+    return JSONResponse(body.model_dump(mode="json"), status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+async def _on_http_exception(_: Request, error: Exception) -> Response:
+    """Starlette's and FastAPI's own errors (404 for an unknown path, 405, 400 for a body that
+    cannot be parsed, and ``HTTPException`` raised by a route), with a ``message``."""
+    assert isinstance(error, HTTPException)
+    if not is_body_allowed_for_status_code(error.status_code):  # 204, 304
+        return Response(status_code=error.status_code, headers=error.headers)
+    return error_response(error.status_code, str(error.detail), error.headers)
+
+
 async def _on_session_not_found(_: Request, error: Exception) -> JSONResponse:
     return _detail(status.HTTP_404_NOT_FOUND, error)
 
@@ -119,13 +163,14 @@ async def _on_diverged(_: Request, error: Exception) -> JSONResponse:
 
 
 async def _on_session_limit(_: Request, error: Exception) -> JSONResponse:
-    response = _detail(status.HTTP_503_SERVICE_UNAVAILABLE, error)
-    response.headers["Retry-After"] = "10"
-    return response
+    retry = {"Retry-After": "10"}
+    return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), retry)
 
 
 def add_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(SnapshotError, _on_snapshot_error)
     app.add_exception_handler(ConfigError, _on_config_error)
     app.add_exception_handler(SessionNotFoundError, _on_session_not_found)
     app.add_exception_handler(DivergedError, _on_diverged)

@@ -1,19 +1,44 @@
-"""The FastAPI application, assembled: settings, the session store, routers, middleware."""
+"""The FastAPI application, assembled: settings, the session store, routers, middleware, and the
+lifespan that restores saved sessions on start and saves them on shutdown."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 
+from app import persistence
 from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
 from app.errors import add_exception_handlers
-from app.routes import activations, datasets, default_session, health, live, page, sessions
+from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
+from app.routes import activations, datasets, default_session, docs, health, live, page, sessions
+from app.security import SecurityHeadersMiddleware
 from app.sessions import SessionStore
 from app.settings import Settings
 from app.static import VENDOR_MAX_AGE, CachedStaticFiles, CompressedFile, plotly_path
 
 GZIP_MINIMUM_SIZE = 1000  # bytes; smaller responses are sent as they are
 GZIP_LEVEL = 6  # zlib's default: most of level 9's gain at a third less CPU
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """With ``settings.persist``: the saved sessions back on start, every session saved on a
+    graceful shutdown (see ``app.persistence``)."""
+    settings: Settings = app.state.settings
+    store: SessionStore = app.state.store
+    archive = (
+        persistence.SessionArchive.in_directory(settings.data_dir) if settings.persist else None
+    )
+    if archive is not None:
+        trainers = await to_thread.run_sync(persistence.load_trainers, archive, store.max_sessions)
+        persistence.restore_sessions(store, trainers)
+    yield
+    if archive is not None:
+        await persistence.save_sessions(store, archive, settings.shutdown_timeout)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,7 +48,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="The delta-rule playground",
         summary="Backpropagation's delta, live: train a small net one sample at a time.",
         version="0.1.0",
-        max_body_size=settings.max_body_size,
+        docs_url=None,  # served by app.routes.docs, from this server (no CDN, no inline script)
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.store = SessionStore(settings.max_sessions)
@@ -31,14 +59,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.plotly = CompressedFile(plotly_path(), "text/javascript", VENDOR_MAX_AGE)
 
     add_exception_handlers(app)
+    # the last added is the outermost: headers on every answer, even a 413
     app.add_middleware(
         PathGZipMiddleware,
         paths=COMPRESSED_PATHS,
         minimum_size=GZIP_MINIMUM_SIZE,
         compresslevel=GZIP_LEVEL,
     )
+    app.add_middleware(LiveStreamLimitMiddleware, max_message_size=settings.max_message_size)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_size=settings.max_body_size,
+        larger={("POST", "/api/sessions"): settings.max_snapshot_size},  # snapshot uploads
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
     # the routers are tried in this order: the sessions' (the busiest) first
-    for module in (sessions, default_session, live, datasets, activations, health, page):
+    for module in (sessions, default_session, live, datasets, activations, health, docs, page):
         app.include_router(module.router)
     if settings.static_dir.is_dir():  # after the routes: /static/vendor/... is a route
         static = CachedStaticFiles(settings.static_dir, settings.static_max_age)

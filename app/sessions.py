@@ -41,13 +41,24 @@ class SessionLimitError(RuntimeError):
 class Session:
     """A trainer, its current config (the learning rate may change), and who is using it."""
 
-    def __init__(self, session_id: str, config: TrainerConfig) -> None:
+    def __init__(
+        self, session_id: str, config: TrainerConfig, trainer: Trainer | None = None
+    ) -> None:
+        """A fresh trainer for ``config``, or ``trainer`` going on where it is (one restored from
+        a snapshot: ``config`` then holds its current learning rate)."""
         self.id = session_id
         self.config = config
-        self.trainer = Trainer(config)
+        self.trainer = trainer if trainer is not None else Trainer(config)
         self.lock = asyncio.Lock()
         self.streams = 0  # live streams connected to it
         self.closed = False  # deleted or evicted: nobody may use it any more
+
+    @classmethod
+    def of_trainer(cls, session_id: str, trainer: Trainer) -> Session:
+        """A session going on with ``trainer``; its config holds the current learning rate, as
+        ``set_learning_rate`` keeps it."""
+        config = replace(trainer.config, learning_rate=trainer.learning_rate)
+        return cls(session_id, config, trainer)
 
     @property
     def idle(self) -> bool:
@@ -97,7 +108,25 @@ class SessionStore:
     def create(self, config: TrainerConfig) -> Session:
         """A new session with an unguessable id, evicting the least recently used idle session
         when full; ``SessionLimitError`` when every session is in use."""
-        session = Session(_new_id(), config)
+        return self._add(Session(_new_id(), config))
+
+    def restore(self, trainer: Trainer, session_id: str | None = None) -> Session:
+        """A session going on with ``trainer``, with a new unguessable id or ``session_id`` (a
+        saved session's, or ``default``: the default session's trainer is replaced), as the most
+        recently used; evicts as ``create`` does."""
+        if session_id == DEFAULT_SESSION_ID:
+            self.default = Session.of_trainer(DEFAULT_SESSION_ID, trainer)
+            return self.default
+        session = Session.of_trainer(session_id or _new_id(), trainer)
+        if (old := self._sessions.pop(session.id, None)) is not None:
+            old.closed = True
+        return self._add(session)
+
+    def sessions(self) -> list[Session]:
+        """Every session, the default one first, then least recently used first."""
+        return [self.default, *self._sessions.values()]
+
+    def _add(self, session: Session) -> Session:
         if len(self._sessions) >= self.max_sessions:
             self._evict_one()
         self._sessions[session.id] = session

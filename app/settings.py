@@ -37,10 +37,25 @@ class Settings(BaseSettings):
     max_body_size: int = Field(
         default=64 * 1024, ge=1024, description="Largest HTTP request body in bytes (larger: 413)."
     )
+    max_snapshot_size: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest body of `POST /api/sessions` in bytes, which may carry a snapshot "
+        "(the largest net's, with its history, is about 350 KB; larger: 413).",
+    )
     max_message_size: int = Field(
         default=64 * 1024,
         ge=1024,
-        description="Largest WebSocket message in bytes (uvicorn closes 1009).",
+        description="Largest WebSocket message in bytes (larger: the stream is closed, 1009).",
+    )
+    persist: bool = Field(
+        default=True,
+        description="Save every session's snapshot in `data_dir` on shutdown and restore them "
+        "on start (false: sessions last as long as the process).",
+    )
+    data_dir: Path = Field(
+        default=ROOT / "data",
+        description="Where the sessions are saved (`sessions.sqlite3`), created if missing.",
     )
     static_max_age: int = Field(
         default=600, ge=0, description="Cache-Control max-age of /static files, in seconds."

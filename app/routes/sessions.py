@@ -16,14 +16,17 @@ from app.schemas import (
     Curves,
     ErrorResponse,
     LearningRateUpdate,
+    NewSession,
     Regions,
     SessionConfig,
     SessionState,
+    Snapshot,
     StepRequest,
     StepResponse,
     ValidationErrorResponse,
 )
 from app.sessions import SessionStore
+from app.snapshots import restore_trainer_in_thread, snapshot_of
 from core import decision_regions
 from core.regions import MAX_RESOLUTION, MIN_RESOLUTION
 
@@ -39,9 +42,12 @@ DIVERGED: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/sessions", tags=["sessions"], responses=ERRORS)
 
 SessionId = Annotated[str, Path(description="The id `POST /api/sessions` returned, or `default`.")]
-ConfigBody = Annotated[
-    SessionConfig | None,
-    Body(description="The config; omitted fields take their defaults. No body: all defaults."),
+NewSessionBody = Annotated[
+    NewSession | None,
+    Body(
+        description="The config (omitted fields take their defaults), or a `snapshot` to "
+        "restore instead. No body: all defaults."
+    ),
 ]
 ResetBody = Annotated[
     SessionConfig | None,
@@ -80,11 +86,18 @@ async def read_step_request(request: Request) -> StepRequest:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=SessionState,
-    responses={503: {"model": ErrorResponse, "description": "Every session slot is in use."}},
+    responses={
+        413: {"model": ErrorResponse, "description": "The body is over the size limit."},
+        503: {"model": ErrorResponse, "description": "Every session slot is in use."},
+    },
 )
-async def create_session(store: StoreDep, config: ConfigBody = None) -> Response:
-    """Starts a session: a fresh net with weights drawn from the config's seed."""
-    session = store.create(trainer_config(config or SessionConfig()))
+async def create_session(store: StoreDep, body: NewSessionBody = None) -> Response:
+    """Starts a session: a fresh net with weights drawn from the config's seed, or the session a
+    `snapshot` describes, whose next steps are bit for bit those the original would take."""
+    if body is not None and body.snapshot is not None:
+        session = store.restore(await restore_trainer_in_thread(body.snapshot.model_dump()))
+    else:
+        session = store.create(trainer_config(body.config() if body else SessionConfig()))
     async with store.use(session.id) as session:
         return ArrayJSONResponse(state_fields(session), status.HTTP_201_CREATED)
 
@@ -142,6 +155,17 @@ async def read_history(session_id: SessionId, store: StoreDep) -> Curves:
     """Each set's network error and classification error against the step count."""
     async with store.use(session_id) as session:
         return curves(session.trainer.history)
+
+
+@router.get("/{session_id}/snapshot", response_model=Snapshot)
+async def read_snapshot(session_id: SessionId, store: StoreDep) -> Response:
+    """The session's whole state as one JSON document (config, weights, step count, history,
+    the random generator's state): `POST /api/sessions` with `{"snapshot": ...}` restores it."""
+    async with store.use(session_id) as session:
+        document = snapshot_of(session)
+    filename = f"playground-{document['step']}.json"
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return ArrayJSONResponse(document, headers=disposition)
 
 
 @router.get(

@@ -1,6 +1,12 @@
 """The API's request and response bodies (Pydantic models): their JSON names are the contract."""
 
-from app.schemas.catalog import ActivationInfo, DatasetInfo, Health
+from app.schemas.catalog import (
+    ActivationInfo,
+    DatasetInfo,
+    DatasetSamples,
+    Health,
+    SampleSetData,
+)
 from app.schemas.errors import ErrorResponse, FieldError, ValidationErrorResponse
 from app.schemas.live import (
     COMMAND,
@@ -34,6 +40,7 @@ from app.schemas.sessions import (
     StepResponse,
     StepTrace,
 )
+from app.schemas.snapshots import NewSession, Snapshot
 
 __all__ = [
     "COMMAND",
@@ -44,6 +51,7 @@ __all__ = [
     "Curve",
     "Curves",
     "DatasetInfo",
+    "DatasetSamples",
     "DivergedMessage",
     "ErrorMessage",
     "ErrorResponse",
@@ -54,15 +62,18 @@ __all__ = [
     "LayerWeights",
     "LearningRateUpdate",
     "Metrics",
+    "NewSession",
     "PauseCommand",
     "PlayCommand",
     "Regions",
+    "SampleSetData",
     "SampleTrace",
     "SessionConfig",
     "SessionState",
     "SetLearningRateCommand",
     "SetMetrics",
     "SetSpeedCommand",
+    "Snapshot",
     "StatusMessage",
     "StepCommand",
     "StepRequest",

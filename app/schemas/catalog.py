@@ -37,3 +37,23 @@ class Health(BaseModel):
     """The server answers."""
 
     status: str = Field(description="`ok`.")
+
+
+class SampleSetData(BaseModel):
+    """The samples of one part of a data set."""
+
+    x: list[list[float]] = Field(
+        description="Each sample's input features as the net sees them (scaled to [0, 1]); "
+        "shape (samples, features), in the order of the data set's `feature_names`."
+    )
+    label: list[int] = Field(
+        description="Each sample's class, an index into the data set's `class_names`."
+    )
+
+
+class DatasetSamples(BaseModel):
+    """A data set's samples: those training draws from, and those it is evaluated on."""
+
+    train: SampleSetData = Field(description="The training set (a step's `sample.index`).")
+    validation: SampleSetData = Field(description="The validation set.")
+    test: SampleSetData = Field(description="The test set.")

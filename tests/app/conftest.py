@@ -27,15 +27,24 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where a test's server saves its sessions on shutdown: never the repository's ``data/``
+    (``Settings()`` reads ``PLAYGROUND_DATA_DIR``)."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(data))
+    return data
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, data_dir: Path) -> Settings:
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "index.html").write_text(TEMPLATE)
     static = tmp_path / "static"
     (static / "js").mkdir(parents=True)
     (static / "js" / "app.js").write_text(STATIC_JS)
-    return Settings(templates_dir=templates, static_dir=static, max_sessions=8)
+    return Settings(templates_dir=templates, static_dir=static, max_sessions=8, data_dir=data_dir)
 
 
 @pytest.fixture

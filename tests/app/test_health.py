@@ -18,6 +18,8 @@ PATHS = {
     "/api/sessions/{session_id}/reset": {"post"},
     "/api/sessions/{session_id}/history": {"get"},
     "/api/sessions/{session_id}/regions": {"get"},
+    "/api/sessions/{session_id}/snapshot": {"get"},
+    "/api/datasets/{name}/samples": {"get"},
     "/api/step": {"post"},
     "/api/reset": {"post"},
     "/api/state": {"get"},

@@ -4,6 +4,7 @@ must still be exactly what the OpenAPI schema documents, with null for non-finit
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,7 +31,7 @@ def test_state_and_step_responses_match_their_documented_models(
     assert created.status_code == 201
     _conforms(SessionState, created.content)
     session_id = body(created)["id"]
-    for response, model in [
+    cases: list[tuple[Any, type[BaseModel]]] = [
         (client.get(f"/api/sessions/{session_id}"), SessionState),
         (client.post(f"/api/sessions/{session_id}/step", json={"n": 3}), StepResponse),
         (client.post(f"/api/sessions/{session_id}/step"), StepResponse),
@@ -39,7 +40,8 @@ def test_state_and_step_responses_match_their_documented_models(
         (client.post("/api/step"), StepResponse),
         (client.get("/api/state"), SessionState),
         (client.post("/api/reset"), SessionState),
-    ]:
+    ]
+    for response, model in cases:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/json"
         _conforms(model, response.content)

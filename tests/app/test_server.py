@@ -34,7 +34,8 @@ def server_url() -> Iterator[str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings()), log_level="warning"))
+    app = create_app(Settings(persist=False))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
     thread.start()
     try:
@@ -133,7 +134,7 @@ def test_make_run_serves_the_playground(tmp_path: Path) -> None:
     if subprocess.run(["make", "-q", "install"], cwd=ROOT, check=False).returncode != 0:
         pytest.skip("the virtual environment is not up to date: run `make install` first")
     port = free_port()
-    env = {**os.environ, "PLAYGROUND_PORT": str(port)}
+    env = {**os.environ, "PLAYGROUND_PORT": str(port), "PLAYGROUND_DATA_DIR": str(tmp_path)}
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         ["make", "run"],

@@ -139,16 +139,28 @@ def test_malformed_json_answers_422(client: TestClient, raw: bytes) -> None:
 
 
 def test_a_body_over_the_size_limit_answers_413(client: TestClient) -> None:
+    session_id = create_session(client)
     raw = b'{"hidden": [' + b"1, " * 40_000 + b"1]}"  # 120 kB, over the 64 kB default
+    response = client.post(f"/api/sessions/{session_id}/reset", content=raw, headers=JSON)
+    assert response.status_code == 413
+    assert body(response)["message"] == "the request body is over the limit of 65536 bytes"
+
+
+def test_a_new_session_may_have_a_larger_body_for_its_snapshot(client: TestClient) -> None:
+    raw = b'{"hidden": [' + b"1, " * 40_000 + b"1]}"  # 120 kB: read, and refused as a config
+    response = client.post("/api/sessions", content=raw, headers=JSON)
+    assert response.status_code == 422
+    raw = b'{"hidden": [' + b"1, " * 400_000 + b"1]}"  # 1.2 MB, over the 1 MiB default
     response = client.post("/api/sessions", content=raw, headers=JSON)
     assert response.status_code == 413
+    assert body(response)["message"] == "the request body is over the limit of 1048576 bytes"
 
 
 def test_an_integer_too_long_to_parse_answers_400(client: TestClient) -> None:
     raw = b'{"seed": 1' + b"0" * 5000 + b"}"  # more digits than Python converts to an int
     response = client.post("/api/sessions", content=raw, headers=JSON)
     assert response.status_code == 400  # FastAPI's answer to a body its parser cannot read
-    assert "parsing the body" in body(response)["detail"]
+    assert "parsing the body" in body(response)["message"]
 
 
 def test_a_body_without_json_content_type_is_not_parsed(client: TestClient) -> None:

@@ -1,0 +1,179 @@
+"""Limits on what a client may send: request bodies, and a live stream's messages.
+
+**Bodies** (``BodyLimitMiddleware``): at most ``max_body_size`` bytes, except where a route
+needs more (a new session from a snapshot: ``max_snapshot_size``). A larger ``Content-Length`` is
+refused before anything is read; a body sent in chunks is counted as it is read. Either way the
+answer is a ``413`` JSON error with a ``message``, like every other error (Starlette's own limit
+answers in plain text, so it is not used).
+
+**Live streams** (``LiveStreamLimitMiddleware``): each connection may send ``COMMAND_BURST``
+commands at once and ``COMMANDS_PER_SECOND`` on average (a token bucket), and ask for
+``STEP_BURST`` steps at once in ``step`` commands and ``MAX_STEPS_PER_SECOND`` on average (as many
+as playing at the top speed trains), and no message over ``max_message_size`` bytes. A client that
+goes over is disconnected: the stream stops as if the client had left, and the connection is
+closed with ``1008`` (policy violation) or ``1009`` (message too big) and a reason saying which
+limit. The server reads a client's next command only after answering the last, so a client that
+does not read its answers is held up by its own socket, not buffered for without bound.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import error_response
+from app.schemas import MAX_STEPS, MAX_STEPS_PER_SECOND
+
+COMMANDS_PER_SECOND = 100.0  # far above a person's clicks and a speed slider's drag
+COMMAND_BURST = 200.0
+STEP_BURST = float(2 * MAX_STEPS)
+CLOSE_POLICY_VIOLATION = 1008
+CLOSE_MESSAGE_TOO_BIG = 1009
+
+
+def _too_large(limit: int) -> str:
+    return f"the request body is over the limit of {limit} bytes"
+
+
+class BodyTooLargeError(HTTPException):
+    """A body found too large while being read (its ``Content-Length`` did not say so)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _too_large(limit))
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over the limit with a JSON ``413`` (pure ASGI: nothing is read
+    or parsed for a request within the limit beyond its ``Content-Length``)."""
+
+    def __init__(
+        self, app: ASGIApp, max_body_size: int, larger: Mapping[tuple[str, str], int]
+    ) -> None:
+        """``larger``: a bigger limit for some ``(method, path)``s."""
+        self.app = app
+        self.max_body_size = max_body_size
+        self.larger = dict(larger)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.larger.get((scope["method"], scope["path"]), self.max_body_size)
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                if value.isdigit() and int(value) > limit:
+                    await error_response(413, _too_large(limit))(scope, receive, send)
+                    return
+                break
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:  # raised into the route: answered by app.errors, as JSON
+                raise BodyTooLargeError(limit)
+            return message
+
+        await self.app(scope, receive_within_limit, send)
+
+
+class _Bucket:
+    """A token bucket: ``capacity`` at once, refilled at ``rate`` a second."""
+
+    def __init__(self, capacity: float, rate: float) -> None:
+        self.capacity, self.rate = capacity, rate
+        self.tokens, self.clock = capacity, time.monotonic()
+
+    def take(self, tokens: float) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.clock) * self.rate)
+        self.clock = now
+        if tokens > self.tokens:
+            return False
+        self.tokens -= tokens
+        return True
+
+
+class _StreamGuard:
+    """One connection's budgets."""
+
+    def __init__(self, max_message_size: int) -> None:
+        self.max_message_size = max_message_size
+        self.commands = _Bucket(COMMAND_BURST, COMMANDS_PER_SECOND)
+        self.steps = _Bucket(STEP_BURST, MAX_STEPS_PER_SECOND)
+
+    def check(self, message: Message) -> tuple[int, str] | None:
+        """The close code and reason if ``message`` goes over a limit, else ``None``."""
+        data = message.get("text")
+        if data is None:
+            data = message.get("bytes") or b""
+        if len(data) > self.max_message_size:
+            return CLOSE_MESSAGE_TOO_BIG, f"message too big: at most {self.max_message_size} bytes"
+        if not self.commands.take(1):
+            return CLOSE_POLICY_VIOLATION, (
+                f"too many commands: at most {COMMANDS_PER_SECOND:.0f} a second "
+                f"(bursts of {COMMAND_BURST:.0f})"
+            )
+        if not self.steps.take(_steps_asked(data)):
+            return CLOSE_POLICY_VIOLATION, (
+                f"too many steps asked: at most {MAX_STEPS_PER_SECOND} a second, as playing "
+                "at the top speed"
+            )
+        return None
+
+
+def _steps_asked(data: str | bytes) -> int:
+    """The ``n`` of a well-formed ``step`` command, else 0 (the stream answers the rest)."""
+    if b"step" not in data if isinstance(data, bytes) else "step" not in data:
+        return 0
+    try:
+        command = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return 0
+    if not isinstance(command, dict) or command.get("type") != "step":
+        return 0
+    n = command.get("n", 1)
+    return n if type(n) is int and 1 <= n <= MAX_STEPS else 0
+
+
+class LiveStreamLimitMiddleware:
+    """Applies ``_StreamGuard``'s limits to every WebSocket connection (pure ASGI; HTTP requests
+    pass straight through)."""
+
+    def __init__(self, app: ASGIApp, max_message_size: int) -> None:
+        self.app = app
+        self.max_message_size = max_message_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+        guard = _StreamGuard(self.max_message_size)
+        violation: tuple[int, str] | None = None
+        closed = False
+
+        async def guarded_receive() -> Message:
+            nonlocal violation
+            if violation is not None:
+                return {"type": "websocket.disconnect", "code": violation[0]}
+            message = await receive()
+            if message["type"] == "websocket.receive":
+                violation = guard.check(message)
+                if violation is not None:  # the app stops as if the client had left
+                    return {"type": "websocket.disconnect", "code": violation[0]}
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal closed
+            closed = closed or message["type"] == "websocket.close"
+            await send(message)
+
+        await self.app(scope, guarded_receive, watched_send)
+        if violation is not None and not closed:  # closed once the app has let go
+            code, reason = violation
+            await send({"type": "websocket.close", "code": code, "reason": reason})
