@@ -72,7 +72,16 @@ def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
         script.write(POST_SCRIPT)
         script.flush()
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                script.name,
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -157,7 +166,9 @@ def main() -> None:
     print(f"{'MET ' if ratio >= 0.5 else 'MISSED'} step throughput >= 0.5x floor: {ratio:.2f}")
     for run in live:
         ok = run["frames_per_second"] >= 55
-        print(f"{'MET ' if ok else 'MISSED'} ~60 frames/s at {run['requested_steps_per_second']:.0f}")
+        print(
+            f"{'MET ' if ok else 'MISSED'} ~60 frames/s at {run['requested_steps_per_second']:.0f}"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
 
