@@ -57,10 +57,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
-    """The playground served by ``python -m app`` (uvicorn) on a free port of 127.0.0.1."""
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The playground served by ``python -m app`` (uvicorn) on a free port of 127.0.0.1, saving
+    its sessions on shutdown into a temporary directory (never the repository's ``data/``)."""
     port = free_port()
-    env = {**os.environ, "PLAYGROUND_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "PLAYGROUND_LOG_LEVEL": "warning",
+        "PLAYGROUND_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,

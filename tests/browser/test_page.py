@@ -97,28 +97,23 @@ def test_every_plot_is_there(page: Page, server_url: str):
 
 
 def samples_shown(page: Page, count: int) -> list[dict[str, Any]]:
-    """The samples the decision regions show, once there are ``count`` of them."""
+    """The samples the decision regions show, once there are ``count`` of them, each with the
+    canvas's colour (r, g, b) at its centre, read in the same task (no redraw in between)."""
     page.wait_for_function(
         "count => window.playground.samplesShown().length === count", arg=count, timeout=5000
     )
-    points: list[dict[str, Any]] = page.evaluate("window.playground.samplesShown()")
-    return points
-
-
-def pixel_at(page: Page, selector: str, at: list[float]) -> list[int]:
-    """The canvas's colour (r, g, b) at CSS pixel ``at``."""
-    rgb: list[int] = page.evaluate(
-        """([selector, [left, top]]) => {
-            const canvas = document.querySelector(selector);
+    points: list[dict[str, Any]] = page.evaluate(
+        """() => {
+            const canvas = document.getElementById('regions');
             const ratio = canvas.width / canvas.clientWidth;
             const context = canvas.getContext('2d');
-            const x = Math.round(left * ratio);
-            const y = Math.round(top * ratio);
-            return [...context.getImageData(x, y, 1, 1).data.slice(0, 3)];
-        }""",
-        [selector, at],
+            return window.playground.samplesShown().map((p) => {
+                const [x, y] = p.at.map((v) => Math.round(v * ratio));
+                return { ...p, drawn: [...context.getImageData(x, y, 1, 1).data.slice(0, 3)] };
+            });
+        }"""
     )
-    return rgb
+    return points
 
 
 def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
@@ -129,8 +124,7 @@ def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
     assert {p["set"] for p in points} == {"training"}  # its validation and test sets: the same
     for p in points:  # drawn, in their class's colour
         colour = [int(p["colour"][i : i + 2], 16) for i in (1, 3, 5)]
-        drawn = pixel_at(page, "#regions", p["at"])
-        assert all(abs(a - b) <= 8 for a, b in zip(drawn, colour, strict=True)), (drawn, p)
+        assert all(abs(a - b) <= 8 for a, b in zip(p["drawn"], colour, strict=True)), p
     expect(page.locator("#regions-legend")).not_to_contain_text("validation")
 
     page.select_option("#dataset", "circle")  # another data set: its samples, fetched once

@@ -124,8 +124,14 @@ def test_a_damaged_or_foreign_file_is_refused_in_words(
     damaged["weights"][0][0][1] = "oops"
     (tmp_path / "damaged.json").write_text(json.dumps(damaged))
     load.set_input_files(tmp_path / "damaged.json")
-    expect(alert).to_contain_text("Could not load the snapshot damaged.json")
-    expect(alert).to_contain_text("weights[0]")  # where the server found it wrong
+    # what the server found wrong, and where
+    expect(alert).to_contain_text("Could not load the snapshot damaged.json: snapshot.weights")
+    expect(alert).to_contain_text("oops")
+
+    damaged["weights"][0] = [[0.5]]  # numbers, but not the shape of xor's net
+    (tmp_path / "reshaped.json").write_text(json.dumps(damaged))
+    load.set_input_files(tmp_path / "reshaped.json")
+    expect(alert).to_contain_text("Could not load the snapshot reshaped.json: snapshot.weights")
 
     (tmp_path / "package.json").write_text('{"name": "not a snapshot"}')
     load.set_input_files(tmp_path / "package.json")
