@@ -76,6 +76,10 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_INPUT_CHARS else text[: MAX_INPUT_CHARS - 1] + "…"
 
 
+def _shown_text(text: str) -> str:
+    return text if len(text) <= MAX_INPUT_CHARS else text[: MAX_INPUT_CHARS - 1] + "…"
+
+
 def _jsonable(value: Any, depth: int = 0) -> Any:
     """The bad value as JSON can carry it: non-finite floats as None, long or deep ones cut."""
     if value is None or isinstance(value, bool):
@@ -151,7 +155,12 @@ async def _on_http_exception(_: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if not is_body_allowed_for_status_code(error.status_code):  # 204, 304
         return Response(status_code=error.status_code, headers=error.headers)
-    return error_response(error.status_code, str(error.detail), error.headers)
+    message = str(error.detail)
+    if error.status_code == status.HTTP_400_BAD_REQUEST and error.__cause__ is not None:
+        # FastAPI's "There was an error parsing the body": say why (too deep, too many digits)
+        reason = str(error.__cause__).split(";")[0]
+        message = f"body: cannot be parsed ({_shown_text(reason)})"
+    return error_response(error.status_code, message, error.headers)
 
 
 async def _on_session_not_found(_: Request, error: Exception) -> JSONResponse:

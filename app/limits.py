@@ -7,13 +7,13 @@ answer is a ``413`` JSON error with a ``message``, like every other error (Starl
 answers in plain text, so it is not used).
 
 **Live streams** (``LiveStreamLimitMiddleware``): each connection may send ``COMMAND_BURST``
-commands at once and ``COMMANDS_PER_SECOND`` on average (a token bucket), and ask for
-``STEP_BURST`` steps at once in ``step`` commands and ``MAX_STEPS_PER_SECOND`` on average (as many
-as playing at the top speed trains), and no message over ``max_message_size`` bytes. A client that
-goes over is disconnected: the stream stops as if the client had left, and the connection is
-closed with ``1008`` (policy violation) or ``1009`` (message too big) and a reason saying which
-limit. The server reads a client's next command only after answering the last, so a client that
-does not read its answers is held up by its own socket, not buffered for without bound.
+commands at once and ``COMMANDS_PER_SECOND`` on average (a token bucket), and no message over
+``max_message_size`` bytes. A client that goes over is disconnected: the stream stops as if the
+client had left, and the connection is closed with ``1008`` (policy violation) or ``1009``
+(message too big) and a reason saying which limit. The work is bounded too: a stream reads its
+next command only after answering the last (a ``step`` of at most ``MAX_STEPS`` steps included),
+so one connection trains at most as fast as one core can, and a client that does not read its
+answers is held up by its own socket (TCP's flow control), not buffered for without bound.
 """
 
 from __future__ import annotations
@@ -21,16 +21,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-import orjson
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import error_response
-from app.schemas import MAX_STEPS, MAX_STEPS_PER_SECOND
 
 COMMANDS_PER_SECOND = 100.0  # far above a person's clicks and a speed slider's drag
 COMMAND_BURST = 200.0
-STEP_BURST = float(2 * MAX_STEPS)
 CLOSE_POLICY_VIOLATION = 1008
 CLOSE_MESSAGE_TOO_BIG = 1009
 
@@ -100,12 +97,11 @@ class _Bucket:
 
 
 class _StreamGuard:
-    """One connection's budgets."""
+    """One connection's limits."""
 
     def __init__(self, max_message_size: int) -> None:
         self.max_message_size = max_message_size
         self.commands = _Bucket(COMMAND_BURST, COMMANDS_PER_SECOND)
-        self.steps = _Bucket(STEP_BURST, MAX_STEPS_PER_SECOND)
 
     def check(self, message: Message) -> tuple[int, str] | None:
         """The close code and reason if ``message`` goes over a limit, else ``None``."""
@@ -119,26 +115,7 @@ class _StreamGuard:
                 f"too many commands: at most {COMMANDS_PER_SECOND:.0f} a second "
                 f"(bursts of {COMMAND_BURST:.0f})"
             )
-        if not self.steps.take(_steps_asked(data)):
-            return CLOSE_POLICY_VIOLATION, (
-                f"too many steps asked: at most {MAX_STEPS_PER_SECOND} a second, as playing "
-                "at the top speed"
-            )
         return None
-
-
-def _steps_asked(data: str | bytes) -> int:
-    """The ``n`` of a well-formed ``step`` command, else 0 (the stream answers the rest)."""
-    if b"step" not in data if isinstance(data, bytes) else "step" not in data:
-        return 0
-    try:
-        command = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return 0
-    if not isinstance(command, dict) or command.get("type") != "step":
-        return 0
-    n = command.get("n", 1)
-    return n if type(n) is int and 1 <= n <= MAX_STEPS else 0
 
 
 class LiveStreamLimitMiddleware:

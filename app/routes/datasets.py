@@ -15,7 +15,7 @@ from app.schemas import (
     SampleSetData,
     ValidationErrorResponse,
 )
-from core import Dataset, SampleSet, dataset_names, load_dataset
+from core import SampleSet, dataset_names, load_dataset
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -39,14 +39,15 @@ async def read_datasets() -> list[DatasetInfo]:
 async def read_samples(name: DatasetName) -> DatasetSamples:
     """The data set's samples, training, validation and test, as the net sees them."""
     try:
-        dataset = load_dataset(name)
+        return _samples(name)
     except ValueError as e:  # names the known data sets
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(e)) from None
-    return _samples(dataset)
 
 
-@functools.lru_cache(maxsize=16)  # a few fixed data sets
-def _samples(dataset: Dataset) -> DatasetSamples:
+@functools.lru_cache(maxsize=16)  # a few fixed data sets (unknown names raise: not cached)
+def _samples(name: str) -> DatasetSamples:
+    dataset = load_dataset(name)
+
     def part(samples: SampleSet) -> SampleSetData:
         return SampleSetData(x=samples.x.tolist(), label=samples.label.tolist())
 

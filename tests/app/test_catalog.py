@@ -42,3 +42,31 @@ def test_activations_lists_every_activation(client: TestClient) -> None:
     assert body(response) == [
         {"name": a.name, "description": a.description} for a in ACTIVATIONS.values()
     ]
+
+
+def test_samples_are_the_engines_sets(client: TestClient) -> None:
+    response = client.get("/api/datasets/iris/samples", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    samples = body(response)
+    dataset = load_dataset("iris")
+    for name, part in dataset.parts().items():
+        assert samples[name] == {"x": part.x.tolist(), "label": part.label.tolist()}
+
+
+def test_samples_of_every_data_set_have_one_label_per_row(client: TestClient) -> None:
+    for name in dataset_names():
+        samples = body(client.get(f"/api/datasets/{name}/samples"))
+        dataset = load_dataset(name)
+        assert len(samples["train"]["x"]) == len(samples["train"]["label"]) == dataset.train.size
+        assert len(samples["test"]["x"][0]) == dataset.input_count
+
+
+def test_samples_of_an_unknown_data_set_answer_404_naming_the_known_ones(
+    client: TestClient,
+) -> None:
+    response = client.get("/api/datasets/mnist/samples")
+    assert response.status_code == 404
+    message = body(response)["message"]
+    assert "unknown dataset 'mnist'" in message
+    assert all(name in message for name in dataset_names())

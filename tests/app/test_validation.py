@@ -160,7 +160,7 @@ def test_an_integer_too_long_to_parse_answers_400(client: TestClient) -> None:
     raw = b'{"seed": 1' + b"0" * 5000 + b"}"  # more digits than Python converts to an int
     response = client.post("/api/sessions", content=raw, headers=JSON)
     assert response.status_code == 400  # FastAPI's answer to a body its parser cannot read
-    assert "parsing the body" in body(response)["message"]
+    assert "body: cannot be parsed (Exceeds the limit (4300 digits)" in body(response)["message"]
 
 
 def test_a_body_without_json_content_type_is_not_parsed(client: TestClient) -> None:

@@ -1,0 +1,198 @@
+"""Sessions survive a restart: saved on a graceful shutdown (SIGTERM), restored on start with the
+same ids, steps, weights and order of use; a bad saved row or file never stops the server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.persistence import FILE_NAME
+from app.settings import Settings
+from core import Sampling, Trainer, TrainerConfig
+from tests.app.helpers import body, create_session, weights_of
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _restarted(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings))
+
+
+def _state(client: TestClient, session_id: str) -> dict[str, object]:
+    response = client.get(f"/api/sessions/{session_id}")
+    assert response.status_code == 200, response.text
+    state: dict[str, object] = body(response)
+    return state
+
+
+def test_sessions_come_back_after_a_restart(settings: Settings) -> None:
+    with _restarted(settings) as client:
+        first = create_session(client, dataset="xor", hidden=[3], sampling="epoch", seed=5)
+        second = create_session(client, dataset="spiral", hidden=[6, 6])
+        client.post(f"/api/sessions/{first}/step", json={"n": 2_345})
+        client.patch(f"/api/sessions/{first}", json={"learning_rate": 0.4})
+        client.post(f"/api/sessions/{second}/step", json={"n": 10})
+        client.post("/api/step", json={"n": 77})
+        before = {i: _state(client, i) for i in (first, second, "default")}
+        history = body(client.get(f"/api/sessions/{first}/history"))
+    assert (settings.data_dir / FILE_NAME).stat().st_mode & 0o077 == 0  # owner only
+    with _restarted(settings) as client:
+        assert {i: _state(client, i) for i in (first, second, "default")} == before
+        assert body(client.get(f"/api/sessions/{first}/history")) == history
+        after = body(client.post(f"/api/sessions/{first}/step", json={"n": 500}))
+    trainer = Trainer(TrainerConfig(dataset="xor", hidden=(3,), sampling=Sampling.EPOCH, seed=5))
+    trainer.run(2_345, record_last=False)
+    trainer.learning_rate = 0.4
+    trainer.run(500, record_last=False)
+    assert [layer["weights"] for layer in after["layers"]] == weights_of(trainer)
+
+
+def test_the_order_of_use_is_kept_for_eviction(settings: Settings) -> None:
+    with _restarted(settings) as client:
+        ids = [create_session(client) for _ in range(settings.max_sessions)]
+        client.get(f"/api/sessions/{ids[0]}")  # now the most recently used
+    with _restarted(settings) as client:
+        create_session(client)  # the store is full: the least recently used goes
+        assert client.get(f"/api/sessions/{ids[1]}").status_code == 404
+        assert client.get(f"/api/sessions/{ids[0]}").status_code == 200
+
+
+def test_a_deleted_session_stays_deleted(settings: Settings) -> None:
+    with _restarted(settings) as client:
+        session_id = create_session(client)
+        client.delete(f"/api/sessions/{session_id}")
+    with _restarted(settings) as client:
+        assert client.get(f"/api/sessions/{session_id}").status_code == 404
+
+
+def test_a_row_that_cannot_be_restored_is_skipped(settings: Settings) -> None:
+    with _restarted(settings) as client:
+        good, bad, garbled = (create_session(client) for _ in range(3))
+        client.post(f"/api/sessions/{good}/step", json={"n": 9})
+    with sqlite3.connect(settings.data_dir / FILE_NAME) as connection:
+        connection.execute(
+            "UPDATE sessions SET snapshot = replace(snapshot, '\"version\":1', '\"version\":7')"
+            " WHERE id = ?",
+            (bad,),
+        )
+        connection.execute("UPDATE sessions SET snapshot = '{' WHERE id = ?", (garbled,))
+    connection.close()
+    with _restarted(settings) as client:
+        assert _state(client, good)["step"] == 9
+        assert client.get(f"/api/sessions/{bad}").status_code == 404
+        assert client.get(f"/api/sessions/{garbled}").status_code == 404
+
+
+def test_an_unreadable_file_is_moved_aside_and_the_server_starts(settings: Settings) -> None:
+    settings.data_dir.mkdir()
+    (settings.data_dir / FILE_NAME).write_bytes(b"not a database" * 100)
+    with _restarted(settings) as client:
+        assert _state(client, "default")["step"] == 0
+        session_id = create_session(client)
+    assert any(p.name.startswith(f"{FILE_NAME}.unreadable-") for p in settings.data_dir.iterdir())
+    with _restarted(settings) as client:  # saved afresh on that shutdown
+        assert client.get(f"/api/sessions/{session_id}").status_code == 200
+
+
+def test_a_data_dir_that_cannot_be_made_does_not_stop_the_server(
+    settings: Settings, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    unusable = settings.model_copy(update={"data_dir": blocker / "data"})
+    with _restarted(unusable) as client:
+        assert client.post("/api/step").status_code == 200
+
+
+def test_without_persistence_nothing_is_written(settings: Settings) -> None:
+    off = settings.model_copy(update={"persist": False})
+    with _restarted(off) as client:
+        create_session(client)
+    assert not settings.data_dir.exists()
+
+
+@contextmanager
+def _server(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m app`` on ``port``, saving into ``data_dir``; stopped by the caller's SIGTERM
+    (killed if still running at the end)."""
+    env = {**os.environ, "PLAYGROUND_DATA_DIR": str(data_dir), "PLAYGROUND_LOG_LEVEL": "info"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, "the server exited"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "no /healthz within 30 s"
+            time.sleep(0.05)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> str:
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    # uvicorn shuts down gracefully, then re-raises the signal: the exit is SIGTERM's
+    assert process.returncode in (0, -signal.SIGTERM), output.decode()
+    return output.decode()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_real_server_stopped_by_sigterm_comes_back_with_its_sessions(tmp_path: Path) -> None:
+    config = {"dataset": "circle", "hidden": [5], "sampling": "epoch", "seed": 21}
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with _server(tmp_path, port) as process:
+        session_id = body(httpx.post(f"{base}/api/sessions", json=config))["id"]
+        httpx.post(f"{base}/api/sessions/{session_id}/step", json={"n": 4_321}, timeout=30)
+        httpx.post(f"{base}/api/step", json={"n": 12})
+        before = body(httpx.get(f"{base}/api/sessions/{session_id}"))
+        log = _stop(process)
+    assert "saved 2 sessions" in log
+    with _server(tmp_path, port) as process:
+        after = body(httpx.get(f"{base}/api/sessions/{session_id}"))
+        assert after == before  # same id, step, weights, metrics
+        assert body(httpx.get(f"{base}/api/state"))["step"] == 12
+        stepped = body(httpx.post(f"{base}/api/sessions/{session_id}/step", json={"n": 1_000}))
+        log = _stop(process)
+    assert "restored 2 saved sessions" in log
+    trainer = Trainer(
+        TrainerConfig(dataset="circle", hidden=(5,), sampling=Sampling.EPOCH, seed=21)
+    )
+    trainer.run(4_321 + 1_000, record_last=False)  # the same steps, uninterrupted
+    assert stepped["step"] == 5_321
+    assert [layer["weights"] for layer in stepped["layers"]] == weights_of(trainer)
