@@ -126,7 +126,7 @@ export class EquationsView {
         ? dataset.class_names[target[0] > 0.5 ? 1 : 0]
         : dataset.class_names[target.indexOf(Math.max(...target))];
     this.sample.textContent =
-      `Step ${trace.step}: ${trace.sample.set} sample #${trace.sample.index} (${cls}), ` +
+      `Step ${count(trace.step)}: ${trace.sample.set} sample #${trace.sample.index} (${cls}), ` +
       `x = ${v(trace.sample.x)}, target t = ${v(target)}, \u03b7 = ${num(trace.learning_rate)}`;
     for (const row of this.rows) row.td.textContent = row.compute(trace);
   }

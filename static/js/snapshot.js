@@ -4,17 +4,19 @@
 //
 // The file is the server's text as it came, saved through a Blob and an object URL (allowed by
 // the page's Content-Security-Policy, no inline script); a loaded file's text is sent as it is,
-// once it is known to be JSON. What the server finds wrong in it is said in its words.
+// once it is known to be JSON with the snapshot's "format". What the server finds wrong in it
+// (a damaged or incomplete snapshot) is said in its words.
 
 import { count } from './format.js';
 
+const FORMAT = 'delta-playground-snapshot'; // the document's "format", as the server writes it
 const MAX_FILE_BYTES = 16 * 1024 * 1024; // far above any snapshot: a file this big is something else
 const REVOKE_AFTER_MS = 60_000; // the download has long started by then
 
 /** `playground-<dataset>-step<N>.json`. */
-export function snapshotFileName(document) {
-  const dataset = String(document?.config?.dataset ?? 'session').replace(/[^\w-]+/g, '_');
-  return `playground-${dataset}-step${Number(document?.step) || 0}.json`;
+export function snapshotFileName(snapshot) {
+  const dataset = String(snapshot?.config?.dataset ?? 'session').replace(/[^\w-]+/g, '_');
+  return `playground-${dataset}-step${Number(snapshot?.step) || 0}.json`;
 }
 
 /** Saves `text` as a file called `name` (the browser's download). */
@@ -88,13 +90,19 @@ export class SnapshotControls {
     this.setBusy(true);
     try {
       let text;
+      let parsed;
       try {
         text = await file.text();
-        JSON.parse(text);
+        parsed = JSON.parse(text);
       } catch (error) {
         const why =
           error instanceof SyntaxError ? `it is not JSON (${error.message})` : error.message;
         this.status.error(what, why);
+        return;
+      }
+      if (parsed?.format !== FORMAT) {
+        // another JSON file: said in a sentence, not as the list of every field it lacks
+        this.status.error(what, `it is not a playground snapshot (no "format": "${FORMAT}" in it)`);
         return;
       }
       const state = await this.session.restore(text, what);

@@ -135,8 +135,9 @@ def test_a_damaged_or_foreign_file_is_refused_in_words(
 
     (tmp_path / "package.json").write_text('{"name": "not a snapshot"}')
     load.set_input_files(tmp_path / "package.json")
-    expect(alert).to_contain_text("Could not load the snapshot package.json")
-    expect(alert).to_contain_text("format")
+    expect(alert).to_contain_text(
+        "Could not load the snapshot package.json: it is not a playground snapshot"
+    )
 
     # nothing changed: the same session, at the same step, still training
     assert session_id(page) == sid
