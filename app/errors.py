@@ -3,7 +3,7 @@
 Every error answer is a JSON object with a one-line ``message``. ``422``: invalid values
 (Pydantic's checks, the engine's ``core.ConfigError``, a snapshot the engine cannot restore), with
 the errors one by one in ``detail``. Other errors (``ErrorResponse``) repeat the message as
-``detail``: ``400`` a body that cannot be parsed, ``404`` an unknown session or path, ``405``,
+``detail``: ``404`` an unknown session or path, ``405`` a method a path does not have,
 ``409`` a diverged net asked to train or a request the session's state does not allow, ``413`` a
 body over the limit, ``503`` the server is full.
 """
@@ -155,12 +155,15 @@ async def _on_http_exception(_: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if not is_body_allowed_for_status_code(error.status_code):  # 204, 304
         return Response(status_code=error.status_code, headers=error.headers)
-    message = str(error.detail)
     if error.status_code == status.HTTP_400_BAD_REQUEST and error.__cause__ is not None:
-        # FastAPI's "There was an error parsing the body": say why (too deep, too many digits)
-        reason = str(error.__cause__).split(";")[0]
-        message = f"body: cannot be parsed ({_shown_text(reason)})"
-    return error_response(error.status_code, message, error.headers)
+        # FastAPI's "There was an error parsing the body" (not UTF-8, too deep, too many digits
+        # for an integer): invalid JSON to this server, a 422 as for any other (and as the
+        # step endpoint, which reads its body itself, answers)
+        reason = _shown_text(str(error.__cause__).split(";")[0])
+        return validation_error_response(
+            [{"type": "json_invalid", "loc": ("body",), "msg": reason, "ctx": {"error": reason}}]
+        )
+    return error_response(error.status_code, str(error.detail), error.headers)
 
 
 async def _on_session_not_found(_: Request, error: Exception) -> JSONResponse:

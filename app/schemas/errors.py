@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 
 class ErrorResponse(BaseModel):
-    """A request that could not be served as asked (400, 404, 405, 409, 413, 503)."""
+    """A request that could not be served as asked (404, 405, 409, 413, 503)."""
 
     message: str = Field(description="What went wrong and, where it helps, what to do instead.")
     detail: str = Field(description="The same as `message` (kept for older clients).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,3 +57,11 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many cases the fuzz test ran (docs/hardening.md reports it)."""
+    fuzz = sys.modules.get("tests.app.test_fuzz")
+    cases = getattr(fuzz, "CASES", None)
+    if cases:
+        terminalreporter.write_line(f"Schemathesis cases run: {cases}")

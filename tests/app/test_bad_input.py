@@ -33,9 +33,10 @@ MALFORMED_JSON: list[Request] = [
     ("POST", "/api/sessions", b'{"dataset": "xor"', 422),
     ("POST", f"/api/sessions/{S}/reset", b"{dataset: xor}", 422),
     ("PATCH", f"/api/sessions/{S}", b'{"learning_rate": 0.1', 422),
-    ("POST", "/api/sessions", b"[" * 50_000, 400),  # too deep for Python's parser
+    ("POST", "/api/sessions", b"[" * 50_000, 422),  # too deep for Python's parser
     ("POST", f"/api/sessions/{S}/step", b"[" * 50_000, 422),
-    ("POST", "/api/sessions", b'{"seed": 1' + b"0" * 5_000 + b"}", 400),  # too many digits
+    ("POST", "/api/sessions", b'{"seed": 1' + b"0" * 5_000 + b"}", 422),  # too many digits
+    ("POST", "/api/sessions", b'{"dataset": "\xce\x58"}', 422),  # not UTF-8
     ("POST", f"/api/sessions/{S}/step", b'{"n": 1' + b"0" * 5_000 + b"}", 422),
 ]
 WRONG_TYPES: list[Request] = (

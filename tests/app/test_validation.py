@@ -156,11 +156,17 @@ def test_a_new_session_may_have_a_larger_body_for_its_snapshot(client: TestClien
     assert body(response)["message"] == "the request body is over the limit of 1048576 bytes"
 
 
-def test_an_integer_too_long_to_parse_answers_400(client: TestClient) -> None:
+def test_an_integer_too_long_to_parse_answers_422(client: TestClient) -> None:
     raw = b'{"seed": 1' + b"0" * 5000 + b"}"  # more digits than Python converts to an int
     response = client.post("/api/sessions", content=raw, headers=JSON)
-    assert response.status_code == 400  # FastAPI's answer to a body its parser cannot read
-    assert "body: cannot be parsed (Exceeds the limit (4300 digits)" in body(response)["message"]
+    assert response.status_code == 422  # FastAPI's 400 for a body its parser cannot read, as 422
+    assert "body: invalid JSON (Exceeds the limit (4300 digits)" in body(response)["message"]
+
+
+def test_a_body_that_is_not_utf_8_answers_422(client: TestClient) -> None:
+    response = client.post("/api/sessions", content=b'"\xce\x58"', headers=JSON)
+    assert response.status_code == 422
+    assert body(response)["message"].startswith("body: invalid JSON ('utf-8' codec can't decode")
 
 
 def test_a_body_without_json_content_type_is_not_parsed(client: TestClient) -> None:
