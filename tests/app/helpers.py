@@ -1,11 +1,23 @@
-"""Helpers for the API tests: strict JSON, sessions made in one call."""
+"""Helpers for the API tests: strict JSON, sessions made in one call, a real server process."""
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Protocol
 
+import httpx
+
 from core import Trainer
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Response(Protocol):
@@ -39,3 +51,41 @@ def create_session(client: Any, **config: Any) -> str:
 
 def weights_of(trainer: Trainer) -> list[list[list[float]]]:
     return [w.tolist() for w in trainer.weights]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server_process(port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m app`` on ``port`` of 127.0.0.1 with ``PLAYGROUND_*`` settings from ``env``
+    (e.g. ``DATA_DIR``), once it answers ``/healthz``; its output is piped. Killed at the end if
+    still running (stop it with SIGTERM to shut it down gracefully)."""
+    settings = {f"PLAYGROUND_{name}": value for name, value in env.items()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, **settings},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, "the server exited"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "no /healthz within 30 s"
+            time.sleep(0.05)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()

@@ -1,18 +1,22 @@
-"""Concurrent requests through httpx's ASGI transport: one session's requests take turns (no step
-lost or taken twice), and a long run does not hold up other sessions."""
+"""Concurrent requests: one session's requests and live stream take turns (no step lost or taken
+twice), through httpx's ASGI transport and on a real server with 50 clients; a long run does not
+hold up other sessions."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 import httpx
 import pytest
+import websockets
 from fastapi import FastAPI
 
-from core import Trainer, TrainerConfig
-from tests.app.helpers import body, weights_of
+from core import Sampling, Trainer, TrainerConfig
+from tests.app.helpers import body, free_port, server_process, strict_json, weights_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
@@ -66,3 +70,79 @@ async def test_a_long_run_does_not_hold_up_other_sessions(http: httpx.AsyncClien
         tasks.start_soon(long_run)
         tasks.start_soon(quick_reads)
     assert finished["quick"] < finished["long"]
+
+
+CLIENTS = 50
+SIZES = [1, 7, 65, 1, 200, 2]  # inline, and in a worker thread (> 64)
+STREAM_SPEED = 2_000  # steps per second while the REST clients step
+
+
+@pytest.mark.slow
+async def test_fifty_clients_and_a_live_stream_on_one_session_lose_and_repeat_no_step() -> None:
+    """A real server (``python -m app``): 50 REST clients, each on its own connection, step one
+    session while a live stream plays on it. The step count is the REST steps plus the stream's
+    frames' steps; the history has every point once; the weights and curves are those of the
+    same number of steps run serially by the engine."""
+    config = {"dataset": "spiral", "hidden": [6], "sampling": "epoch", "seed": 17}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    frames: list[dict[str, Any]] = []
+    seen: list[int] = []
+    with server_process(port, PERSIST="false", LOG_LEVEL="warning"):
+        async with httpx.AsyncClient(base_url=url) as setup:
+            session_id = body(await setup.post("/api/sessions", json=config))["id"]
+        ws_url = url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
+        async with websockets.connect(ws_url) as ws:
+            assert strict_json(await ws.recv())["type"] == "status"
+            await ws.send(json.dumps({"type": "play", "steps_per_second": STREAM_SPEED}))
+            assert strict_json(await ws.recv())["state"] == "playing"
+
+            async def read_frames() -> None:
+                while (message := strict_json(await ws.recv()))["type"] == "frame":
+                    frames.append(message)
+                assert message["state"] == "paused"
+
+            async def client() -> None:
+                async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+                    for n in SIZES:
+                        response = await http.post(
+                            f"/api/sessions/{session_id}/step", json={"n": n}
+                        )
+                        assert response.status_code == 200
+                        seen.append(body(response)["step"])
+
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(read_frames)
+                async with anyio.create_task_group() as clients:
+                    for _ in range(CLIENTS):
+                        clients.start_soon(client)
+                await ws.send(json.dumps({"type": "pause"}))
+        async with httpx.AsyncClient(base_url=url) as http:
+            state = body(await http.get(f"/api/sessions/{session_id}"))
+            snapshot = body(await http.get(f"/api/sessions/{session_id}/snapshot"))
+    rest_steps = CLIENTS * sum(SIZES)
+    stream_steps = sum(frame["steps"] for frame in frames)
+    assert len(seen) == CLIENTS * len(SIZES)
+    assert len(set(seen)) == len(seen)  # each request saw its own steps added
+    assert stream_steps > 0
+    assert state["step"] == rest_steps + stream_steps
+    frame_steps = [frame["step"] for frame in frames]
+    assert frame_steps == sorted(set(frame_steps))  # the stream's frames only go forward
+
+    history = snapshot["history"]
+    interval = history["interval"]
+    for name in ("train", "validation", "test"):
+        steps = history[name]["step"]
+        assert steps == list(range(0, state["step"] + 1, interval))  # each point once, none missing
+    trainer = Trainer(
+        TrainerConfig(dataset="spiral", hidden=(6,), sampling=Sampling.EPOCH, seed=17)
+    )
+    trainer.run(state["step"], record_last=False)
+    assert [layer["weights"] for layer in state["layers"]] == weights_of(trainer)
+    curves = trainer.history.curves
+    assert all(history[name]["step"] == curves[name].step for name in curves)
+    assert all(history[name]["error"] == curves[name].error for name in curves)
+    print(  # the figures for docs/hardening.md (shown with -s)
+        f"\n{CLIENTS} clients x {len(SIZES)} requests: {rest_steps} REST steps, "
+        f"{len(frames)} frames with {stream_steps} stream steps, final step {state['step']}"
+    )

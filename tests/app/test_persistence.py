@@ -3,14 +3,9 @@ same ids, steps, weights and order of use; a bad saved row or file never stops t
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,9 +16,7 @@ from app.main import create_app
 from app.persistence import FILE_NAME
 from app.settings import Settings
 from core import Sampling, Trainer, TrainerConfig
-from tests.app.helpers import body, create_session, weights_of
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.app.helpers import body, create_session, free_port, server_process, weights_of
 
 
 def _restarted(settings: Settings) -> TestClient:
@@ -123,36 +116,6 @@ def test_without_persistence_nothing_is_written(settings: Settings) -> None:
     assert not settings.data_dir.exists()
 
 
-@contextmanager
-def _server(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m app`` on ``port``, saving into ``data_dir``; stopped by the caller's SIGTERM
-    (killed if still running at the end)."""
-    env = {**os.environ, "PLAYGROUND_DATA_DIR": str(data_dir), "PLAYGROUND_LOG_LEVEL": "info"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, "the server exited"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "no /healthz within 30 s"
-            time.sleep(0.05)
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
 def _stop(process: subprocess.Popen[bytes]) -> str:
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=30)
@@ -161,29 +124,20 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
     return output.decode()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_a_real_server_stopped_by_sigterm_comes_back_with_its_sessions(tmp_path: Path) -> None:
     config = {"dataset": "circle", "hidden": [5], "sampling": "epoch", "seed": 21}
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with _server(tmp_path, port) as process:
+    with server_process(port, DATA_DIR=str(tmp_path), LOG_LEVEL="info") as process:
         session_id = body(httpx.post(f"{base}/api/sessions", json=config))["id"]
         httpx.post(f"{base}/api/sessions/{session_id}/step", json={"n": 4_321}, timeout=30)
         httpx.post(f"{base}/api/step", json={"n": 12})
         before = body(httpx.get(f"{base}/api/sessions/{session_id}"))
         log = _stop(process)
     assert "saved 2 sessions" in log
-    with _server(tmp_path, port) as process:
+    with server_process(port, DATA_DIR=str(tmp_path), LOG_LEVEL="info") as process:
         after = body(httpx.get(f"{base}/api/sessions/{session_id}"))
         assert after == before  # same id, step, weights, metrics
         assert body(httpx.get(f"{base}/api/state"))["step"] == 12
