@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Origin
 
 from app.main import create_app
 from app.settings import Settings
@@ -168,3 +169,52 @@ def test_make_run_serves_the_playground(tmp_path: Path) -> None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+
+
+def test_a_flood_of_live_commands_is_cut_off_and_the_server_stays_responsive(
+    server_url: str,
+) -> None:
+    """2,000 commands sent without reading the answers, over a real socket: the first are
+    answered, then the stream is closed 1008 with the reason; meanwhile others are served."""
+    with httpx.Client(base_url=server_url) as client:
+        session_id = body(client.post("/api/sessions"))["id"]
+        ws_url = server_url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
+        with connect(ws_url) as ws:
+            receive(ws)
+            for _ in range(2_000):
+                ws.send('{"type": "step", "n": 1}')
+            started = time.monotonic()
+            assert client.get("/healthz").status_code == 200
+            assert time.monotonic() - started < 1.0
+            frames = 0
+            with pytest.raises(ConnectionClosed) as closed:  # noqa: PT012
+                while True:
+                    assert receive(ws)["type"] == "frame"
+                    frames += 1
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1008
+        assert closed.value.rcvd.reason.startswith("too many commands")
+        assert 200 <= frames < 2_000
+        assert body(client.post(f"/api/sessions/{session_id}/step"))["step"] == frames + 1
+
+
+def test_a_live_message_over_the_size_limit_closes_1009(server_url: str) -> None:
+    with httpx.Client(base_url=server_url) as client:
+        session_id = body(client.post("/api/sessions"))["id"]
+    ws_url = server_url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
+    with connect(ws_url) as ws:
+        receive(ws)
+        ws.send(json.dumps({"type": "pause", "pad": "x" * 70_000}))
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1009
+
+
+def test_a_live_stream_from_another_origin_is_refused_with_403(server_url: str) -> None:
+    ws_url = server_url.replace("http", "ws") + "/api/sessions/default/live"
+    with pytest.raises(InvalidStatus) as refused:
+        connect(ws_url, origin=Origin("http://evil.example")).close()
+    assert refused.value.response.status_code == 403
+    with connect(ws_url, origin=Origin(server_url)) as ws:  # the page's own origin
+        assert receive(ws)["type"] == "status"
