@@ -49,8 +49,8 @@ def describe(errors: Iterable[Mapping[str, Any]]) -> str:
             parts.append(f"{where}: invalid JSON ({reason})")
         elif loc == [] and isinstance(error.get("input"), bytes):  # body not parsed as JSON
             parts.append("body: not a JSON object (is the Content-Type application/json?)")
-        elif error.get("type") == "missing" or (not loc and isinstance(error.get("input"), dict)):
-            # a field missing, or a check of the whole object (no use echoing it back)
+        elif error.get("type") == "missing" or isinstance(error.get("input"), dict):
+            # a field missing, or a check of a whole object (no use echoing it back)
             parts.append(f"{where}: {error.get('msg', 'Field required')}")
         else:
             parts.append(f"{where}={_shown(error.get('input'))}: {error.get('msg', 'invalid')}")

@@ -10,12 +10,13 @@ place in the document that is wrong (``app.errors``).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.schemas.sessions import SessionConfig
+from core.snapshot import FORMAT, VERSION
 
 # integers in a snapshot stay exact in a browser's JSON.parse (and in orjson's 64-bit integers)
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -96,6 +97,33 @@ class Snapshot(_Part):
     )
     sampler: SnapshotSampler = Field(description="The sample order's state.")
     history: SnapshotHistory = Field(description="The learning curves.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _of_this_format(cls, data: Any) -> Any:
+        """Another kind of document, or another version of this one, is refused in a sentence
+        (not as the list of every field it lacks)."""
+        if not isinstance(data, dict):
+            return data  # Pydantic says what it is instead of an object
+        if data.get("format") != FORMAT:
+            raise PydanticCustomError(
+                "snapshot_format",
+                "not a playground snapshot: its format must be {expected}, got {got}",
+                {"expected": repr(FORMAT), "got": _shown(data.get("format"))},
+            )
+        version = data.get("version")
+        if type(version) is not int or version != VERSION:
+            raise PydanticCustomError(
+                "snapshot_version",
+                "a snapshot of version {got}, which this server does not read (it reads {known})",
+                {"got": _shown(version), "known": VERSION},
+            )
+        return data
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class NewSession(SessionConfig):

@@ -116,8 +116,8 @@ def _damaged(client: TestClient, change: Any) -> dict[str, Any]:
     ("change", "message", "loc"),
     [
         # the engine's checks: where in the document, and what is wrong there
-        (lambda d: d.update(format="other"), "snapshot.format: must be", ["format"]),
-        (lambda d: d.update(version=2), "snapshot.version: must be 1, got 2", ["version"]),
+        (lambda d: d.update(format="other"), "snapshot: not a playground snapshot", []),
+        (lambda d: d.update(version=2), "snapshot: a snapshot of version 2, which", []),
         (lambda d: d["config"].update(dataset="mnist"), "snapshot.config.dataset: 'mnist'", None),
         (lambda d: d["weights"][0].pop(), "snapshot.weights: shapes must be", ["weights"]),
         (lambda d: d["weights"][1][0].pop(), "snapshot.weights[1]: must be a non-empty", None),
@@ -133,7 +133,7 @@ def _damaged(client: TestClient, change: Any) -> dict[str, Any]:
         # the document's shape (Pydantic): types, and integers a browser holds exactly
         (lambda d: d.update(step="many"), "snapshot.step='many'", ["step"]),
         (lambda d: d.update(step=2**60), "snapshot.step=1152921504606846976", ["step"]),
-        (lambda d: d.update(version=True), "snapshot.version=True", ["version"]),
+        (lambda d: d.update(version=True), "snapshot: a snapshot of version True", []),
         (lambda d: d.update(colour="red"), "snapshot.colour='red': Extra inputs", ["colour"]),
         (lambda d: d.pop("weights"), "snapshot.weights: Field required", ["weights"]),
         (lambda d: d["weights"][0][0].__setitem__(0, "0.1"), "snapshot.weights.0.0.0='0.1'", None),
