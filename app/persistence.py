@@ -138,13 +138,12 @@ def restore_sessions(store: SessionStore, trainers: list[tuple[str, Trainer]]) -
 
 async def save_sessions(store: SessionStore, archive: SessionArchive, timeout: float) -> None:
     """Saves every session, each snapshot taken holding its session's lock (a run of steps in
-    progress finishes first; a session still busy after ``timeout`` seconds is left out)."""
+    progress finishes first; sessions still busy ``timeout`` seconds after the start are left
+    out)."""
     rows = []
-    sessions = store.sessions()
-    for position, session in enumerate(sessions, start=-1):
-        try:
-            await asyncio.wait_for(session.lock.acquire(), timeout)
-        except TimeoutError:
+    deadline = time.monotonic() + timeout  # for all the sessions together
+    for position, session in enumerate(store.sessions(), start=-1):
+        if not await _acquire(session.lock, deadline):
             log.warning("session %s not saved: still busy", _short(session.id))
             continue
         try:
@@ -158,6 +157,18 @@ async def save_sessions(store: SessionStore, archive: SessionArchive, timeout: f
         log.error("sessions not saved to %s: %s", archive.path, e)
         return
     log.info("saved %d sessions to %s", len(rows), archive.path)
+
+
+async def _acquire(lock: asyncio.Lock, deadline: float) -> bool:
+    """Takes ``lock``: at once if it is free, else waiting until ``deadline`` at most."""
+    if not lock.locked():
+        await lock.acquire()  # does not wait
+        return True
+    try:
+        await asyncio.wait_for(lock.acquire(), max(0.0, deadline - time.monotonic()))
+    except TimeoutError:
+        return False
+    return True
 
 
 def _document(text: str) -> Any:

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.persistence import FILE_NAME
+from app.persistence import FILE_NAME, SessionArchive, save_sessions
+from app.sessions import SessionStore
 from app.settings import Settings
 from core import Sampling, Trainer, TrainerConfig
 from tests.app.helpers import body, create_session, free_port, server_process, weights_of
@@ -150,3 +151,16 @@ def test_a_real_server_stopped_by_sigterm_comes_back_with_its_sessions(tmp_path:
     trainer.run(4_321 + 1_000, record_last=False)  # the same steps, uninterrupted
     assert stepped["step"] == 5_321
     assert [layer["weights"] for layer in stepped["layers"]] == weights_of(trainer)
+
+
+@pytest.mark.anyio
+async def test_a_session_busy_past_the_timeout_is_left_out_and_the_others_saved(
+    tmp_path: Path,
+) -> None:
+    store = SessionStore(4)
+    busy, idle = store.create(TrainerConfig()), store.create(TrainerConfig(seed=2))
+    archive = SessionArchive(tmp_path / FILE_NAME)
+    async with busy.lock:  # a run of steps that does not end in time
+        await save_sessions(store, archive, timeout=0.2)
+    saved = [session_id for session_id, _ in archive.load()]
+    assert saved == ["default", idle.id]
