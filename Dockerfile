@@ -20,11 +20,17 @@ COPY app ./app
 COPY templates ./templates
 COPY static ./static
 
-RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin playground
+# sessions are saved here on shutdown and restored on start (PLAYGROUND_DATA_DIR): a volume the
+# non-root user owns, so that they outlive the container
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin playground \
+    && mkdir -p /srv/playground/data \
+    && chown playground /srv/playground/data
+VOLUME ["/srv/playground/data"]
 USER playground
 
 ENV PLAYGROUND_HOST=0.0.0.0 \
-    PLAYGROUND_PORT=8000
+    PLAYGROUND_PORT=8000 \
+    PLAYGROUND_DATA_DIR=/srv/playground/data
 EXPOSE 8000
 
 # the slim image has no curl: ask /healthz with Python's standard library

@@ -42,7 +42,11 @@ wrk.headers["Content-Type"] = "application/json"
 @contextlib.contextmanager
 def server(module: str, log_level: str) -> Iterator[str]:
     port = _free_port()
-    env = os.environ | {"PLAYGROUND_PORT": str(port), "PLAYGROUND_LOG_LEVEL": log_level}
+    env = os.environ | {
+        "PLAYGROUND_PORT": str(port),
+        "PLAYGROUND_LOG_LEVEL": log_level,
+        "PLAYGROUND_PERSIST": "false",  # a benchmark's sessions are not worth keeping
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", module],
         cwd=ROOT,

@@ -102,6 +102,7 @@ def running_server(sessions: int) -> Iterator[tuple[str, int]]:
         "PLAYGROUND_PORT": str(port),
         "PLAYGROUND_MAX_SESSIONS": str(max(sessions, 1)),
         "PLAYGROUND_LOG_LEVEL": "warning",
+        "PLAYGROUND_PERSIST": "false",  # a benchmark's sessions are not worth keeping
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL

@@ -22,6 +22,8 @@ from core.state import TrainerState
 from core.trainer import Trainer
 
 Array = NDArray[np.float64]
+MAX_INT = 2**53  # larger JSON integers are rounded by JavaScript's JSON.parse
+MAX_HISTORY_CAPACITY = 100_000
 FORMAT = "delta-playground-snapshot"
 VERSION = 1
 CONFIG_FIELDS = (
@@ -87,7 +89,7 @@ def restore_snapshot(document: object) -> Trainer:
     doc = _mapping(document, "")
     if doc.get("format") != FORMAT:
         raise SnapshotError("format", f"must be {FORMAT!r}, got {doc.get('format')!r}")
-    if doc.get("version") != VERSION:
+    if type(doc.get("version")) is not int or doc.get("version") != VERSION:
         raise SnapshotError("version", f"must be {VERSION}, got {doc.get('version')!r}")
     raw_config = _mapping(doc.get("config"), "config")
     unknown = set(raw_config) - set(CONFIG_FIELDS)
@@ -111,17 +113,15 @@ def restore_snapshot(document: object) -> Trainer:
         weights=tuple(
             _matrix(w, f"weights[{i}]") for i, w in enumerate(_list(doc.get("weights"), "weights"))
         ),
-        rng=_strings_to_ints(_mapping(doc.get("rng"), "rng")),
+        rng=_rng_state(doc.get("rng")),
         sampler_queue=tuple(
             _int(i, "sampler.queue[]") for i in _list(sampler.get("queue"), "sampler.queue")
         ),
         sampler_position=_int(sampler.get("position"), "sampler.position"),
-        history_capacity=_int(history.get("capacity"), "history.capacity"),
-        history_interval=_int(history.get("interval"), "history.interval"),
+        history_capacity=_int(history.get("capacity"), "history.capacity", 2, MAX_HISTORY_CAPACITY),
+        history_interval=_int(history.get("interval"), "history.interval", 1),
         history=curves,
     )
-    if not 2 <= state.history_capacity <= 100_000:
-        raise SnapshotError("history.capacity", "must be in [2, 100000]")
     try:
         return Trainer.from_state(state)
     except ConfigError as e:
@@ -140,6 +140,22 @@ def _float_in(value: object, path: str) -> float:
     if value in ("inf", "nan"):
         return float(value)
     return _number(value, path)
+
+
+def _rng_state(value: object) -> dict[str, Any]:
+    """The generator's state with its integers back from strings; numbers out of the 128-bit
+    generator's range are refused here, where the path can still be named."""
+    state: dict[str, Any] = _strings_to_ints(_mapping(value, "rng"))
+
+    def check(v: object, path: str) -> None:
+        if isinstance(v, dict):
+            for k, item in v.items():
+                check(item, f"{path}.{k}")
+        elif isinstance(v, int) and not isinstance(v, bool) and not 0 <= v < 2**128:
+            raise SnapshotError(path, f"must be in [0, 2**128), got {_shown(v)}")
+
+    check(state, "rng")
+    return state
 
 
 def _ints_to_strings(value: Any) -> Any:
@@ -170,10 +186,20 @@ def _list(value: object, path: str) -> list[Any]:
     return value
 
 
-def _int(value: object, path: str) -> int:
+def _int(value: object, path: str, low: int = 0, high: int = MAX_INT) -> int:
+    """An integer in ``[low, high]`` (JSON integers a browser keeps exactly, by default)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SnapshotError(path, f"must be an integer, got {value!r}")
+        raise SnapshotError(path, f"must be an integer, got {_shown(value)}")
+    if not low <= value <= high:
+        raise SnapshotError(path, f"must be in [{low}, {high}], got {_shown(value)}")
     return value
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, int) and abs(value) > 10**30:
+        return f"an integer of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _bool(value: object, path: str) -> bool:
@@ -183,9 +209,15 @@ def _bool(value: object, path: str) -> bool:
 
 
 def _number(value: object, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise SnapshotError(path, f"must be a finite number, got {value!r}")
-    return float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SnapshotError(path, f"must be a finite number, got {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond float's range
+        number = math.inf
+    if not math.isfinite(number):
+        raise SnapshotError(path, f"must be a finite number, got {_shown(value)}")
+    return number
 
 
 def _matrix(value: object, path: str) -> Array:

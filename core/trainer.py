@@ -145,7 +145,7 @@ class Trainer:
             raise ValueError(f"step_count={state.step_count}: must be >= 0")
         try:
             trainer._rng.bit_generator.state = copy.deepcopy(state.rng)
-        except (TypeError, ValueError, KeyError) as e:
+        except (TypeError, ValueError, KeyError, OverflowError) as e:
             kind = type(trainer._rng.bit_generator).__name__
             raise ValueError(f"rng: not a {kind} state: {e}") from None
         try:

@@ -62,7 +62,11 @@ STEP_BODY_DOC: dict[str, Any] = {
     "requestBody": {
         "required": False,
         "description": "No body (or `null`): one step.",
-        "content": {"application/json": {"schema": StepRequest.model_json_schema()}},
+        "content": {
+            "application/json": {
+                "schema": {"anyOf": [StepRequest.model_json_schema(), {"type": "null"}]}
+            }
+        },
     }
 }
 
