@@ -9,11 +9,11 @@ from app.deps import StoreDep
 from app.routes.sessions import (
     DIVERGED,
     ERRORS,
-    STEP_BODY_DOC,
+    STEP_BODY_ONLY_DOC,
     ResetBody,
     read_session,
     reset_session,
-    step_session,
+    take_steps,
 )
 from app.schemas import SessionState, StepResponse
 from app.sessions import DEFAULT_SESSION_ID
@@ -27,10 +27,12 @@ async def read_default_session(store: StoreDep) -> Response:
     return await read_session(DEFAULT_SESSION_ID, store)
 
 
-@router.post("/step", response_model=StepResponse, responses=DIVERGED, openapi_extra=STEP_BODY_DOC)
+@router.post(
+    "/step", response_model=StepResponse, responses=DIVERGED, openapi_extra=STEP_BODY_ONLY_DOC
+)
 async def step_default_session(request: Request) -> Response:
     """Steps the default session (as `POST /api/sessions/default/step`)."""
-    return await step_session(DEFAULT_SESSION_ID, request)
+    return await take_steps(DEFAULT_SESSION_ID, request)
 
 
 @router.post("/reset", response_model=SessionState)

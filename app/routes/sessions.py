@@ -56,9 +56,19 @@ ResetBody = Annotated[
         "No body: the same config and seed (and the current learning rate)."
     ),
 ]
-# The step body is read by hand (read_step_request): FastAPI's body and dependency machinery
-# cost about a quarter of a one-step request, the API's busiest. Documented here instead.
+# The step endpoint reads its path parameter and small body by hand (read_step_request): FastAPI's
+# parameter and body machinery cost about a quarter of a one-step request, the API's busiest.
+# Both are documented here instead (the default session's step takes only the body).
 STEP_BODY_DOC: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "session_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "title": "Session Id"},
+            "description": "The id `POST /api/sessions` returned, or `default`.",
+        }
+    ],
     "requestBody": {
         "required": False,
         "description": "No body (or `null`): one step.",
@@ -67,8 +77,10 @@ STEP_BODY_DOC: dict[str, Any] = {
                 "schema": {"anyOf": [StepRequest.model_json_schema(), {"type": "null"}]}
             }
         },
-    }
+    },
 }
+
+STEP_BODY_ONLY_DOC: dict[str, Any] = {"requestBody": STEP_BODY_DOC["requestBody"]}
 
 
 async def read_step_request(request: Request) -> StepRequest:
@@ -119,12 +131,17 @@ async def read_session(session_id: SessionId, store: StoreDep) -> Response:
     responses=DIVERGED,
     openapi_extra=STEP_BODY_DOC,
 )
-async def step_session(session_id: SessionId, request: Request) -> Response:
+async def step_session(request: Request) -> Response:
     """Takes `n` training steps, one sample each; returns the state and the last step's record.
 
     Long runs are trained in a worker thread; requests and live streams on the same session
     take turns, so every step is taken exactly once.
     """
+    return await take_steps(request.path_params["session_id"], request)
+
+
+async def take_steps(session_id: str, request: Request) -> Response:
+    """The step endpoints' work: ``n`` steps on the session, its state and the last record."""
     n = (await read_step_request(request)).n
     store: SessionStore = request.app.state.store
     async with store.use(session_id) as session:
