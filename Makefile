@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint typecheck pytest bench install clean
+.PHONY: run test lint typecheck pytest bench api-bench load-bench install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,15 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Benchmarks, each against a reference measured in the same run (figures: docs/benchmarks.md).
 bench: install
-	$(PY) -m bench.engine_bench
+	$(PY) -m bench.engine_bench --json docs/results/engine.json
+
+api-bench: install  # needs wrk (Debian package wrk)
+	$(PY) -m bench.api_bench --json docs/results/api.json
+
+load-bench: install
+	$(PY) -m bench.load_bench --json docs/results/load.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts
