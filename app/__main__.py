@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from app.main import create_app
 from app.settings import Settings
@@ -25,16 +26,21 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     return Settings.model_validate(settings.model_dump() | {"host": args.host, "port": args.port})
 
 
-def main(argv: list[str] | None = None) -> None:
-    settings = parse_settings(argv)
+def serve(app: ASGIApp, settings: Settings) -> None:
+    """Runs ``app`` under uvicorn as the playground is run (the benchmarks' floor app too)."""
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         ws_max_size=settings.max_message_size,
         timeout_graceful_shutdown=settings.shutdown_timeout,
         log_level=settings.log_level,
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = parse_settings(argv)
+    serve(create_app(settings), settings)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,9 @@ served by uvicorn with the same settings as the playground (``python -m bench.fl
 
 from __future__ import annotations
 
-import uvicorn
 from fastapi import FastAPI
 
-from app.__main__ import parse_settings
+from app.__main__ import parse_settings, serve
 
 app = FastAPI()
 
@@ -17,15 +16,7 @@ async def floor() -> dict[str, bool]:
 
 
 def main() -> None:
-    settings = parse_settings()
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        ws_max_size=settings.max_message_size,
-        timeout_graceful_shutdown=settings.shutdown_timeout,
-        log_level=settings.log_level,
-    )
+    serve(app, parse_settings())
 
 
 if __name__ == "__main__":

@@ -7,15 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
-
 from core import Trainer
+from tests.servers import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,16 +72,7 @@ def server_process(port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, "the server exited"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "no /healthz within 30 s"
-            time.sleep(0.05)
+        wait_until_healthy(f"http://127.0.0.1:{port}", process, 30)
         yield process
     finally:
         if process.poll() is None:

@@ -24,6 +24,7 @@ from websockets.typing import Origin
 from app.main import create_app
 from app.settings import Settings
 from tests.app.helpers import body, strict_json
+from tests.servers import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(120)
@@ -147,16 +148,7 @@ def test_make_run_serves_the_playground(tmp_path: Path) -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "no /healthz within 60 s"
-            time.sleep(0.1)
+        wait_until_healthy(base, process, 60, (tmp_path / "server.log").read_text)
         response = httpx.post(f"{base}/api/step", json={"n": 5}, timeout=10)
         assert response.status_code == 200
         assert body(response)["step"] == 5

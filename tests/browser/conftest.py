@@ -11,7 +11,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +26,8 @@ from playwright.sync_api import (
     ViewportSize,
     sync_playwright,
 )
+
+from tests.servers import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -73,16 +74,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            assert process.poll() is None, f"the server exited with {process.returncode}"
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not answer /healthz in time"
-            time.sleep(0.1)
+        wait_until_healthy(url, process, SERVER_START_TIMEOUT_S)
         yield url
     finally:
         process.terminate()

@@ -1,0 +1,33 @@
+"""Waiting for a server started by a test (``python -m app`` in a subprocess) to answer."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+
+def wait_until_healthy(
+    base_url: str,
+    process: subprocess.Popen[Any],
+    timeout: float,
+    exit_message: Callable[[], str] | None = None,
+) -> None:
+    """Polls ``/healthz`` until it answers 200; fails if the process exits or ``timeout``
+    seconds pass (``exit_message`` says why it exited, e.g. its log)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(
+                exit_message() if exit_message else f"the server exited with {process.returncode}"
+            )
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"no /healthz within {timeout:g} s"
+        time.sleep(0.05)
