@@ -43,15 +43,6 @@ class History:
         self.interval = interval
         self.curves: dict[str, Curve] = {name: Curve() for name in SET_NAMES}
 
-    @property
-    def last_step(self) -> int | None:
-        steps = self.curves[SET_NAMES[0]].step
-        return steps[-1] if steps else None
-
-    def is_due(self, step: int) -> bool:
-        """Whether the errors after ``step`` steps should be recorded."""
-        return step % self.interval == 0 and step != self.last_step
-
     def record(self, step: int, errors: dict[str, SetErrors]) -> None:
         """Adds the errors after ``step`` steps, unless thinning has since dropped its step."""
         if step % self.interval:

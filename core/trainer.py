@@ -47,7 +47,6 @@ class DivergedError(RuntimeError):
 
 
 _ONE = np.ones(1)
-PENDING_FLOATS = 4096  # weights kept for the history's next batched evaluation, at most
 _outer = np.multiply.outer  # outer(d, x)[k, j] = d[k] * x[j], as np.outer, in one C call
 _add_reduce = np.add.reduce
 
@@ -102,10 +101,8 @@ class Trainer:
         self._eval_starts = np.cumsum(self._eval_sizes) - self._eval_sizes
         self.step_count = 0
         self.diverged = False
-        self._history = History(history_capacity, history_interval)
-        # weights at due steps, evaluated in batches (weights are never changed in place)
-        self._pending: list[tuple[int, list[Array]]] = [(0, self._weights)]
-        self._pending_limit = max(1, PENDING_FLOATS // sum(w.size for w in self._weights))
+        self.history = History(history_capacity, history_interval)
+        self.history.record(0, self.set_errors())
 
     def state(self) -> TrainerState:
         """The complete state, as plain values (copies): ``Trainer.from_state`` resumes it."""
@@ -152,12 +149,11 @@ class Trainer:
             trainer._sampler.restore_queue(list(state.sampler_queue), state.sampler_position)
         except ValueError as e:
             raise ValueError(f"sampler: {e}") from None
-        trainer._history.restore(state.history_interval, state.history, state.step_count)
+        trainer.history.restore(state.history_interval, state.history, state.step_count)
         trainer.learning_rate = state.learning_rate
         trainer._weights = weights
         trainer.step_count = state.step_count
         trainer.diverged = state.diverged
-        trainer._pending = []
         return trainer
 
     @property
@@ -181,15 +177,9 @@ class Trainer:
         with np.errstate(all="ignore"):
             record = self._train_on(self._sampler.next_index(), True)
         assert record is not None
-        if not (self.diverged or self.step_count % self._history.interval):
-            self._keep_for_history()
+        if not (self.diverged or self.step_count % self.history.interval):
+            self.history.record(self.step_count, self.set_errors())
         return record
-
-    def _keep_for_history(self) -> None:
-        """Keeps the current (finite) weights for the history's next batched evaluation."""
-        self._pending.append((self.step_count, self._weights))
-        if len(self._pending) >= self._pending_limit:
-            self._flush_history()
 
     def run(self, n: int, *, record_last: bool = True) -> StepRecord | None:
         """Takes ``n`` steps (fewer if the net diverges) and returns the record of the last one
@@ -206,7 +196,7 @@ class Trainer:
         if self.diverged:
             raise DivergedError("the network has diverged; reset it to train again")
         record = None
-        next_index, train_on, history = self._sampler.next_index, self._train_on, self._history
+        next_index, train_on, history = self._sampler.next_index, self._train_on, self.history
         checked = (self.step_count, self._weights)
         unchecked: list[int] = []  # sample indices of the steps since the last check
         with np.errstate(all="ignore"):
@@ -223,7 +213,7 @@ class Trainer:
                     if not _all_finite(self._weights):
                         return self._replay_to_divergence(checked, unchecked)
                     checked, unchecked = (self.step_count, self._weights), []
-                    self._keep_for_history()
+                    history.record(self.step_count, self.set_errors())
             if record is None and unchecked and not _all_finite(self._weights):
                 return self._replay_to_divergence(checked, unchecked)
         return record
@@ -351,7 +341,7 @@ class Trainer:
         """The tutorial's network error and the classification error of each set, now.
 
         One feedforward of the three sets stacked as columns ``(n_units, M)``; the per-set sums
-        are segment sums over the columns (``_errors_of`` is the same for many weight sets).
+        are segment sums over the columns.
         """
         a = self._eval_x_t
         with np.errstate(all="ignore"):
@@ -361,8 +351,7 @@ class Trainer:
                 a = self.activation.f(w @ a)
             difference = self._eval_target_t - a
             squared = np.add.reduce(difference * difference, axis=0)
-            predicted = a[0] > 0.5 if a.shape[0] == 1 else a.argmax(axis=0)
-            wrong = predicted != self._eval_label
+            wrong = predicted_class(a.T) != self._eval_label
             errors = np.add.reduceat(squared, self._eval_starts) / self._eval_units
             class_errors = np.add.reduceat(wrong, self._eval_starts) / self._eval_sizes
         return {
@@ -370,42 +359,3 @@ class Trainer:
             SET_NAMES[1]: SetErrors(float(errors[1]), float(class_errors[1])),
             SET_NAMES[2]: SetErrors(float(errors[2]), float(class_errors[2])),
         }
-
-    def _errors_of(self, weight_sets: list[list[Array]]) -> list[dict[str, SetErrors]]:
-        """Set errors for each of ``P`` weight sets, in one batched feedforward of all three sets
-        stacked as ``M`` columns: activations ``(P, n_units, M)``, per-set sums as segment sums
-        over the columns."""
-        a = self._eval_x_t  # ([x; 1] of every sample as columns, (n_in + 1, M))
-        with np.errstate(all="ignore"):
-            for layer in range(len(self._weights)):
-                w = np.stack([weights[layer] for weights in weight_sets])
-                if layer:
-                    a = np.concatenate((a, np.ones((a.shape[0], 1, a.shape[2]))), axis=1)
-                a = self.activation.f(np.matmul(w, a))
-            difference = self._eval_target_t - a
-            squared = np.add.reduce(difference * difference, axis=1)
-            wrong = predicted_class(np.swapaxes(a, 1, 2)) != self._eval_label
-            errors = np.add.reduceat(squared, self._eval_starts, axis=1) / self._eval_units
-            class_errors = np.add.reduceat(wrong, self._eval_starts, axis=1) / self._eval_sizes
-        return [
-            {
-                name: SetErrors(float(e), float(c))
-                for name, e, c in zip(SET_NAMES, errors[p], class_errors[p], strict=True)
-            }
-            for p in range(len(weight_sets))
-        ]
-
-    def _flush_history(self) -> None:
-        """Evaluates the weights kept at due steps and adds their errors to the history."""
-        if self._pending:
-            steps = [step for step, _ in self._pending]
-            errors = self._errors_of([weights for _, weights in self._pending])
-            self._pending = []
-            for step, step_errors in zip(steps, errors, strict=True):
-                self._history.record(step, step_errors)
-
-    @property
-    def history(self) -> History:
-        """The learning curves, evaluated up to the last due step."""
-        self._flush_history()
-        return self._history
