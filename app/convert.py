@@ -1,49 +1,22 @@
-"""From the engine's objects to the API's schemas and back, with non-finite numbers as ``null``.
+"""From the engine's objects to the API's schemas and back.
 
-JSON has no NaN or Infinity; ``floats`` turns them into ``None`` so that no response ever holds
-one (``json.dumps`` would fail on them, and a client's ``JSON.parse`` would too).
+The answers built from arrays (state, step, history, regions) are plain dicts holding NumPy
+arrays, written by ``app.responses`` (orjson), which sends NaN and ±Infinity as ``null``: JSON
+has neither, and a client's ``JSON.parse`` would fail on them.
 """
 
 from __future__ import annotations
 
 import functools
-import math
-from itertools import chain
 from typing import Any
-
-import numpy as np
-import orjson
-from numpy.typing import NDArray
 
 from app.schemas import (
     ActivationInfo,
-    Curve,
-    Curves,
     DatasetInfo,
-    Regions,
     SessionConfig,
 )
 from app.sessions import Session
 from core import Activation, Dataset, DecisionRegions, History, StepRecord, TrainerConfig
-
-Nested = list[Any]
-
-
-def number(x: float) -> float | None:
-    """``x``, or ``None`` if it is NaN or infinite."""
-    return x if math.isfinite(x) else None
-
-
-def floats(a: NDArray[np.float64]) -> Nested:
-    """The array (1-D or 2-D) as (nested) lists of floats, ``None`` for each non-finite entry."""
-    nested: Nested = a.tolist()
-    flat = nested if a.ndim == 1 else chain.from_iterable(nested)
-    if all(map(math.isfinite, flat)):  # on lists: faster than NumPy for these small arrays
-        return nested
-    with_none = a.astype(object)
-    with_none[~np.isfinite(a)] = None
-    nested = with_none.tolist()
-    return nested
 
 
 def dataset_info(dataset: Dataset) -> DatasetInfo:
@@ -81,14 +54,9 @@ def session_config(config: TrainerConfig) -> SessionConfig:
 
 
 @functools.lru_cache(maxsize=1024)
-def _session_config_json(config: TrainerConfig) -> str:
-    return session_config(config).model_dump_json()
-
-
 def session_config_fields(config: TrainerConfig) -> dict[str, Any]:
-    """``SessionConfig``'s fields as plain values (a fresh dict: callers may keep it)."""
-    fields: dict[str, Any] = orjson.loads(_session_config_json(config))
-    return fields
+    """``SessionConfig``'s fields as plain JSON values (shared: read it, do not change it)."""
+    return session_config(config).model_dump(mode="json")
 
 
 def _fields(config: TrainerConfig) -> dict[str, Any]:
@@ -133,19 +101,23 @@ def step_trace(record: StepRecord) -> dict[str, Any]:
     }
 
 
-def curves(history: History) -> Curves:
-    def curve(name: str) -> Curve:
-        c = history.curves[name]
-        return Curve(
-            step=list(c.step),
-            error=[number(e) for e in c.error],
-            classification_error=list(c.classification_error),
-        )
-
-    return Curves(train=curve("train"), validation=curve("validation"), test=curve("test"))
+def step_fields(session: Session, record: StepRecord) -> dict[str, Any]:
+    """The fields of ``StepResponse``: the state after the steps, and the last one's record."""
+    return {**state_fields(session), "trace": step_trace(record)}
 
 
-def regions(r: DecisionRegions) -> Regions:
-    return Regions(
-        x1=r.x1.tolist(), x2=r.x2.tolist(), predicted=r.predicted.tolist(), output=floats(r.output)
-    )
+def curves(history: History) -> dict[str, Any]:
+    """The fields of ``Curves``: each set's errors against the step count."""
+    return {
+        name: {
+            "step": c.step,
+            "error": c.error,
+            "classification_error": c.classification_error,
+        }
+        for name, c in history.curves.items()
+    }
+
+
+def regions(r: DecisionRegions) -> dict[str, Any]:
+    """The fields of ``Regions``."""
+    return {"x1": r.x1, "x2": r.x2, "predicted": r.predicted, "output": r.output}

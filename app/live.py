@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from app.convert import state_fields, step_trace
+from app.convert import step_fields
 from app.errors import describe
 from app.responses import dumps
 from app.schemas import (
@@ -179,8 +179,7 @@ class LiveStream:
             else:
                 frame = {
                     "type": "frame",
-                    **state_fields(session),
-                    "trace": step_trace(record),
+                    **step_fields(session, record),
                     "steps": session.trainer.step_count - before,
                 }  # a FrameMessage, written straight from the arrays (see app.responses)
         if frame is not None:

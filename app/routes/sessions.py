@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Respon
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from app.convert import curves, regions, state_fields, step_trace, trainer_config
+from app.convert import curves, regions, state_fields, step_fields, trainer_config
 from app.deps import StoreDep
 from app.responses import ArrayJSONResponse
 from app.schemas import (
@@ -41,7 +41,8 @@ DIVERGED: dict[int | str, dict[str, Any]] = {
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"], responses=ERRORS)
 
-SessionId = Annotated[str, Path(description="The id `POST /api/sessions` returned, or `default`.")]
+SESSION_ID = "The id `POST /api/sessions` returned, or `default`."
+SessionId = Annotated[str, Path(description=SESSION_ID)]
 NewSessionBody = Annotated[
     NewSession | None,
     Body(
@@ -66,7 +67,7 @@ STEP_BODY_DOC: dict[str, Any] = {
             "in": "path",
             "required": True,
             "schema": {"type": "string", "title": "Session Id"},
-            "description": "The id `POST /api/sessions` returned, or `default`.",
+            "description": SESSION_ID,
         }
     ],
     "requestBody": {
@@ -146,7 +147,7 @@ async def take_steps(session_id: str, request: Request) -> Response:
     store: SessionStore = request.app.state.store
     async with store.use(session_id) as session:
         record = await session.run(n)
-        return ArrayJSONResponse({**state_fields(session), "trace": step_trace(record)})
+        return ArrayJSONResponse(step_fields(session, record))
 
 
 @router.post("/{session_id}/reset", response_model=SessionState)
@@ -171,11 +172,11 @@ async def update_session(
         return ArrayJSONResponse(state_fields(session))
 
 
-@router.get("/{session_id}/history")
-async def read_history(session_id: SessionId, store: StoreDep) -> Curves:
+@router.get("/{session_id}/history", response_model=Curves)
+async def read_history(session_id: SessionId, store: StoreDep) -> Response:
     """Each set's network error and classification error against the step count."""
     async with store.use(session_id) as session:
-        return curves(session.trainer.history)
+        return ArrayJSONResponse(curves(session.trainer.history))
 
 
 @router.get("/{session_id}/snapshot", response_model=Snapshot)
@@ -191,6 +192,7 @@ async def read_snapshot(session_id: SessionId, store: StoreDep) -> Response:
 
 @router.get(
     "/{session_id}/regions",
+    response_model=Regions,
     responses={409: {"model": ErrorResponse, "description": "The data set is not 2-D."}},
 )
 async def read_regions(
@@ -204,7 +206,7 @@ async def read_regions(
             description="Grid points along each axis.",
         ),
     ] = 50,
-) -> Regions:
+) -> Response:
     """The class the net predicts over a grid of the plane, for data sets with two features."""
     async with store.use(session_id) as session:
         dataset = session.trainer.dataset
@@ -216,8 +218,10 @@ async def read_regions(
             )
         trainer = session.trainer
         if resolution**2 * sum(w.size for w in trainer.weights) <= INLINE_GRID_WORK:
-            return regions(decision_regions(trainer, resolution))  # cheaper than a thread hop
-        return regions(await to_thread.run_sync(decision_regions, trainer, resolution))
+            grid = decision_regions(trainer, resolution)  # cheaper than a thread hop
+        else:
+            grid = await to_thread.run_sync(decision_regions, trainer, resolution)
+        return ArrayJSONResponse(regions(grid))
 
 
 @router.delete(

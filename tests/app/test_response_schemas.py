@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from app.schemas import FrameMessage, SessionState, StepResponse
+from app.schemas import Curves, FrameMessage, Regions, SessionState, StepResponse
 from tests.app.helpers import body, create_session, strict_json
 
 EXPLOSIVE = {"activation": "linear", "hidden": [8, 8], "learning_rate": 1e5, "seed": 2}
@@ -69,3 +69,23 @@ def test_live_frames_match_the_documented_frame_message(client: TestClient) -> N
         frame = ws.receive_text().encode()
     _conforms(FrameMessage, frame)
     assert strict_json(frame)["steps"] == 5
+
+
+def test_history_and_regions_match_their_documented_models(client: TestClient) -> None:
+    session_id = create_session(client, dataset="xor", hidden=[3])
+    assert client.post(f"/api/sessions/{session_id}/step", json={"n": 95}).status_code == 200
+    models: dict[str, type[BaseModel]] = {"history": Curves, "regions?resolution=7": Regions}
+    for path, model in models.items():
+        response = client.get(f"/api/sessions/{session_id}/{path}")
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        _conforms(model, response.content)
+
+
+def test_an_overflowed_network_error_is_null_in_the_history(client: TestClient) -> None:
+    session_id = create_session(client, activation="linear", learning_rate=10.0)
+    client.post(f"/api/sessions/{session_id}/step", json={"n": 300})
+    response = client.get(f"/api/sessions/{session_id}/history")
+    assert response.status_code == 200
+    _conforms(Curves, response.content)
+    assert None in body(response)["train"]["error"]  # finite but huge weights overflowed it
