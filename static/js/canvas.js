@@ -1,5 +1,15 @@
 // A canvas that keeps its backing store matched to its CSS size and the screen's pixel ratio.
 
+/** A view's drawing canvas: `id`, the `cells` class, and an image role labelled `label`. */
+export function cellsCanvas(id, label) {
+  const canvas = document.createElement('canvas');
+  canvas.id = id;
+  canvas.className = 'cells';
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label);
+  return canvas;
+}
+
 /** Resizes `canvas`'s backing store when its box changes, then calls `onResize()`. */
 export function fitCanvas(canvas, onResize) {
   const fit = () => {

@@ -8,7 +8,7 @@
 // layers at 30+ frames/s; a canvas redraw of a 64 × 65 matrix takes well under a millisecond.
 // Labels are HTML around the canvas; hovering a cell shows its exact numbers.
 
-import { canvasFont, fitCanvas } from './canvas.js';
+import { canvasFont, cellsCanvas, fitCanvas } from './canvas.js';
 import { fixed, num } from './format.js';
 import { DIVERGING_GRADIENT, NOT_FINITE, divergingColour } from './scale.js';
 import { hoverCells } from './tooltip.js';
@@ -44,11 +44,7 @@ export class MatrixView {
       span.title = name;
       this.header.append(span);
     }
-    this.canvas = document.createElement('canvas');
-    this.canvas.id = id;
-    this.canvas.className = 'cells';
-    this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', label);
+    this.canvas = cellsCanvas(id, label);
     this.ctx = this.canvas.getContext('2d');
     const bar = document.createElement('div');
     bar.className = 'colourbar';

@@ -5,7 +5,7 @@
 //
 // Drawn on a <canvas> for the same reason as the heatmaps (see heatmap.js).
 
-import { canvasFont, fitCanvas } from './canvas.js';
+import { canvasFont, cellsCanvas, fitCanvas } from './canvas.js';
 import { num } from './format.js';
 import { hoverCells } from './tooltip.js';
 
@@ -44,11 +44,7 @@ export class BarsView {
     caption.title = title;
     const header = document.createElement('div');
     header.className = 'col-labels';
-    this.canvas = document.createElement('canvas');
-    this.canvas.id = id;
-    this.canvas.className = 'cells';
-    this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', label);
+    this.canvas = cellsCanvas(id, label);
     this.ctx = this.canvas.getContext('2d');
     this.ticks = document.createElement('div');
     this.ticks.className = 'ticks axis';
