@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
 
 from app import persistence
@@ -15,6 +16,7 @@ from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
 from app.errors import add_exception_handlers
 from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
 from app.routes import activations, datasets, default_session, docs, health, live, page, sessions
+from app.routes.step_dispatch import add_step_routes
 from app.security import SecurityHeadersMiddleware
 from app.sessions import SessionStore
 from app.settings import Settings
@@ -22,6 +24,10 @@ from app.static import VENDOR_MAX_AGE, CachedStaticFiles, CompressedFile, plotly
 
 GZIP_MINIMUM_SIZE = 1000  # bytes; smaller responses are sent as they are
 GZIP_LEVEL = 6  # zlib's default: most of level 9's gain at a third less CPU
+# FastAPI's built-in OpenTelemetry hook, off: the playground configures no OpenTelemetry provider,
+# and looking for one on every request cost a one-step request about a tenth of its time on a
+# running server, measured here (docs/benchmarks.md)
+TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 @asynccontextmanager
@@ -52,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
+        telemetry=TELEMETRY_OFF,
     )
     app.state.settings = settings
     app.state.store = SessionStore(settings.max_sessions)
@@ -73,7 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         larger={("POST", "/api/sessions"): settings.max_snapshot_size},  # snapshot uploads
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    # the routers are tried in this order: the sessions' (the busiest) first
+    # the routes are tried in this order: the step endpoints' lean dispatch, then the routers,
+    # the sessions' (the busiest) first
+    add_step_routes(app)
     for module in (sessions, default_session, live, datasets, activations, health, docs, page):
         app.include_router(module.router)
     if settings.static_dir.is_dir():  # after the routes: /static/vendor/... is a route

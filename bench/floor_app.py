@@ -1,22 +1,39 @@
 """The framework's floor: an empty ``async def`` POST endpoint returning a small JSON object,
-served by uvicorn with the same settings as the playground (``python -m bench.floor_app``)."""
+served by uvicorn with the same settings as the playground (``python -m bench.floor_app``).
+
+``app`` is the issue's floor: FastAPI as it comes. ``lean_app`` is the same endpoint with the
+playground's own FastAPI setting (``app.main.TELEMETRY_OFF``), a second, stricter reference
+(``FLOOR_TELEMETRY=off python -m bench.floor_app``).
+"""
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from app.__main__ import parse_settings, serve
+from app.main import TELEMETRY_OFF
 
-app = FastAPI()
+
+def floor_app(telemetry: TelemetryConfig | None = None) -> FastAPI:
+    floor_app = FastAPI(telemetry=telemetry)
+
+    @floor_app.post("/floor")
+    async def floor() -> dict[str, bool]:
+        return {"ok": True}
+
+    return floor_app
 
 
-@app.post("/floor")
-async def floor() -> dict[str, bool]:
-    return {"ok": True}
+app = floor_app()
+lean_app = floor_app(TELEMETRY_OFF)
 
 
 def main() -> None:
-    serve(app, parse_settings())
+    lean = os.environ.get("FLOOR_TELEMETRY", "on") == "off"
+    serve(lean_app if lean else app, parse_settings())
 
 
 if __name__ == "__main__":
