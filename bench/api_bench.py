@@ -136,8 +136,8 @@ async def live_rate(url: str, steps_per_second: float, seconds: float) -> dict[s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--log-level", default="info", help="both servers' uvicorn log level")
     parser.add_argument("--json", help="also write the results to this file")
