@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 
 from anyio import to_thread
@@ -151,14 +149,11 @@ class SessionStore:
             raise SessionNotFoundError(session_id)
         session.closed = True
 
-    @asynccontextmanager
-    async def use(self, session_id: str) -> AsyncIterator[Session]:
-        """The session, locked for the caller's exclusive use."""
-        session = self.get(session_id)
-        async with session.lock:
-            if session.closed:  # deleted or evicted while waiting for the lock
-                raise SessionNotFoundError(session_id)
-            yield session
+    def use(self, session_id: str) -> SessionInUse:
+        """The session, locked for the caller's exclusive use: ``async with store.use(id) as
+        session``. ``SessionNotFoundError`` if there is none, or if it is deleted or evicted while
+        the caller waits for the lock."""
+        return SessionInUse(self.get(session_id))
 
     def _evict_one(self) -> None:
         for session in self._sessions.values():  # least recently used first
@@ -170,6 +165,27 @@ class SessionStore:
             f"the server holds its maximum of {self.max_sessions} sessions and all are in use; "
             "delete one or try again later"
         )
+
+
+class SessionInUse:
+    """``store.use``'s context: holds the session's lock from entry to exit (a plain class: an
+    ``asynccontextmanager``'s generator cost a one-step request about 7 %, measured here)."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Session:
+        session = self.session
+        await session.lock.acquire()
+        if session.closed:  # deleted or evicted while waiting for the lock
+            session.lock.release()
+            raise SessionNotFoundError(session.id)
+        return session
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.session.lock.release()
 
 
 def _new_id() -> str:

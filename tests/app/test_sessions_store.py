@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -47,6 +49,46 @@ async def test_use_refuses_a_session_deleted_while_waiting_for_its_lock() -> Non
     with pytest.raises(SessionNotFoundError):
         async with store.use(session.id):
             pass
+
+
+@pytest.mark.anyio
+async def test_a_caller_waiting_for_a_session_deleted_meanwhile_gets_not_found() -> None:
+    store = SessionStore(max_sessions=2)
+    session = store.create(TrainerConfig())
+    entered = False
+
+    async def wait_and_use() -> None:
+        nonlocal entered
+        async with store.use(session.id):
+            entered = True
+
+    await session.lock.acquire()  # another request holds it
+    waiter = asyncio.create_task(wait_and_use())
+    await asyncio.sleep(0)  # the waiter is now queued on the lock
+    assert not waiter.done()
+    store.delete(session.id)
+    session.lock.release()
+    with pytest.raises(SessionNotFoundError, match=session.id):
+        await waiter
+    assert not entered
+    assert not session.lock.locked()  # the refused caller let go of the lock
+
+
+@pytest.mark.anyio
+async def test_use_lets_go_of_the_lock_when_its_body_raises() -> None:
+    store = SessionStore(max_sessions=2)
+    session = store.create(TrainerConfig())
+    held = []
+
+    async def fail_while_using() -> None:
+        async with store.use(session.id) as used:
+            held.append((used, session.lock.locked()))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await fail_while_using()
+    assert held == [(session, True)]
+    assert not session.lock.locked()
 
 
 def test_the_default_session_is_outside_the_cap() -> None:
