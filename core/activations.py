@@ -37,7 +37,10 @@ class Activation:
 
 def _tanh01(net: Array) -> Array:
     # the tutorial's f(net) = (tanh(net) + 1) / 2, a tanh squeezed into (0, 1)
-    return (np.tanh(net) + 1.0) / 2.0
+    t = np.tanh(net)  # in place on this fresh array: the same values as (tanh(net) + 1) / 2
+    t += 1.0
+    t /= 2.0
+    return t
 
 
 def _tanh01_diff(net: Array) -> Array:

@@ -21,7 +21,7 @@ def predicted_class(output: Array) -> NDArray[np.int64]:
     the output is above the midpoint 0.5."""
     if output.shape[-1] == 1:
         return (output[..., 0] > 0.5).astype(np.int64)
-    predicted: NDArray[np.int64] = np.argmax(output, axis=-1).astype(np.int64)
+    predicted: NDArray[np.int64] = output.argmax(axis=-1).astype(np.int64, copy=False)
     return predicted
 
 

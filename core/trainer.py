@@ -350,12 +350,13 @@ class Trainer:
                     a = np.concatenate((a, self._eval_ones), axis=0)
                 a = self.activation.f(w @ a)
             difference = self._eval_target_t - a
-            squared = np.add.reduce(difference * difference, axis=0)
+            difference *= difference  # in place: a fresh array
+            squared = np.add.reduce(difference, axis=0)
             wrong = predicted_class(a.T) != self._eval_label
-            errors = np.add.reduceat(squared, self._eval_starts) / self._eval_units
-            class_errors = np.add.reduceat(wrong, self._eval_starts) / self._eval_sizes
+            errors = (np.add.reduceat(squared, self._eval_starts) / self._eval_units).tolist()
+            class_errors = (np.add.reduceat(wrong, self._eval_starts) / self._eval_sizes).tolist()
         return {
-            SET_NAMES[0]: SetErrors(float(errors[0]), float(class_errors[0])),
-            SET_NAMES[1]: SetErrors(float(errors[1]), float(class_errors[1])),
-            SET_NAMES[2]: SetErrors(float(errors[2]), float(class_errors[2])),
+            SET_NAMES[0]: SetErrors(errors[0], class_errors[0]),
+            SET_NAMES[1]: SetErrors(errors[1], class_errors[1]),
+            SET_NAMES[2]: SetErrors(errors[2], class_errors[2]),
         }
