@@ -25,8 +25,8 @@ from app.static import VENDOR_MAX_AGE, CachedStaticFiles, CompressedFile, plotly
 GZIP_MINIMUM_SIZE = 1000  # bytes; smaller responses are sent as they are
 GZIP_LEVEL = 6  # zlib's default: most of level 9's gain at a third less CPU
 # FastAPI's built-in OpenTelemetry hook, off: the playground configures no OpenTelemetry provider,
-# and looking for one on every request cost a one-step request about a tenth of its time on a
-# running server, measured here (docs/benchmarks.md)
+# and looking for one on every request cost a one-step request about 15 % of its time, measured
+# here with cold caches (docs/benchmarks.md)
 TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 

@@ -5,8 +5,8 @@ endpoint functions: as FastAPI routes in ``app.routes.sessions`` and ``app.route
 which document them in the OpenAPI schema, and here, as Starlette routes that ``create_app`` puts
 first, so that they answer every request. The endpoints read their own path parameter and body
 and build their own response, so FastAPI's routing (its nested routers' matching, its dependency
-solving and response handling) did nothing for them but cost a one-step request about a fifth of
-its time on a running server, measured here (docs/benchmarks.md). Errors take the same way as
+solving and response handling) did nothing for them but cost a one-step request about a quarter
+of its time, measured here with cold caches (docs/benchmarks.md). Errors take the same way as
 everywhere else: Starlette's route hands them to the application's exception handlers.
 """
 
