@@ -10,7 +10,11 @@ so other sites' scripts cannot read the API's answers.
 
 Browsers do not apply CORS to WebSockets, so a stream whose handshake names another site as its
 ``Origin`` is refused (``403``): a page elsewhere cannot drive a session (scripts and ``curl``
-send no ``Origin`` and are let in).
+send no ``Origin`` and are let in). Likewise a request with an unsafe method (``POST``, ``PUT``,
+``PATCH``, ``DELETE``) naming another site (or ``null``) as its ``Origin`` is refused with a
+``403``: a page elsewhere could send a "simple" cross-site POST without CORS's leave (it cannot read
+the answer, but it could step or reset the default session, or fill the store with sessions and
+evict the user's). Behind a reverse proxy, pass the ``Host`` header through.
 
 Pure ASGI, with the headers encoded once: adding them costs a response a list concatenation
 (``BaseHTTPMiddleware`` would cost the per-step requests a task and a stream each).
@@ -21,6 +25,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import error_response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,10 +48,16 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"referrer-policy", b"no-referrer"),
 ]
 CLOSE_FOREIGN_ORIGIN = 1008  # before the handshake is accepted: uvicorn answers 403
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CROSS_SITE_REFUSED = (
+    "cross-site request refused: its Origin is not this server; changes are accepted from the "
+    "playground's own page, or from clients that send no Origin (scripts, curl)"
+)
 
 
 class SecurityHeadersMiddleware:
-    """Adds ``SECURITY_HEADERS`` to every HTTP response; refuses cross-site live streams."""
+    """Adds ``SECURITY_HEADERS`` to every HTTP response; refuses cross-site live streams and
+    cross-site requests with unsafe methods."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -58,6 +70,9 @@ class SecurityHeadersMiddleware:
                     message["headers"] = [*message.get("headers", ()), *SECURITY_HEADERS]
                 await send(message)
 
+            if scope["method"] in UNSAFE_METHODS and not same_origin(scope):
+                await error_response(403, CROSS_SITE_REFUSED)(scope, receive, send_with_headers)
+                return
             await self.app(scope, receive, send_with_headers)
         elif scope["type"] == "websocket" and not same_origin(scope):
             await receive()  # websocket.connect

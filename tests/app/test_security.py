@@ -1,5 +1,6 @@
 """Isolation and headers: a strict CSP, nosniff and no-referrer on every answer, no CORS, live
-streams only from the page's own origin, no endpoint that lists sessions, unguessable ids."""
+streams and changes only from the page's own origin, no endpoint that lists sessions, unguessable
+ids."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def _requests(client: TestClient) -> list[tuple[str, Any]]:
         ("405", client.put("/api/sessions")),
         ("422", client.post("/api/sessions", json={"seed": -1})),
         ("413", client.post("/api/reset", content=b"[" + b"1," * 40_000 + b"1]", headers=JSON)),
+        ("403", client.post("/api/step", headers={"origin": EVIL})),
         ("health", client.get("/healthz")),
     ]
 
@@ -120,6 +122,56 @@ def test_a_live_stream_from_another_origin_is_refused(client: TestClient) -> Non
     for headers in ({"origin": "http://testserver"}, {}):
         with client.websocket_connect(path, headers=headers) as ws:
             assert ws.receive_json()["type"] == "status"
+
+
+def _changes(client: TestClient, session_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """A request of each kind that changes something: step, reset, create, patch, delete."""
+    return [
+        (
+            "POST",
+            "/api/step",
+            {"content": b'{"n": 100000}', "headers": {"content-type": "text/plain"}},
+        ),
+        ("POST", "/api/reset", {}),
+        ("POST", f"/api/sessions/{session_id}/step", {}),
+        ("POST", "/api/sessions", {"json": {}}),
+        ("PATCH", f"/api/sessions/{session_id}", {"json": {"learning_rate": 9.0}}),
+        ("DELETE", f"/api/sessions/{session_id}", {}),
+    ]
+
+
+@pytest.mark.parametrize("origin", [EVIL, "null", "http://testserver.evil.example"])
+def test_a_change_sent_from_another_site_is_refused(client: TestClient, origin: str) -> None:
+    session_id = create_session(client)
+    client.post("/api/step")
+    before = [body(client.get(path)) for path in ("/api/state", f"/api/sessions/{session_id}")]
+    for method, path, kwargs in _changes(client, session_id):
+        kwargs = {**kwargs, "headers": {**kwargs.get("headers", {}), "origin": origin}}
+        response = client.request(method, path, **kwargs)
+        assert response.status_code == 403, (method, path)
+        assert body(response)["message"].startswith("cross-site request refused"), (method, path)
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    after = [body(client.get(path)) for path in ("/api/state", f"/api/sessions/{session_id}")]
+    assert after == before  # nothing stepped, reset, changed or deleted
+    assert len(client.app.state.store) == 1  # type: ignore[attr-defined]  # nothing created
+
+
+@pytest.mark.parametrize("headers", [{"origin": "http://testserver"}, {}])
+def test_changes_from_the_page_itself_or_without_an_origin_are_let_in(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    session_id = create_session(client)
+    expected = [200, 200, 200, 201, 200, 204]
+    for (method, path, kwargs), status in zip(_changes(client, session_id), expected, strict=True):
+        kwargs = {**kwargs, "headers": {**kwargs.get("headers", {}), **headers}}
+        assert client.request(method, path, **kwargs).status_code == status, (method, path)
+
+
+def test_reads_from_another_site_are_answered_without_cors(client: TestClient) -> None:
+    # a page elsewhere may send them, but without a CORS header its script cannot read the answer
+    response = client.get("/api/state", headers={"origin": EVIL})
+    assert response.status_code == 200
+    assert "access-control-allow-origin" not in response.headers
 
 
 def test_no_endpoint_lists_sessions(client: TestClient) -> None:
