@@ -14,8 +14,8 @@ export const FIELDS = [
   'sampling',
 ];
 const NUMBERS = new Set(['learning_rate', 'max_weight', 'seed']);
-export const MIN_SPEED = 1;
-export const MAX_SPEED = 20_000;
+const MIN_SPEED = 1;
+const MAX_SPEED = 20_000;
 const SPEED_STEPS_PER_DECADE = 100; // the slider is logarithmic: 100 positions per factor of 10
 
 /** A value that is not even of the right form (the server never sees it). */
@@ -27,7 +27,7 @@ export class InputError extends Error {
 }
 
 /** "8, 4" → [8, 4]; "" → []. */
-export function parseHidden(text) {
+function parseHidden(text) {
   const parts = text.split(/[\s,;]+/).filter(Boolean);
   if (!parts.every((p) => /^\d+$/.test(p))) {
     throw new InputError(
@@ -50,13 +50,25 @@ function parseNumber(field, text) {
 }
 
 /** Speed from the slider's position, rounded to two significant digits: 1, 1.2, …, 20,000. */
-export function speedAt(position) {
+function speedAt(position) {
   const raw = 10 ** (position / SPEED_STEPS_PER_DECADE);
   return Math.min(MAX_SPEED, Math.max(MIN_SPEED, Number(raw.toPrecision(2))));
 }
 
-export function positionOf(speed) {
+function positionOf(speed) {
   return Math.round(SPEED_STEPS_PER_DECADE * Math.log10(speed));
+}
+
+/** A field's value from its text; `InputError` for text that is not of the field's form. */
+function parseField(field, text) {
+  if (field === 'hidden') return parseHidden(text);
+  if (NUMBERS.has(field)) return parseNumber(field, text);
+  return text;
+}
+
+/** A field's value in `config` as the form and the URL show it. */
+function formatField(config, field) {
+  return field === 'hidden' ? config.hidden.join(',') : String(config[field]);
 }
 
 export class Controls {
@@ -102,9 +114,7 @@ export class Controls {
       const text = params.get(field);
       if (text === null) continue;
       try {
-        if (field === 'hidden') config.hidden = parseHidden(text);
-        else if (NUMBERS.has(field)) config[field] = parseNumber(field, text);
-        else config[field] = text;
+        config[field] = parseField(field, text);
       } catch (error) {
         problems.push(`${error.message}, so ${JSON.stringify(defaults[field])} is used`);
       }
@@ -121,7 +131,7 @@ export class Controls {
   writeUrl(config, speed) {
     const params = new URLSearchParams();
     for (const field of FIELDS) {
-      params.set(field, field === 'hidden' ? config.hidden.join(',') : String(config[field]));
+      params.set(field, formatField(config, field));
     }
     params.set('speed', String(speed));
     const url = `${window.location.pathname}?${params}`;
@@ -134,7 +144,7 @@ export class Controls {
   show(config) {
     for (const field of FIELDS) {
       const input = this.inputs[field];
-      input.value = field === 'hidden' ? config.hidden.join(',') : String(config[field]);
+      input.value = formatField(config, field);
       input.removeAttribute('aria-invalid');
     }
   }
@@ -167,10 +177,7 @@ export class Controls {
   readConfig() {
     const config = {};
     for (const field of FIELDS) {
-      const text = this.inputs[field].value;
-      if (field === 'hidden') config.hidden = parseHidden(text);
-      else if (NUMBERS.has(field)) config[field] = parseNumber(field, text);
-      else config[field] = text;
+      config[field] = parseField(field, this.inputs[field].value);
     }
     return config;
   }

@@ -2,7 +2,7 @@
 // substituted, forward pass first, then the deltas from the output layer down, then the update.
 
 import { count, num, signed, vector } from './format.js';
-import { layerMark, sentBack, unitNames } from './net.js';
+import { classOf, layerMark, sentBack, unitNames } from './net.js';
 
 const DIGITS = 3;
 const SHOWN = 5; // vector entries shown before "… n more"
@@ -121,10 +121,7 @@ export class EquationsView {
     }
     const dataset = this.datasets.get(frame.config.dataset);
     const target = trace.sample.target;
-    const cls =
-      target.length === 1
-        ? dataset.class_names[target[0] > 0.5 ? 1 : 0]
-        : dataset.class_names[target.indexOf(Math.max(...target))];
+    const cls = dataset.class_names[classOf(target)];
     this.sample.textContent =
       `Step ${count(trace.step)}: ${trace.sample.set} sample #${trace.sample.index} (${cls}), ` +
       `x = ${v(trace.sample.x)}, target t = ${v(target)}, \u03b7 = ${num(trace.learning_rate)}`;

@@ -59,6 +59,8 @@ scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);
 
 let controls = null;
+/** Whether the config's data set has two features: only those have decision regions. */
+const hasRegions = (config) => datasets.get(config.dataset).input_count === 2;
 const session = new PlaygroundSession({
   status,
   onFrame: (frame) => {
@@ -71,7 +73,7 @@ const session = new PlaygroundSession({
     controls.show(config);
     controls.writeUrl(config, session.speed);
     regions.configure(config);
-    if (datasets.get(config.dataset).input_count === 2) {
+    if (hasRegions(config)) {
       loadSamples(config.dataset).then(
         (samples) => {
           regions.setSamples(config.dataset, samples);
@@ -89,7 +91,7 @@ const session = new PlaygroundSession({
     regions.setRegions(data);
     scheduler.invalidate('regions');
   },
-  hasRegions: (config) => datasets.get(config.dataset).input_count === 2,
+  hasRegions,
   onRefused: (fields) => fields.forEach((field) => controls.markInvalid(field)),
 });
 // for the browser tests (and the curious): the session and what the plots show

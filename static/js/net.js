@@ -14,6 +14,12 @@ export function unitNames(dataset, hidden) {
   return [...names, [...dataset.output_names]];
 }
 
+/** The class of a target vector: one unit, 0 or 1; several, the hot one. */
+export function classOf(target) {
+  if (target.length === 1) return target[0] > 0.5 ? 1 : 0;
+  return target.indexOf(Math.max(...target));
+}
+
 /** "²" for layer 2 of a deep net; "" for the tutorial's single layer. */
 export function layerMark(index, layerCount) {
   return layerCount > 1 ? (SUPERSCRIPT[index + 1] ?? `^${index + 1}`) : '';

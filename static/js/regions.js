@@ -12,6 +12,7 @@
 
 import { canvasFont, fitCanvas } from './canvas.js';
 import { num } from './format.js';
+import { classOf } from './net.js';
 import { hideTooltip, showTooltip } from './tooltip.js';
 
 const CLASS_COLOURS = ['#e08214', '#5e3c99', '#1b7837', '#b2182b'];
@@ -26,12 +27,6 @@ const HELD_OUT = ['validation', 'test'];
 const DEFAULT_RANGE = [-0.1, 1.1];
 const MARGIN = { left: 40, right: 8, top: 6, bottom: 30 }; // CSS pixels, for the axes
 const TICKS = [0, 0.5, 1];
-
-/** The class of a target vector: one unit, 0 or 1; several, the hot one. */
-export function classOf(target) {
-  if (target.length === 1) return target[0] > 0.5 ? 1 : 0;
-  return target.indexOf(Math.max(...target));
-}
 
 function mix(a, b, t) {
   return a.map((v, k) => Math.round(v + (b[k] - v) * t));

@@ -20,7 +20,7 @@ export function niceCeil(value) {
 }
 
 /** Largest finite absolute value of a vector or matrix (nulls, i.e. non-finite, skipped). */
-export function maxAbs(values) {
+function maxAbs(values) {
   let max = 0;
   for (const v of values) {
     if (Array.isArray(v)) {

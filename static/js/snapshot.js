@@ -14,7 +14,7 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024; // far above any snapshot: a file this 
 const REVOKE_AFTER_MS = 60_000; // the download has long started by then
 
 /** `playground-<dataset>-step<N>.json`. */
-export function snapshotFileName(snapshot) {
+function snapshotFileName(snapshot) {
   const dataset = String(snapshot?.config?.dataset ?? 'session').replace(/[^\w-]+/g, '_');
   return `playground-${dataset}-step${Number(snapshot?.step) || 0}.json`;
 }
