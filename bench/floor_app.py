@@ -18,13 +18,14 @@ from app.main import TELEMETRY_OFF
 
 
 def floor_app(telemetry: TelemetryConfig | None = None) -> FastAPI:
-    floor_app = FastAPI(telemetry=telemetry)
+    """The empty endpoint on a FastAPI application with this ``telemetry`` setting."""
+    application = FastAPI(telemetry=telemetry)
 
-    @floor_app.post("/floor")
+    @application.post("/floor")
     async def floor() -> dict[str, bool]:
         return {"ok": True}
 
-    return floor_app
+    return application
 
 
 app = floor_app()
