@@ -12,12 +12,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # the page, its files, and the larger read-only API answers (each a prefix of the path)
 COMPRESSED_PATHS = ("/static/", "/docs", "/openapi.json", "/api/datasets", "/api/sessions/")
-UNCOMPRESSED_SUFFIXES = ("/step", "/reset", "/live")
+UNCOMPRESSED_SUFFIXES = ("/step", "/reset")  # (live streams are WebSockets: never gzipped)
 
 
 class PathGZipMiddleware:
     """``GZipMiddleware`` for requests whose path is ``/`` or starts with one of ``paths`` (and
-    is not a step, reset or live stream); other requests pass through untouched."""
+    is not a step or reset); other requests pass through untouched."""
 
     def __init__(
         self, app: ASGIApp, paths: tuple[str, ...], minimum_size: int, compresslevel: int

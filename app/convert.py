@@ -8,6 +8,7 @@ has neither, and a client's ``JSON.parse`` would fail on them.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from typing import Any
 
 from app.schemas import (
@@ -44,19 +45,14 @@ def trainer_config(body: SessionConfig, base: TrainerConfig | None = None) -> Tr
     changes = body.model_dump(exclude_unset=True)
     if "hidden" in changes:
         changes["hidden"] = tuple(changes["hidden"])
-    merged = {**_fields(base if base is not None else TrainerConfig()), **changes}
-    return TrainerConfig(**merged)
+    return replace(base, **changes) if base is not None else TrainerConfig(**changes)
 
 
 @functools.lru_cache(maxsize=1024)  # a state's config: the same few configs, read often
-def session_config(config: TrainerConfig) -> SessionConfig:
-    return SessionConfig.model_validate(_fields(config) | {"hidden": list(config.hidden)})
-
-
-@functools.lru_cache(maxsize=1024)
 def session_config_fields(config: TrainerConfig) -> dict[str, Any]:
     """``SessionConfig``'s fields as plain JSON values (shared: read it, do not change it)."""
-    return session_config(config).model_dump(mode="json")
+    fields = _fields(config) | {"hidden": list(config.hidden)}
+    return SessionConfig.model_validate(fields).model_dump(mode="json")
 
 
 def _fields(config: TrainerConfig) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from app.schemas import (
     StreamState,
 )
 from app.sessions import Session, SessionNotFoundError, SessionStore
-from core import ConfigError, DivergedError
+from core import DivergedError
 
 DEFAULT_STEPS_PER_SECOND = 10.0
 CLOSE_SESSION_NOT_FOUND = 4404  # a close code in the application's range (4000-4999)
@@ -119,11 +119,8 @@ class LiveStream:
             await self._send(self._status())
         elif isinstance(command, SetLearningRateCommand):
             async with self.store.use(self.session.id) as session:
-                try:
-                    session.set_learning_rate(command.learning_rate)
-                except ConfigError as e:
-                    await self._error(str(e))
-                    return
+                # the command's schema holds the engine's bounds: no ConfigError can come
+                session.set_learning_rate(command.learning_rate)
             await self._send(self._status())
         else:
             assert isinstance(command, StepCommand)
@@ -183,7 +180,7 @@ class LiveStream:
                     "steps": session.trainer.step_count - before,
                 }  # a FrameMessage, written straight from the arrays (see app.responses)
         if frame is not None:
-            await self._send_json(dumps(frame))
+            await self._send_json(dumps(frame).decode())
         if frame is None or frame["diverged"]:
             await self._diverged()
 
@@ -210,12 +207,12 @@ class LiveStream:
         await self._send(ErrorMessage(message=message))
 
     async def _send(self, message: BaseModel) -> None:
-        await self._send_json(message.model_dump_json().encode())
+        await self._send_json(message.model_dump_json())
 
-    async def _send_json(self, message: bytes) -> None:
+    async def _send_json(self, message: str) -> None:
         if self.session.closed:
             raise SessionNotFoundError(self.session.id)
-        await self.websocket.send_text(message.decode())
+        await self.websocket.send_text(message)
 
 
 async def close_not_found(websocket: WebSocket) -> None:

@@ -7,6 +7,7 @@ The template gets, besides ``request``: ``datasets`` and ``activations`` (as the
 
 from __future__ import annotations
 
+import functools
 from importlib.metadata import version
 from typing import Any
 
@@ -35,7 +36,13 @@ router = APIRouter(include_in_schema=False)
 
 
 def page_context(settings: Settings) -> dict[str, Any]:
-    """What the page's template is rendered with (apart from ``request``)."""
+    """What the page's template is rendered with (apart from ``request``): a fresh dict each time
+    (the template response adds the request to it), its contents built once."""
+    return dict(_page_context(settings.max_frame_rate))
+
+
+@functools.cache  # the same for every request (looking up plotly's version alone costs ~1 ms)
+def _page_context(max_frame_rate: float) -> dict[str, Any]:
     return {
         "datasets": [dataset_info(load_dataset(n)).model_dump() for n in dataset_names()],
         "activations": [activation_info(a).model_dump() for a in ACTIVATIONS.values()],
@@ -48,7 +55,7 @@ def page_context(settings: Settings) -> dict[str, Any]:
             "max_seed": MAX_SEED,
             "max_steps_per_request": MAX_STEPS,
             "max_steps_per_second": MAX_STEPS_PER_SECOND,
-            "max_frame_rate": settings.max_frame_rate,
+            "max_frame_rate": max_frame_rate,
             "min_resolution": MIN_RESOLUTION,
             "max_resolution": MAX_RESOLUTION,
         },

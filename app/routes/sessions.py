@@ -238,18 +238,14 @@ async def read_regions(
 ) -> Response:
     """The class the net predicts over a grid of the plane, for data sets with two features."""
     async with store.use(session_id) as session:
-        dataset = session.trainer.dataset
-        if dataset.input_count != 2:
-            raise HTTPException(
-                status.HTTP_409_CONFLICT,
-                f"dataset {dataset.name!r} has {dataset.input_count} features; "
-                "decision regions need exactly 2",
-            )
         trainer = session.trainer
-        if resolution**2 * sum(w.size for w in trainer.weights) <= INLINE_GRID_WORK:
-            grid = decision_regions(trainer, resolution)  # cheaper than a thread hop
-        else:
-            grid = await to_thread.run_sync(decision_regions, trainer, resolution)
+        try:
+            if resolution**2 * sum(w.size for w in trainer.weights) <= INLINE_GRID_WORK:
+                grid = decision_regions(trainer, resolution)  # cheaper than a thread hop
+            else:
+                grid = await to_thread.run_sync(decision_regions, trainer, resolution)
+        except ValueError as e:  # the data set has not two features (resolution is checked)
+            raise HTTPException(status.HTTP_409_CONFLICT, str(e)) from None
         return ArrayJSONResponse(regions(grid))
 
 
