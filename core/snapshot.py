@@ -224,6 +224,11 @@ def _matrix(value: object, path: str) -> Array:
     rows = [_list(row, f"{path}[{i}]") for i, row in enumerate(_list(value, path))]
     if not rows or len({len(row) for row in rows}) != 1:
         raise SnapshotError(path, "must be a non-empty list of equally long rows")
+    if all(type(v) is float for row in rows for v in row):  # the usual case, checked at once
+        matrix = np.array(rows, dtype=np.float64)
+        if np.isfinite(matrix).all():
+            return matrix
+    # otherwise value by value, to name the bad one
     return np.array(
         [[_number(v, f"{path}[{i}][{j}]") for j, v in enumerate(row)] for i, row in enumerate(rows)]
     )
