@@ -21,11 +21,9 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,7 +32,7 @@ from pathlib import Path
 import httpx
 from websockets.asyncio.client import connect
 
-from bench.load_bench import ROOT, _free_port
+from bench.servers import running_server
 
 POST_SCRIPT = """
 wrk.method = "POST"
@@ -43,39 +41,16 @@ wrk.headers["Content-Type"] = "application/json"
 """
 
 
+def server(module: str, log_level: str, **env: str) -> contextlib.AbstractContextManager[str]:
+    """The playground (``app``) or the floor (``bench.floor_app``), with ``log_level``."""
+    health = ("POST", "/floor") if module == "bench.floor_app" else ("GET", "/healthz")
+    return _url_of(running_server(module, health, env | {"PLAYGROUND_LOG_LEVEL": log_level}))
+
+
 @contextlib.contextmanager
-def server(module: str, log_level: str, **extra_env: str) -> Iterator[str]:
-    port = _free_port()
-    env = (
-        os.environ
-        | extra_env
-        | {
-            "PLAYGROUND_PORT": str(port),
-            "PLAYGROUND_LOG_LEVEL": log_level,
-            "PLAYGROUND_PERSIST": "false",  # a benchmark's sessions are not worth keeping
-        }
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", module],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.TransportError):
-                httpx.post(f"{url}/floor" if module == "bench.floor_app" else f"{url}/healthz")
-                break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError(f"{module} did not come up")
+def _url_of(server: contextlib.AbstractContextManager[tuple[str, int]]) -> Iterator[str]:
+    with server as (url, _):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:

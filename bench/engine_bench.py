@@ -36,9 +36,9 @@ def _iris_arrays() -> tuple[np.ndarray, np.ndarray]:
     return x_b, np.array(train.target)
 
 
-def minimal_numpy(n: int, indices: np.ndarray | None = None) -> float:
+def minimal_numpy(n: int) -> float:
     """The tutorial's loop written by hand: seconds per step."""
-    return _minimal_loop(n, indices)[0]
+    return _minimal_loop(n)[0]
 
 
 def _minimal_loop(n: int, indices: np.ndarray | None = None) -> tuple[float, np.ndarray]:

@@ -1,9 +1,9 @@
 """The framework's floor: an empty ``async def`` POST endpoint returning a small JSON object,
 served by uvicorn with the same settings as the playground (``python -m bench.floor_app``).
 
-``app`` is the issue's floor: FastAPI as it comes. ``lean_app`` is the same endpoint with the
-playground's own FastAPI setting (``app.main.TELEMETRY_OFF``), a second, stricter reference
-(``FLOOR_TELEMETRY=off python -m bench.floor_app``).
+By default it is the issue's floor: FastAPI as it comes. ``FLOOR_TELEMETRY=off python -m
+bench.floor_app`` serves the same endpoint with the playground's own FastAPI setting
+(``app.main.TELEMETRY_OFF``), a second, stricter reference.
 """
 
 from __future__ import annotations
@@ -28,13 +28,9 @@ def floor_app(telemetry: TelemetryConfig | None = None) -> FastAPI:
     return application
 
 
-app = floor_app()
-lean_app = floor_app(TELEMETRY_OFF)
-
-
 def main() -> None:
     lean = os.environ.get("FLOOR_TELEMETRY", "on") == "off"
-    serve(lean_app if lean else app, parse_settings())
+    serve(floor_app(TELEMETRY_OFF if lean else None), parse_settings())
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ The client runs in this process on the same 2-core machine, so it competes with 
 CPU: the figures are a lower bound of what the server can do on its own.
 
 Run: ``make load-bench`` (the full form: 200 sessions, 10 frames/s, 30 s), or
-``python -m bench.load_bench --sessions 20 --seconds 5`` (the short form the tests use).
+``python -m bench.load_bench --sessions 20 --seconds 5`` (a quick check).
 """
 
 from __future__ import annotations
@@ -26,19 +26,16 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.servers import running_server
+
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -76,13 +73,6 @@ class LoadResult:
         ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _rss_bytes(pid: int) -> int:
     with open(f"/proc/{pid}/statm") as f:
         return int(f.read().split()[1]) * PAGE_SIZE
@@ -94,38 +84,10 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
-@contextlib.contextmanager
-def running_server(sessions: int) -> Iterator[tuple[str, int]]:
+def playground(sessions: int) -> contextlib.AbstractContextManager[tuple[str, int]]:
     """The server as ``make run`` starts it (``python -m app``), allowed ``sessions`` sessions."""
-    port = _free_port()
-    env = os.environ | {
-        "PLAYGROUND_PORT": str(port),
-        "PLAYGROUND_MAX_SESSIONS": str(max(sessions, 1)),
-        "PLAYGROUND_LOG_LEVEL": "warning",
-        "PLAYGROUND_PERSIST": "false",  # a benchmark's sessions are not worth keeping
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the server did not come up")
-            time.sleep(0.1)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    env = {"PLAYGROUND_MAX_SESSIONS": str(max(sessions, 1)), "PLAYGROUND_LOG_LEVEL": "warning"}
+    return running_server("app", ("GET", "/healthz"), env)
 
 
 async def _stream(
@@ -209,7 +171,7 @@ async def run_load(url: str, pid: int, sessions: int, rate: float, seconds: floa
 
 def measure(sessions: int, rate: float, seconds: float) -> LoadResult:
     """Starts a server, runs the load against it, stops it."""
-    with running_server(sessions) as (url, pid):
+    with playground(sessions) as (url, pid):
         return asyncio.run(run_load(url, pid, sessions, rate, seconds))
 
 
