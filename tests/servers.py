@@ -1,13 +1,23 @@
-"""Waiting for a server started by a test (``python -m app`` in a subprocess) to answer."""
+"""Servers started by tests (``python -m app`` in a subprocess): a free port, and waiting for
+the server to answer."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def wait_until_healthy(

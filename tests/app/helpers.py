@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from core import Trainer
 from tests.servers import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
+JSON = {"content-type": "application/json"}  # the header of a JSON body
 
 
 class Response(Protocol):
@@ -49,13 +49,6 @@ def create_session(client: Any, **config: Any) -> str:
 
 def weights_of(trainer: Trainer) -> list[list[list[float]]]:
     return [w.tolist() for w in trainer.weights]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -16,11 +16,10 @@ from starlette.websockets import WebSocketDisconnect
 from app.limits import COMMAND_BURST
 from app.main import create_app
 from app.settings import Settings
-from tests.app.helpers import body, create_session, strict_json
+from tests.app.helpers import JSON, body, create_session, strict_json
 
 pytestmark = pytest.mark.timeout(60)
 
-JSON = {"content-type": "application/json"}
 S = "{session}"  # replaced by the test's session id
 
 # (method, path, body: bytes sent as JSON, a JSON-able value, or None for no body, status)
@@ -355,14 +354,3 @@ def test_a_live_stream_on_a_malformed_session_id_closes_with_4404(client: TestCl
 def test_a_live_stream_on_a_path_outside_the_api_is_refused(client: TestClient) -> None:
     with pytest.raises(WebSocketDisconnect):  # no route: refused before the handshake
         client.websocket_connect("/api/sessions/..%2F..%2F/live").__enter__()
-
-
-def count_cases() -> int:
-    """The corpus's size, as the docs report it."""
-    return (
-        sum(len(cases) for cases in REST_CASES.values())
-        + len(CONTENT_TYPES)
-        + 1  # chunked body
-        + len(WS_ERRORS)
-        + 5  # size limit, command flood, unknown ids, a path outside the API
-    )

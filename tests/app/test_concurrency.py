@@ -16,7 +16,8 @@ import websockets
 from fastapi import FastAPI
 
 from core import Sampling, Trainer, TrainerConfig
-from tests.app.helpers import body, free_port, server_process, strict_json, weights_of
+from tests.app.helpers import body, server_process, strict_json, weights_of
+from tests.servers import free_port
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 

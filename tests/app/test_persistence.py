@@ -17,7 +17,8 @@ from app.persistence import FILE_NAME, SessionArchive, save_sessions
 from app.sessions import SessionStore
 from app.settings import Settings
 from core import Sampling, Trainer, TrainerConfig
-from tests.app.helpers import body, create_session, free_port, server_process, weights_of
+from tests.app.helpers import body, create_session, server_process, weights_of
+from tests.servers import free_port
 
 
 def _restarted(settings: Settings) -> TestClient:

@@ -13,9 +13,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.security import CONTENT_SECURITY_POLICY
 from app.sessions import ID_BYTES
-from tests.app.helpers import body, create_session
+from tests.app.helpers import JSON, body, create_session
 
-JSON = {"content-type": "application/json"}
 EVIL = "http://evil.example"
 
 

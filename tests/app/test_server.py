@@ -24,7 +24,7 @@ from websockets.typing import Origin
 from app.main import create_app
 from app.settings import Settings
 from tests.app.helpers import body, strict_json
-from tests.servers import wait_until_healthy
+from tests.servers import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(120)
@@ -121,13 +121,6 @@ def test_unknown_session_closes_with_4404_over_a_real_socket(server_url: str) ->
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4404
     assert "session not found" in closed.value.rcvd.reason
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.mark.slow

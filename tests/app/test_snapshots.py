@@ -12,9 +12,8 @@ from fastapi.testclient import TestClient
 
 from app.schemas import Snapshot
 from core import Trainer, TrainerConfig
-from tests.app.helpers import body, create_session, weights_of
+from tests.app.helpers import JSON, body, create_session, weights_of
 
-JSON = {"content-type": "application/json"}
 # the largest net the API allows, on the data set with the most inputs
 LARGEST = {"dataset": "iris", "hidden": [64, 64, 64, 64], "sampling": "epoch"}
 

@@ -7,9 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.app.helpers import body, create_session
-
-JSON = {"content-type": "application/json"}
+from tests.app.helpers import JSON, body, create_session
 
 BAD_CONFIGS: list[tuple[dict[str, Any], str]] = [
     ({"dataset": "mnist"}, "dataset='mnist'"),

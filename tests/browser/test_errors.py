@@ -11,6 +11,7 @@ from tests.browser.conftest import PageLog
 from tests.browser.helpers import (
     open_page,
     session_id,
+    shown,
     step_count,
     wait_for_step,
     wait_for_step_above,
@@ -52,7 +53,7 @@ def test_bad_values_are_explained_and_marked(page: Page, page_log: PageLog, serv
     expect(page.locator("#hidden")).not_to_have_attribute("aria-invalid", "true")
     page.click("#step-1")
     wait_for_step(page, 1)
-    assert len(page.evaluate("window.playground.shown()")) == 2  # a hidden layer now
+    assert len(shown(page)) == 2  # a hidden layer now
 
 
 def test_bad_values_in_the_link_fall_back_to_defaults(

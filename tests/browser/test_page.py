@@ -15,6 +15,7 @@ from app.routes.page import PLOTLY_PATH
 from core import load_dataset
 from tests.browser.conftest import VIEWPORT, PageLog
 from tests.browser.helpers import (
+    LIVE_VIEWS,
     canvas_is_drawn,
     open_page,
     stats,
@@ -174,7 +175,7 @@ def test_first_plots_within_a_second(browser: Browser, server_url: str, api: htt
         curves = stats(page)["stats"]["views"]["curves"]["first"]
     finally:
         context.close()
-    live = max(first[name]["first"] for name in ("weights", "updates", "vectors"))
+    live = max(first[name]["first"] for name in LIVE_VIEWS)
     with capsys.disabled():
         print(f"\nfirst live plots drawn {live:.0f} ms after navigation, curves {curves:.0f} ms")
     assert live <= FIRST_PLOT_BUDGET_MS

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    SLOW_VIEWS,
     open_page,
     wait_for_plotly,
     wait_for_step,
@@ -49,6 +50,6 @@ def test_screenshot_xor_with_one_hidden_layer(page: Page, server_url: str, artif
     page.wait_for_timeout(600)
     page.click("#play")
     expect(page.locator("#play")).to_have_attribute("aria-pressed", "false")
-    settle(page, ("equations", "curves", "regions"))
+    settle(page, SLOW_VIEWS)
     page.screenshot(path=artifacts / "xor-hidden.png")
     page.screenshot(path=artifacts / "xor-hidden-full.png", full_page=True)

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageLog
 from tests.browser.helpers import (
+    SLOW_VIEWS,
     open_page,
     session_id,
     shown,
@@ -89,7 +90,7 @@ def test_a_downloaded_snapshot_loads_and_carries_on_exactly(
     assert "hidden=3" in page.url
     # every view draws the restored state, the curves its history
     wait_for_plotly(page)
-    wait_for_views_to_catch_up(page, ("equations", "curves", "regions"))
+    wait_for_views_to_catch_up(page, SLOW_VIEWS)
     curve = page.evaluate("document.getElementById('curves').data[0].x")
     assert curve[-1] == 110
     assert len(curve) > 10  # the history up to step 110, not just its last point

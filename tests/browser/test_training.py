@@ -4,7 +4,6 @@ against the server's state and against the delta rule computed here with NumPy."
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 import numpy as np
@@ -158,7 +157,7 @@ def test_learning_rate_changes_while_playing_without_reset(
 
     state = api.get(f"/api/sessions/{sid}").json()
     assert state["config"]["learning_rate"] == 0.35
-    time.sleep(0.5)
+    wait_for_step_above(page, changed_at)
     assert step_count(page) > changed_at  # still training, from where it was: no reset
     expect(page.locator("#sample")).to_contain_text("η = 0.35")  # the steps use the new rate
     assert api.get(f"/api/sessions/{sid}").json()["step"] > changed_at
