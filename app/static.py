@@ -4,6 +4,7 @@ per request would cost a quarter of a second of CPU each time)."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import os
@@ -54,6 +55,7 @@ class CompressedFile:
         self.media_type = media_type
         self.max_age = max_age
         self._loaded: tuple[bytes, bytes, dict[str, str]] | None = None
+        self._loading = asyncio.Lock()  # the first requests at once read and gzip it only once
 
     def _load(self) -> tuple[bytes, bytes, dict[str, str]]:
         content = self.path.read_bytes()
@@ -68,7 +70,9 @@ class CompressedFile:
 
     async def response(self, request: Request) -> Response:
         if self._loaded is None:
-            self._loaded = await to_thread.run_sync(self._load)
+            async with self._loading:
+                if self._loaded is None:
+                    self._loaded = await to_thread.run_sync(self._load)
         content, compressed, headers = self._loaded
         if _not_modified(request.headers, headers):
             return Response(status_code=304, headers=headers)
