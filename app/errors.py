@@ -98,7 +98,11 @@ def _jsonable(value: Any, depth: int = 0) -> Any:
 
 
 def validation_error_response(errors: Sequence[Mapping[str, Any]]) -> JSONResponse:
-    body = ValidationErrorResponse(message=describe(errors), detail=field_errors(errors))
+    return _unprocessable(describe(errors), field_errors(errors))
+
+
+def _unprocessable(message: str, detail: list[FieldError]) -> JSONResponse:
+    body = ValidationErrorResponse(message=message, detail=detail)
     return JSONResponse(body.model_dump(mode="json"), status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
@@ -144,9 +148,7 @@ async def _on_config_error(_: Request, error: Exception) -> JSONResponse:
 
 async def _on_snapshot_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, SnapshotError)
-    message, detail = snapshot_errors(error)
-    body = ValidationErrorResponse(message=message, detail=detail)
-    return JSONResponse(body.model_dump(mode="json"), status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return _unprocessable(*snapshot_errors(error))
 
 
 async def _on_http_exception(_: Request, error: Exception) -> Response:
