@@ -101,8 +101,6 @@ class Trainer:
         self._eval_starts = np.cumsum(self._eval_sizes) - self._eval_sizes
         self.step_count = 0
         self.diverged = False
-        # set_errors' last answer and the weights list it was for (each step makes a new list)
-        self._errors_of: tuple[list[Array], dict[str, SetErrors]] | None = None
         self.history = History(history_capacity, history_interval)
         self.history.record(0, self.set_errors())
 
@@ -343,11 +341,8 @@ class Trainer:
         """The tutorial's network error and the classification error of each set, now.
 
         One feedforward of the three sets stacked as columns ``(n_units, M)``; the per-set sums
-        are segment sums over the columns. Asked again for the same weights (a history point's
-        errors, then the state's), it gives the same dict back: read it, do not change it.
+        are segment sums over the columns.
         """
-        if self._errors_of is not None and self._errors_of[0] is self._weights:
-            return self._errors_of[1]
         a = self._eval_x_t
         with np.errstate(all="ignore"):
             for layer, w in enumerate(self._weights):
@@ -360,10 +355,8 @@ class Trainer:
             wrong = predicted_class(a.T) != self._eval_label
             errors = (np.add.reduceat(squared, self._eval_starts) / self._eval_units).tolist()
             class_errors = (np.add.reduceat(wrong, self._eval_starts) / self._eval_sizes).tolist()
-        result = {
+        return {
             SET_NAMES[0]: SetErrors(errors[0], class_errors[0]),
             SET_NAMES[1]: SetErrors(errors[1], class_errors[1]),
             SET_NAMES[2]: SetErrors(errors[2], class_errors[2]),
         }
-        self._errors_of = (self._weights, result)
-        return result
