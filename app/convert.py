@@ -17,7 +17,15 @@ from app.schemas import (
     SessionConfig,
 )
 from app.sessions import Session
-from core import Activation, Dataset, DecisionRegions, History, StepRecord, TrainerConfig
+from core import (
+    Activation,
+    Dataset,
+    DecisionRegions,
+    History,
+    StepRecord,
+    TrainerConfig,
+    max_slope,
+)
 
 
 def dataset_info(dataset: Dataset) -> DatasetInfo:
@@ -36,7 +44,11 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
 
 
 def activation_info(activation: Activation) -> ActivationInfo:
-    return ActivationInfo(name=activation.name, description=activation.description)
+    return ActivationInfo(
+        name=activation.name,
+        description=activation.description,
+        max_slope=max_slope(activation),
+    )
 
 
 def trainer_config(body: SessionConfig, base: TrainerConfig | None = None) -> TrainerConfig:

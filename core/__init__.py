@@ -1,6 +1,6 @@
 """The delta-rule engine: pure NumPy, no web imports. See ``core.trainer`` for the notation."""
 
-from core.activations import ACTIVATIONS, Activation, get_activation
+from core.activations import ACTIVATIONS, Activation, get_activation, max_slope
 from core.config import ConfigError, TrainerConfig
 from core.datasets import SET_NAMES, Dataset, SampleSet, dataset_names, load_dataset
 from core.history import History, SetErrors
@@ -30,4 +30,5 @@ __all__ = [
     "decision_regions",
     "get_activation",
     "load_dataset",
+    "max_slope",
 ]

@@ -150,3 +150,13 @@ def get_activation(name: str) -> Activation:
     except KeyError:
         known = ", ".join(sorted(ACTIVATIONS))
         raise ValueError(f"unknown activation {name!r}; known: {known}") from None
+
+
+# net from -10 to 10 in steps of 0.01, 0 exactly among them: each activation here is steepest at
+# net = 0 (the S-shaped ones) or all over net > 0 (the linear and ReLU-like ones)
+_SLOPE_NETS = np.arange(-1000, 1001) / 100
+
+
+def max_slope(activation: Activation) -> float:
+    """The largest slope ``f'(net)`` of ``activation``: the most a delta can be scaled by."""
+    return float(np.max(activation.diff(_SLOPE_NETS)))

@@ -11,6 +11,7 @@ from app.schemas.errors import ErrorResponse, FieldError, ValidationErrorRespons
 from app.schemas.live import (
     COMMAND,
     MAX_STEPS_PER_SECOND,
+    MIN_STEPS_PER_SECOND,
     Command,
     DivergedMessage,
     ErrorMessage,
@@ -46,6 +47,7 @@ __all__ = [
     "COMMAND",
     "MAX_STEPS",
     "MAX_STEPS_PER_SECOND",
+    "MIN_STEPS_PER_SECOND",
     "ActivationInfo",
     "Command",
     "Curve",

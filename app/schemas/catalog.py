@@ -31,6 +31,9 @@ class ActivationInfo(BaseModel):
 
     name: str = Field(description="The name to use as `activation` in a session's config.")
     description: str = Field(description="The formula and the range of `f`.")
+    max_slope: float = Field(
+        description="The largest value `f'(net)` takes: the most a delta can be scaled by."
+    )
 
 
 class Health(BaseModel):

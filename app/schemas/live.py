@@ -14,16 +14,18 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from app.schemas.sessions import LearningRate, StepCount, StepResponse
 
+MIN_STEPS_PER_SECOND = 1
 MAX_STEPS_PER_SECOND = 100_000
 
 StepsPerSecond = Annotated[
     float,
     Field(
-        ge=1,
+        ge=MIN_STEPS_PER_SECOND,
         le=MAX_STEPS_PER_SECOND,
         allow_inf_nan=False,
         strict=True,
-        description=f"Training speed, 1 to {MAX_STEPS_PER_SECOND} steps per second.",
+        description=f"Training speed, {MIN_STEPS_PER_SECOND} to {MAX_STEPS_PER_SECOND} steps per "
+        "second.",
     ),
 ]
 

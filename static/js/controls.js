@@ -1,98 +1,34 @@
 // The controls: the run's settings, the transport (step, play, speed, reset), the keyboard, and
-// the URL, which holds the settings so that a link reproduces the run.
-//
-// Values are only parsed here (a number, a list of layer sizes); whether they are allowed is the
-// server's call, and its answer is shown as it gives it.
+// the URL, which holds the settings so that a link reproduces the run (their text: fields.js).
 
-export const FIELDS = [
-  'dataset',
-  'activation',
-  'hidden',
-  'learning_rate',
-  'max_weight',
-  'seed',
-  'sampling',
-];
-const NUMBERS = new Set(['learning_rate', 'max_weight', 'seed']);
-const MIN_SPEED = 1;
-const MAX_SPEED = 20_000;
-const SPEED_STEPS_PER_DECADE = 100; // the slider is logarithmic: 100 positions per factor of 10
-
-/** A value that is not even of the right form (the server never sees it). */
-export class InputError extends Error {
-  constructor(field, message) {
-    super(message);
-    this.field = field;
-  }
-}
-
-/** "8, 4" → [8, 4]; "" → []. */
-function parseHidden(text) {
-  const parts = text.split(/[\s,;]+/).filter(Boolean);
-  if (!parts.every((p) => /^\d+$/.test(p))) {
-    throw new InputError(
-      'hidden',
-      `hidden layers "${text}" is not a list of whole numbers such as 8,4 (empty for none)`,
-    );
-  }
-  return parts.map(Number);
-}
-
-function parseNumber(field, text) {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new InputError(field, `${field.replace('_', ' ')} "${text}" is not a number`);
-  }
-  if (field === 'seed' && !Number.isInteger(value)) {
-    throw new InputError(field, `seed "${text}" is not a whole number`);
-  }
-  return value;
-}
-
-/** Speed from the slider's position, rounded to two significant digits: 1, 1.2, …, 20,000. */
-function speedAt(position) {
-  const raw = 10 ** (position / SPEED_STEPS_PER_DECADE);
-  return Math.min(MAX_SPEED, Math.max(MIN_SPEED, Number(raw.toPrecision(2))));
-}
-
-function positionOf(speed) {
-  return Math.round(SPEED_STEPS_PER_DECADE * Math.log10(speed));
-}
-
-/** A field's value from its text; `InputError` for text that is not of the field's form. */
-function parseField(field, text) {
-  if (field === 'hidden') return parseHidden(text);
-  if (NUMBERS.has(field)) return parseNumber(field, text);
-  return text;
-}
-
-/** A field's value in `config` as the form and the URL show it. */
-function formatField(config, field) {
-  return field === 'hidden' ? config.hidden.join(',') : String(config[field]);
-}
+import { FIELDS, formatField, parseField, readQuery, writeQuery } from './fields.js';
+import { positionOf, speedAt } from './speed.js';
 
 export class Controls {
   /**
    * @param {HTMLFormElement} form the settings and transport
+   * @param {{min: number, max: number}} speedRange the speeds the slider offers, steps/s
    * @param {object} handlers onChange(config) (any field changed: the whole form's config),
    *   onStep(n), onTogglePlay(), onSpeed(s), onReset(config), onFitScales(), onInvalid(InputError)
    */
-  constructor(form, handlers) {
+  constructor(form, speedRange, handlers) {
     this.form = form;
     this.handlers = handlers;
+    this.speedRange = speedRange;
     this.inputs = Object.fromEntries(FIELDS.map((f) => [f, form.elements.namedItem(f)]));
     this.speedInput = form.elements.namedItem('speed');
     this.speedOutput = form.querySelector('output[for="speed"]');
     this.playButton = form.querySelector('#play');
     this.stepButtons = [...form.querySelectorAll('[data-steps]')];
-    this.speedInput.max = String(positionOf(MAX_SPEED));
+    this.speedInput.min = String(positionOf(speedRange.min));
+    this.speedInput.max = String(positionOf(speedRange.max));
 
     form.addEventListener('submit', (event) => event.preventDefault());
     for (const field of FIELDS) {
       this.inputs[field].addEventListener('change', () => this.changed(field));
     }
     this.speedInput.addEventListener('input', () => {
-      const speed = speedAt(Number(this.speedInput.value));
+      const speed = speedAt(Number(this.speedInput.value), speedRange);
       this.showSpeed(speed);
       handlers.onSpeed(speed);
     });
@@ -107,34 +43,12 @@ export class Controls {
 
   /** The settings and speed in the page's URL (`problems`: parts that could not be read). */
   readUrl(defaults) {
-    const params = new URLSearchParams(window.location.search);
-    const config = {};
-    const problems = [];
-    for (const field of FIELDS) {
-      const text = params.get(field);
-      if (text === null) continue;
-      try {
-        config[field] = parseField(field, text);
-      } catch (error) {
-        problems.push(`${error.message}, so ${JSON.stringify(defaults[field])} is used`);
-      }
-    }
-    const speed = Number(params.get('speed'));
-    return {
-      config,
-      speed: Number.isFinite(speed) && speed >= MIN_SPEED ? Math.min(speed, MAX_SPEED) : null,
-      problems,
-    };
+    return readQuery(window.location.search, defaults, this.speedRange);
   }
 
   /** Puts `config` (the server's) and the speed into the URL, replacing the history entry. */
   writeUrl(config, speed) {
-    const params = new URLSearchParams();
-    for (const field of FIELDS) {
-      params.set(field, formatField(config, field));
-    }
-    params.set('speed', String(speed));
-    const url = `${window.location.pathname}?${params}`;
+    const url = `${window.location.pathname}${writeQuery(config, speed)}`;
     if (url !== `${window.location.pathname}${window.location.search}`) {
       window.history.replaceState(null, '', url);
     }

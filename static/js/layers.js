@@ -10,13 +10,11 @@ import { layerMark, sentBack, unitNames } from './net.js';
 import { WideningRange } from './scale.js';
 import { BarKind, BarsView } from './vectors.js';
 
-// The largest slope f'(net) of each activation, so the slope axis is right from the first step.
-const MAX_SLOPE = { tanh01: 0.5, sigmoid: 0.25, tanh: 1, relu: 1, leaky_relu: 1, linear: 1 };
 const NARROW_AFTER_FRAMES = 30;
 const MATRIX_COLUMN_PX = 40; // the width a heatmap grows to per column, at most
 
 class LayerCard {
-  constructor(parent, { index, layerCount, inputNames, units, config }) {
+  constructor(parent, { index, layerCount, inputNames, units, config, maxSlope }) {
     const m = layerMark(index, layerCount);
     const next = layerMark(index + 1, layerCount);
     const isOutput = index === layerCount - 1;
@@ -78,7 +76,8 @@ class LayerCard {
       error: isOutput
         ? new WideningRange('symmetric', 1)
         : new WideningRange('symmetric', 1e-3, fresh),
-      slope: new WideningRange('positive', MAX_SLOPE[config.activation] ?? 0.25),
+      // up to the activation's largest slope from the start: the axis is right from the first step
+      slope: new WideningRange('positive', maxSlope),
       output: new WideningRange('span', 1),
     };
     this.weights = new MatrixView(body, {
@@ -213,9 +212,15 @@ class LayerCard {
 
 /** The layer cards of the current net; rebuilt when the data set or the architecture changes. */
 export class NetworkView {
-  constructor(container, datasets) {
+  /**
+   * @param {HTMLElement} container
+   * @param {Map<string, object>} datasets by name, as the server lists them
+   * @param {Map<string, object>} activations by name, as the server lists them (`max_slope`)
+   */
+  constructor(container, datasets, activations) {
     this.container = container;
     this.datasets = datasets;
+    this.activations = activations;
     this.cards = [];
     this.shape = null;
     this.lastStep = -1;
@@ -250,6 +255,7 @@ export class NetworkView {
         inputNames: inputs[index],
         units: units[index],
         config,
+        maxSlope: this.activations.get(config.activation).max_slope,
       });
     }
     this.lastStep = -1;

@@ -1,9 +1,10 @@
 // Wiring only: reads the page's data, makes the views, the controls and the session, and connects
 // them. Each part lives in its own module.
 
-import { Controls, FIELDS, InputError } from './controls.js';
+import { Controls } from './controls.js';
 import { CurvesView } from './curves.js';
 import { EquationsView } from './equations.js';
+import { FIELDS, InputError } from './fields.js';
 import { count } from './format.js';
 import { NetworkView } from './layers.js';
 import { StreamState } from './live.js';
@@ -17,15 +18,20 @@ import { StatusView } from './status.js';
 
 // curves, regions and the equations' text: about 11 draws per second, on a steady beat
 const SLOW_VIEW_INTERVAL_MS = 90;
-const DEFAULT_SPEED = 100;
 
+// the server's facts (see app/routes/page.py), never copies of them
 const root = document.getElementById('playground');
 const page = {
   datasets: JSON.parse(root.dataset.datasets),
+  activations: JSON.parse(root.dataset.activations),
   defaults: JSON.parse(root.dataset.defaults),
+  limits: JSON.parse(root.dataset.limits),
+  speed: JSON.parse(root.dataset.speed),
+  snapshotFormat: root.dataset.snapshotFormat,
   plotlyUrl: root.dataset.plotlyUrl,
 };
 const datasets = new Map(page.datasets.map((d) => [d.name, d]));
+const activations = new Map(page.activations.map((a) => [a.name, a]));
 const byId = (id) => document.getElementById(id);
 
 const status = new StatusView(byId('alert'), byId('note'));
@@ -36,7 +42,7 @@ scheduler.onError = (name, error) => {
   status.error(`The ${name} view could not be drawn`, error.message);
 };
 
-const network = new NetworkView(byId('layers'), datasets);
+const network = new NetworkView(byId('layers'), datasets, activations);
 const equations = new EquationsView(byId('sample'), byId('equations-body'), datasets);
 const curves = new CurvesView(byId('curves'));
 const regions = new RegionsView(
@@ -107,7 +113,7 @@ const invalid = (error) => {
   status.error(error.message);
 };
 
-controls = new Controls(byId('controls'), {
+controls = new Controls(byId('controls'), page.speed, {
   onChange: async (config) => {
     const running = session.config;
     const changed = FIELDS.filter((f) => JSON.stringify(config[f]) !== JSON.stringify(running[f]));
@@ -151,12 +157,13 @@ new SnapshotControls(
   { download: byId('download-snapshot'), file: byId('load-snapshot') },
   session,
   status,
+  { format: page.snapshotFormat, maxBytes: page.limits.max_snapshot_size },
 );
 
 async function start() {
   const { config, speed, problems } = controls.readUrl(page.defaults);
   for (const problem of problems) status.error('The link has a bad value', problem);
-  session.setSpeed(speed ?? DEFAULT_SPEED);
+  session.setSpeed(speed ?? page.speed.default);
   controls.setSpeed(session.speed);
   controls.setPlaying(false);
   try {

@@ -4,13 +4,12 @@
 //
 // The file is the server's text as it came, saved through a Blob and an object URL (allowed by
 // the page's Content-Security-Policy, no inline script); a loaded file's text is sent as it is,
-// once it is known to be JSON with the snapshot's "format". What the server finds wrong in it
-// (a damaged or incomplete snapshot) is said in its words.
+// once it is known to be within the server's size limit and JSON with the snapshot's "format"
+// (both the server's facts). What the server finds wrong in it (a damaged or incomplete snapshot)
+// is said in its words.
 
 import { count } from './format.js';
 
-const FORMAT = 'delta-playground-snapshot'; // the document's "format", as the server writes it
-const MAX_FILE_BYTES = 16 * 1024 * 1024; // far above any snapshot: a file this big is something else
 const REVOKE_AFTER_MS = 60_000; // the download has long started by then
 
 /** `playground-<dataset>-step<N>.json`. */
@@ -45,8 +44,12 @@ export class SnapshotControls {
    * @param {HTMLInputElement} elements.file the file input of "Load snapshot…"
    * @param {import('./session.js').PlaygroundSession} session
    * @param {import('./status.js').StatusView} status
+   * @param {{format: string, maxBytes: number}} snapshots the server's: a snapshot's "format",
+   *   and the most bytes it takes in one
    */
-  constructor({ download, file }, session, status) {
+  constructor({ download, file }, session, status, { format, maxBytes }) {
+    this.format = format;
+    this.maxBytes = maxBytes;
     this.downloadButton = download;
     this.fileInput = file;
     this.session = session;
@@ -83,8 +86,12 @@ export class SnapshotControls {
   /** Reads `file`, checks that it is JSON, and has the server carry on from it. */
   async load(file) {
     const what = `Could not load the snapshot ${file.name}`;
-    if (file.size > MAX_FILE_BYTES) {
-      this.status.error(what, `it is ${size(file.size)}, far more than a snapshot`);
+    if (file.size > this.maxBytes) {
+      this.status.error(
+        what,
+        `it is ${size(file.size)}, over the server's limit of ${size(this.maxBytes)} ` +
+          '(its PLAYGROUND_MAX_SNAPSHOT_SIZE setting)',
+      );
       return;
     }
     this.setBusy(true);
@@ -100,12 +107,15 @@ export class SnapshotControls {
         this.status.error(what, why);
         return;
       }
-      if (parsed?.format !== FORMAT) {
+      if (parsed?.format !== this.format) {
         // another JSON file: said in a sentence, not as the list of every field it lacks
-        this.status.error(what, `it is not a playground snapshot (no "format": "${FORMAT}" in it)`);
+        this.status.error(
+          what,
+          `it is not a playground snapshot (no "format": "${this.format}" in it)`,
+        );
         return;
       }
-      const state = await this.session.restore(text, what);
+      const state = await this.session.restore(text, what); // text: one JSON value, checked
       if (!state) return; // said why
       this.status.clearError();
       this.status.note(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from core import ACTIVATIONS, dataset_names, load_dataset
+from core import ACTIVATIONS, dataset_names, load_dataset, max_slope
 from tests.app.helpers import body
 
 
@@ -40,7 +40,8 @@ def test_activations_lists_every_activation(client: TestClient) -> None:
     response = client.get("/api/activations")
     assert response.status_code == 200
     assert body(response) == [
-        {"name": a.name, "description": a.description} for a in ACTIVATIONS.values()
+        {"name": a.name, "description": a.description, "max_slope": max_slope(a)}
+        for a in ACTIVATIONS.values()
     ]
 
 

@@ -10,11 +10,15 @@ from typing import Any
 import jinja2
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from app.main import create_app
+from app.schemas import COMMAND, MAX_STEPS_PER_SECOND, MIN_STEPS_PER_SECOND
 from app.settings import Settings
 from app.static import plotly_path
-from core import ACTIVATIONS, dataset_names
+from core import ACTIVATIONS, Sampling, dataset_names, max_slope
+from core.config import MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_LEARNING_RATE, MAX_WEIGHT_LIMIT
+from core.snapshot import FORMAT
 from tests.app.conftest import STATIC_JS
 from tests.app.helpers import strict_json
 
@@ -42,10 +46,44 @@ def test_page_is_rendered_with_datasets_activations_defaults_and_limits(
     assert [a["name"] for a in context["activations"]] == list(ACTIVATIONS)
     assert context["defaults"]["dataset"] == "iris"
     assert context["defaults"]["learning_rate"] == 0.1
-    assert context["limits"]["max_hidden_layers"] == 4
-    assert context["limits"]["max_steps_per_request"] == 100_000
-    assert context["limits"]["max_steps_per_second"] >= 20_000
     assert context["plotly_url"].startswith("/static/vendor/plotly.min.js")
+
+
+def test_the_page_gets_the_servers_facts_not_copies(client: TestClient, settings: Settings) -> None:
+    """What static/js would otherwise copy: each value is the one the server checks against."""
+    context = page_context(client)
+    assert {a["name"]: a["max_slope"] for a in context["activations"]} == {
+        name: max_slope(a) for name, a in ACTIVATIONS.items()
+    }
+    assert context["sampling_modes"] == [s.value for s in Sampling]
+    assert context["limits"] == {
+        "max_hidden_layers": MAX_HIDDEN_LAYERS,
+        "max_hidden_units": MAX_HIDDEN_UNITS,
+        "max_learning_rate": MAX_LEARNING_RATE,
+        "max_weight": MAX_WEIGHT_LIMIT,
+        "max_snapshot_size": settings.max_snapshot_size,
+    }
+    assert context["snapshot_format"] == FORMAT
+    speed = context["speed"]
+    assert speed["min"] == MIN_STEPS_PER_SECOND
+    assert speed["min"] <= speed["default"] <= speed["max"] <= MAX_STEPS_PER_SECOND
+
+
+def test_the_pages_slowest_speed_is_the_slowest_a_live_stream_plays_at(
+    client: TestClient,
+) -> None:
+    speed = page_context(client)["speed"]
+    for steps_per_second in (speed["min"], speed["max"]):
+        COMMAND.validate_python({"type": "play", "steps_per_second": float(steps_per_second)})
+    with pytest.raises(ValidationError):
+        COMMAND.validate_python({"type": "play", "steps_per_second": speed["min"] - 0.5})
+
+
+def test_the_page_preloads_every_module_main_first(settings: Settings) -> None:
+    for name in ("zeta", "main", "alpha"):
+        (settings.static_dir / "js" / f"{name}.js").write_text("")
+    with TestClient(create_app(settings)) as client:
+        assert page_context(client)["modules"] == ["main", "alpha", "app", "zeta"]
 
 
 def test_page_without_its_template_answers_503(tmp_path: Path) -> None:

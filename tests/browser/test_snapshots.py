@@ -10,8 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
+from app.settings import Settings
 from tests.browser.conftest import PageLog
 from tests.browser.helpers import (
     SLOW_VIEWS,
@@ -146,3 +147,27 @@ def test_a_damaged_or_foreign_file_is_refused_in_words(
     page.click("#step-1")
     wait_for_step(page, 11)
     wait_for_draws(page, "weights", 2)
+
+
+def test_a_file_over_the_servers_snapshot_limit_is_refused_before_it_is_sent(
+    page: Page, server_url: str, tmp_path: Path
+):
+    open_page(page, server_url, dataset="xor")
+    sid = session_id(page)
+    limit = Settings().max_snapshot_size  # the server's (started with the same environment)
+    huge = tmp_path / "huge.json"
+    huge.write_text(" " * (limit + 1))
+    posts: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if request.method == "POST":
+            posts.append(request.url)
+
+    page.on("request", on_request)
+    page.get_by_label("Load snapshot").set_input_files(huge)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Could not load the snapshot huge.json: it is ")
+    expect(alert).to_contain_text("over the server's limit of")
+    expect(alert).to_contain_text("(its PLAYGROUND_MAX_SNAPSHOT_SIZE setting)")
+    assert posts == []  # no request: the page knew the server's limit
+    assert session_id(page) == sid

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import ACTIVATIONS, get_activation
+from core import ACTIVATIONS, get_activation, max_slope
 
 NETS = np.array([-3.0, -1.2, -0.3, 0.2, 0.7, 2.5])  # away from ReLU's kink at 0
 
@@ -64,3 +64,23 @@ def test_f_does_not_change_its_input() -> None:
         act.diff(nets)
         act.both(nets)
         np.testing.assert_array_equal(nets, NETS)
+
+
+# f'(0) of the S-shaped ones by hand: tanh01 (1 - tanh²0)/2, sigmoid s(0)(1 - s(0)) = 1/2 · 1/2,
+# tanh 1 - tanh²0; the others' f' is 1 for net > 0
+MAX_SLOPES = {
+    "tanh01": 0.5,
+    "sigmoid": 0.25,
+    "tanh": 1.0,
+    "relu": 1.0,
+    "leaky_relu": 1.0,
+    "linear": 1.0,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_max_slope_is_the_largest_value_of_diff(name: str) -> None:
+    act = get_activation(name)
+    assert max_slope(act) == MAX_SLOPES[name]
+    nets = np.random.default_rng(0).normal(0.0, 5.0, 10_000)
+    assert np.all(act.diff(nets) <= max_slope(act))
