@@ -1,11 +1,12 @@
 # The README's two commands: `make run` (the playground at http://127.0.0.1:8000) and `make test`.
-# Both create .venv and install the pinned requirements first, so a fresh machine needs only
-# Python 3.11+ (and, for the browser tests, Debian's chromium: see .ci/run).
+# Both create .venv and install the pinned requirements first, and `make test` the page's lint and
+# test tools (package-lock.json, into node_modules), so a fresh machine needs only Python 3.11+ and
+# Node.js 18+ with npm (and, for the browser tests, Debian's chromium: see .ci/run).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint typecheck pytest bench api-bench load-bench install clean
+.PHONY: run test lint typecheck js pytest bench api-bench load-bench install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +26,20 @@ lint: install
 typecheck: install
 	$(PY) -m mypy
 
+# the page's modules: ESLint, Prettier, and node's test runner on their pure helpers (tests/js)
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+js: node_modules/.installed
+	npx eslint static/js tests/js
+	npx prettier --check static/js tests/js
+	node --test tests/js/*.test.js
+
 pytest: install
 	$(PY) -m pytest
 
-test: lint typecheck pytest
+test: lint typecheck js pytest
 
 # Benchmarks, each against a reference measured in the same run (figures: docs/benchmarks.md).
 bench: install
@@ -41,4 +52,4 @@ load-bench: install
 	$(PY) -m bench.load_bench --json docs/results/load.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache test-artifacts
