@@ -13,7 +13,7 @@ export function num(value, digits = 3) {
   } else {
     text = String(Number(value.toPrecision(digits)));
   }
-  return text.replace('-', MINUS);
+  return text.replaceAll('-', MINUS); // the exponent's too: −1.2e−5
 }
 
 /** A number with `decimals` decimals ("0" rather than "−0.00"), "NaN" for null. */

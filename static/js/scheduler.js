@@ -16,7 +16,18 @@ const CATCH_UP = 3; // intervals a slow view may fall behind and still catch up
 const SLOW_BUDGET_MS = 4; // time for slow views in one animation frame, once it is used up
 
 export class FrameScheduler {
-  constructor() {
+  /**
+   * @param {object} [clock] the browser's, unless a test brings its own
+   * @param {(tick: (now: number) => void) => void} [clock.requestFrame] asks for an animation
+   *   frame, on which `tick(now)` runs
+   * @param {() => number} [clock.now] ms, for the time a draw takes
+   */
+  constructor({
+    requestFrame = (tick) => requestAnimationFrame(tick),
+    now = () => performance.now(),
+  } = {}) {
+    this.requestFrame = requestFrame;
+    this.now = now;
     this.frame = null;
     this.version = 0;
     this.views = [];
@@ -63,7 +74,7 @@ export class FrameScheduler {
   request() {
     if (!this.requested && this.frame) {
       this.requested = true;
-      requestAnimationFrame(this.tick);
+      this.requestFrame(this.tick);
     }
   }
 
@@ -92,14 +103,14 @@ export class FrameScheduler {
     }
     if (waiting) {
       this.requested = true;
-      requestAnimationFrame(this.tick);
+      this.requestFrame(this.tick);
     }
   }
 
   /** Draws the current frame on `view`; the ms it took, or null when it did not draw. */
   draw(view) {
     const { frame, version } = this;
-    const start = performance.now();
+    const start = this.now();
     let drawn;
     try {
       drawn = view.draw(frame) !== false;
@@ -108,7 +119,7 @@ export class FrameScheduler {
       this.onError(view.name, error);
       return null;
     }
-    const end = performance.now();
+    const end = this.now();
     if (!drawn) return null;
     view.drawn = version;
     const s = this.stats.views[view.name];

@@ -1,0 +1,101 @@
+// The learning curves (static/js/curves.js) drawn on a stand-in for Plotly that keeps what it is
+// given: how a long history is thinned, and where the newest point comes from.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { CurvesView } from '../../static/js/curves.js';
+
+const SETS = ['train', 'validation', 'test'];
+
+/** Records the data of every redraw: x and y of the six traces (error, then classification). */
+class FakePlotly {
+  constructor() {
+    this.drawn = [];
+  }
+  newPlot(element, traces) {
+    this.traces = traces;
+  }
+  update(element, data, layout) {
+    this.drawn.push({ ...data, layout });
+  }
+  restyle(element, data) {
+    this.drawn.push({ ...data, layout: {} });
+  }
+}
+
+/** A history of `n` points a set, every 10 steps: error 1/(i+1), classification error i/n. */
+function history(n) {
+  const curve = () => ({
+    step: Array.from({ length: n }, (_, i) => 10 * i),
+    error: Array.from({ length: n }, (_, i) => 1 / (i + 1)),
+    classification_error: Array.from({ length: n }, (_, i) => i / n),
+  });
+  return Object.fromEntries(SETS.map((set) => [set, curve()]));
+}
+
+function frame(step, error = 0.01, classification = 0.05) {
+  const set = { error, classification_error: classification };
+  return { step, metrics: { train: set, validation: set, test: set } };
+}
+
+function view() {
+  const plotly = new FakePlotly();
+  const curves = new CurvesView({});
+  curves.attach(plotly);
+  return { curves, plotly };
+}
+
+test('a short history is drawn whole, with the frame as its newest point', () => {
+  const { curves, plotly } = view();
+  curves.setHistory(history(3)); // steps 0, 10, 20
+  assert.equal(curves.draw(frame(25, 0.2, 0.4)), true);
+  const { x, y } = plotly.drawn.at(-1);
+  assert.equal(x.length, 6);
+  assert.deepEqual(x[0], [0, 10, 20, 25]);
+  assert.deepEqual(y[0], [1, 1 / 2, 1 / 3, 0.2]); // network error
+  assert.deepEqual(y[3], [0, 1 / 3, 2 / 3, 0.4]); // classification error
+});
+
+test('a long history is thinned to evenly spread points, the last one kept', () => {
+  const { curves, plotly } = view();
+  curves.setHistory(history(300)); // steps 0 to 2990
+  curves.draw(frame(2990)); // the history's last step: no point added
+  const { x, y } = plotly.drawn.at(-1);
+  // 300 points over at most 120: every third (ceil(300 / 120) = 3), then the last
+  const kept = [...Array.from({ length: 100 }, (_, k) => 3 * k), 299];
+  for (let trace = 0; trace < 6; trace++) {
+    assert.deepEqual(
+      x[trace],
+      kept.map((i) => 10 * i),
+    );
+  }
+  assert.deepEqual(
+    y[0],
+    kept.map((i) => 1 / (i + 1)),
+  );
+});
+
+test('without a history (a new run) the curves are the frame alone', () => {
+  const { curves, plotly } = view();
+  curves.setHistory(null);
+  curves.draw(frame(0, 0.3, 0.5));
+  const { x, y } = plotly.drawn.at(-1);
+  assert.deepEqual(x, [[0], [0], [0], [0], [0], [0]]);
+  assert.deepEqual(y, [[0.3], [0.3], [0.3], [0.5], [0.5], [0.5]]);
+});
+
+test('the axes widen to nice bounds and are relaid out only when they change', () => {
+  const { curves, plotly } = view();
+  curves.setHistory(history(3));
+  curves.draw(frame(25));
+  assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 100], 'yaxis.range': [0, 1] });
+  curves.draw(frame(26));
+  assert.deepEqual(plotly.drawn.at(-1).layout, {}); // the same ranges: a restyle only
+  curves.draw(frame(2500));
+  assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 3000] });
+});
+
+test('nothing is drawn before Plotly is loaded', () => {
+  const curves = new CurvesView({});
+  assert.equal(curves.draw(frame(1)), false);
+});
