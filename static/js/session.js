@@ -44,7 +44,7 @@ export class PlaygroundSession {
     this.id = null;
     this.live = null;
     this.state = StreamState.PAUSED;
-    this.speed = 1000;
+    this.speed = null; // steps/s, set before the session starts
     this.step = 0;
     this.run = 0; // counts resets, so that data of an earlier run is never taken for this one
     this.afterReset = false;
@@ -74,12 +74,16 @@ export class PlaygroundSession {
     return this.state === StreamState.PLAYING;
   }
 
-  /** Creates the session; with a config the server refuses, says why and uses the defaults. */
+  /**
+   * Creates the session; with a config the server refuses (a 422), says why and uses the
+   * defaults. Any other failure (the server unreachable, full) is thrown, in its own words.
+   */
   async start(config) {
     let state;
     try {
       state = await api.createSession(config);
     } catch (error) {
+      if (!(error instanceof ApiError && error.status === 422)) throw error;
       this.fail('The settings in the link were refused, so the defaults are used', error);
       state = await api.createSession({});
     }
@@ -105,7 +109,7 @@ export class PlaygroundSession {
             ? `${message} Press Reset to start a new session with these settings`
             : message,
         );
-        if (sessionLost) this.lost = true;
+        if (sessionLost) this.markLost();
       },
       onOpen: () => {
         if (this.playing) this.live.play(this.speed);
@@ -154,9 +158,20 @@ export class PlaygroundSession {
     this.onPlayState(state);
   }
 
+  /**
+   * The session is gone on the server (deleted, evicted, or the server restarted): the
+   * background reads stop, since each would only say so again and crowd out the message that
+   * says what to do. A new session (`adopt`) starts them again.
+   */
+  markLost() {
+    this.lost = true;
+    this.history.setEnabled(false);
+    this.regions.setEnabled(false);
+  }
+
   fail(what, error) {
     if (error instanceof ApiError && error.sessionLost) {
-      this.lost = true;
+      this.markLost();
       this.setState(StreamState.PAUSED);
       this.status.error(`${what}: ${error.message}. Press Reset to start a new session`);
       return;
@@ -233,7 +248,8 @@ export class PlaygroundSession {
   }
 
   /**
-   * Carries on from a snapshot (its JSON text): a new session on the server, paused, which the
+   * Carries on from a snapshot (its JSON text, one JSON value: the caller has parsed it once, see
+   * api.restoreSnapshot): a new session on the server, paused, which the
    * page switches to (its config, state and history); the old session is deleted. The state, or
    * null when the server refused the snapshot: `what` failed, in its words.
    */

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import PageLog
 from tests.browser.helpers import (
@@ -110,3 +110,24 @@ def test_a_lost_session_is_reported_and_reset_recovers(
     wait_for_step(page, 10)
     assert api.get(f"/api/sessions/{session_id(page)}").json()["config"]["hidden"] == [2]
     assert step_count(page) == 10
+
+
+def test_a_server_that_cannot_be_reached_at_start_is_said_as_such(
+    page: Page, page_log: PageLog, server_url: str
+):
+    """Only settings the server refuses (422) fall back to the defaults; a failed connection is
+    not a refusal, and asking again with the defaults would fail the same way."""
+    posts: list[str | None] = []
+
+    def unreachable(route: Route) -> None:
+        posts.append(route.request.post_data)
+        route.abort("connectionrefused")
+
+    page.route("**/api/sessions", unreachable)
+    page.goto(f"{server_url}/?dataset=xor")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(
+        "Could not start a training session: the server cannot be reached"
+    )
+    expect(alert).not_to_contain_text("refused")
+    assert len(posts) == 1
