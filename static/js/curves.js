@@ -2,7 +2,7 @@
 // the training, validation and test sets against the step count, in one figure sharing the steps
 // axis.
 //
-// The history (GET /history, at most 512 points a curve, thinned by the server) is fetched a few
+// The history (GET /history, thinned by the server to a bounded number of points) is fetched a few
 // times a second; the newest point comes with every frame (its `metrics`), so the curves' ends move
 // live in between. Drawn with Plotly: created once, then only the traces' data is restyled, at most
 // MAX_POINTS a trace. The axes' ranges only widen, by factors of 2 or 2.5, so a relayout is rare.

@@ -162,3 +162,5 @@ def test_the_real_page_renders_with_the_apps_context() -> None:
         response = client.get("/")
     assert response.status_code == 200
     assert "/static/vendor/plotly.min.js" in response.text
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/js/(\w+)\.js">', response.text)
+    assert sorted(preloaded) == sorted(p.stem for p in (settings.static_dir / "js").glob("*.js"))
