@@ -9,8 +9,23 @@ export class Refresher {
    * @param {(data: object, key: string) => void} onData the data and the key it was asked for
    * @param {(error: Error, key: string) => void} onError the error and the key it was asked for
    * @param {number} interval minimum ms between two requests
+   * @param {object} [clock] the browser's, unless a test brings its own
+   * @param {() => number} [clock.now] ms
+   * @param {(run: () => void, ms: number) => unknown} [clock.setTimeout]
+   * @param {(timer: unknown) => void} [clock.clearTimeout]
    */
-  constructor(fetchData, onData, onError, interval) {
+  constructor(
+    fetchData,
+    onData,
+    onError,
+    interval,
+    {
+      now = () => performance.now(),
+      setTimeout = (run, ms) => window.setTimeout(run, ms),
+      clearTimeout = (timer) => window.clearTimeout(timer),
+    } = {},
+  ) {
+    this.clock = { now, setTimeout, clearTimeout };
     this.fetchData = fetchData;
     this.onData = onData;
     this.onError = onError;
@@ -27,9 +42,9 @@ export class Refresher {
   want(key) {
     this.wanted = key;
     if (!this.enabled || this.inFlight || this.timer !== null || key === this.have) return;
-    const wait = this.last + this.interval - performance.now();
+    const wait = this.last + this.interval - this.clock.now();
     if (wait > 0) {
-      this.timer = window.setTimeout(() => {
+      this.timer = this.clock.setTimeout(() => {
         this.timer = null;
         this.start();
       }, wait);
@@ -42,7 +57,7 @@ export class Refresher {
     const key = this.wanted;
     if (!this.enabled || key === this.have) return;
     this.inFlight = true;
-    this.last = performance.now();
+    this.last = this.clock.now();
     try {
       const data = await this.fetchData();
       this.have = key;
@@ -61,7 +76,7 @@ export class Refresher {
     this.enabled = enabled;
     this.have = null;
     if (!enabled && this.timer !== null) {
-      window.clearTimeout(this.timer);
+      this.clock.clearTimeout(this.timer);
       this.timer = null;
     }
   }
