@@ -143,6 +143,43 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+def _softmax(net: Array) -> Array:
+    # y_k = e^net_k / Σ_j e^net_j over the units (the first axis: a vector, or a batch of
+    # columns), shifted by the largest net first so that no exp() can overflow
+    e = np.exp(net - net.max(axis=0))
+    y: Array = e / e.sum(axis=0)
+    return y
+
+
+def _softmax_diff(net: Array) -> Array:
+    # the diagonal of the Jacobian ∂y_k/∂net_j = y_k ([k = j] - y_j): y_k (1 - y_k)
+    y = _softmax(net)
+    return y * (1.0 - y)
+
+
+def _softmax_both(net: Array) -> tuple[Array, Array]:
+    y = _softmax(net)
+    return y, y * (1.0 - y)
+
+
+# The output layer's activation with the cross-entropy loss and several output units; not in
+# ACTIVATIONS, which a hidden layer may use. Each y_k depends on every net, so its Jacobian
+# diag(y) - y yᵀ is not diagonal: ``diff`` is that diagonal only, and delta is not e ∘ f' there.
+SOFTMAX = Activation(
+    "softmax",
+    _softmax,
+    _softmax_diff,
+    "e^net_k / Σ_j e^net_j, outputs in (0, 1) summing to 1; f' here is the Jacobian's diagonal "
+    "y(1 - y) (the Jacobian diag(y) - y yᵀ is not diagonal)",
+    _softmax_both,
+)
+
+
+def activation_named(name: str) -> Activation:
+    """The activation a layer record names: one of ``ACTIVATIONS``, or ``softmax``."""
+    return SOFTMAX if name == SOFTMAX.name else get_activation(name)
+
+
 def get_activation(name: str) -> Activation:
     """The activation called ``name``; ``ValueError`` naming the known ones otherwise."""
     try:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from core.activations import get_activation
 from core.datasets import load_dataset
+from core.losses import get_loss
 from core.sampling import Sampling
 
 MAX_HIDDEN_LAYERS = 4
@@ -37,17 +40,36 @@ def check_learning_rate(value: float) -> float:
     return float(value)
 
 
+def _check_cross_entropy_targets(dataset_name: str) -> None:
+    """``ConfigError`` unless the data set's targets are probabilities cross-entropy can take."""
+    for part in load_dataset(dataset_name).parts().values():
+        target = part.target
+        if target.size and not (target.min() >= 0.0 and target.max() <= 1.0):
+            raise ConfigError(
+                "loss", "cross_entropy", f"needs targets in [0, 1]; {dataset_name!r} has others"
+            )
+        if target.shape[1] > 1 and not np.allclose(target.sum(axis=1), 1.0, rtol=0, atol=1e-12):
+            raise ConfigError(
+                "loss",
+                "cross_entropy",
+                f"with several outputs needs target rows summing to 1; {dataset_name!r} has others",
+            )
+
+
 @dataclass(frozen=True)
 class TrainerConfig:
     """What a training run is: data set, architecture, activation and the tutorial's settings.
 
     ``hidden`` lists hidden-layer sizes from input to output; ``()`` is the tutorial's net with one
-    weight matrix between the input and the output layer.
+    weight matrix between the input and the output layer. ``loss`` is ``squared_error`` (the
+    tutorial's) or ``cross_entropy`` (see ``core.losses``), which needs targets in [0, 1] and,
+    with several output units, target rows that sum to 1.
     """
 
     dataset: str = "iris"
     hidden: tuple[int, ...] = field(default=())
     activation: str = "tanh01"
+    loss: str = "squared_error"
     learning_rate: float = 0.1
     max_weight: float = 0.5
     seed: int = 0
@@ -62,6 +84,12 @@ class TrainerConfig:
             get_activation(self.activation)
         except ValueError as e:
             raise ConfigError("activation", self.activation, str(e)) from None
+        try:
+            get_loss(self.loss)
+        except ValueError as e:
+            raise ConfigError("loss", self.loss, str(e)) from None
+        if self.loss == "cross_entropy":
+            _check_cross_entropy_targets(self.dataset)
         try:
             object.__setattr__(self, "sampling", Sampling(self.sampling))
         except ValueError:

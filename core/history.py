@@ -18,19 +18,22 @@ DEFAULT_INTERVAL = 10
 
 @dataclass
 class Curve:
-    """The errors of one set at the recorded steps: three equal-length lists."""
+    """The errors of one set at the recorded steps: four equal-length lists."""
 
     step: list[int] = field(default_factory=list)
     error: list[float] = field(default_factory=list)
     classification_error: list[float] = field(default_factory=list)
+    loss: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class SetErrors:
-    """The tutorial's network error and the classification error of one set."""
+    """The tutorial's network error, the classification error and the mean loss ``E`` of one
+    set."""
 
     error: float
     classification_error: float
+    loss: float
 
 
 class History:
@@ -51,6 +54,7 @@ class History:
             curve.step.append(step)
             curve.error.append(errors[name].error)
             curve.classification_error.append(errors[name].classification_error)
+            curve.loss.append(errors[name].loss)
         if len(self.curves[SET_NAMES[0]].step) >= self.capacity:
             self._thin()
 
@@ -70,19 +74,26 @@ class History:
         if any(s % interval for s in steps):
             raise ValueError(f"history: every step must be a multiple of interval={interval}")
         for name, curve in curves.items():
-            lengths = {len(curve.step), len(curve.error), len(curve.classification_error)}
+            lengths = {
+                len(curve.step),
+                len(curve.error),
+                len(curve.classification_error),
+                len(curve.loss),
+            }
             if curve.step != steps or len(lengths) != 1:
                 raise ValueError(
-                    f"history.{name}: step, error and classification_error must "
+                    f"history.{name}: step, error, classification_error and loss must "
                     "be equally long and share their steps"
                 )
             if not all(isinstance(v, float) and not v < 0 for v in curve.error):
                 raise ValueError(f"history.{name}: network errors must be numbers >= 0")
             if not all(0 <= v <= 1 for v in curve.classification_error):
                 raise ValueError(f"history.{name}: classification errors must be in [0, 1]")
+            if not all(isinstance(v, float) and not v < 0 for v in curve.loss):
+                raise ValueError(f"history.{name}: losses must be numbers >= 0")
         self.interval = interval
         self.curves = {
-            name: Curve(list(c.step), list(c.error), list(c.classification_error))
+            name: Curve(list(c.step), list(c.error), list(c.classification_error), list(c.loss))
             for name, c in curves.items()
         }
 
@@ -93,3 +104,4 @@ class History:
             curve.step = [curve.step[i] for i in keep]
             curve.error = [curve.error[i] for i in keep]
             curve.classification_error = [curve.classification_error[i] for i in keep]
+            curve.loss = [curve.loss[i] for i in keep]

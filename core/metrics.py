@@ -1,4 +1,4 @@
-"""Set-level errors, as the tutorial defines them."""
+"""The class a net's output predicts, for the classification error."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
-
-
-def network_error(output: Array, target: Array) -> float:
-    """The tutorial's network error of a set: ``sum((target - output)²) / (m · n_outputs)``
-    for ``output`` and ``target`` of shape ``(m, n_outputs)``."""
-    m, n = target.shape
-    return float(np.sum((target - output) ** 2) / (m * n))
 
 
 def predicted_class(output: Array) -> NDArray[np.int64]:
@@ -23,8 +16,3 @@ def predicted_class(output: Array) -> NDArray[np.int64]:
         return (output[..., 0] > 0.5).astype(np.int64)
     predicted: NDArray[np.int64] = output.argmax(axis=-1).astype(np.int64, copy=False)
     return predicted
-
-
-def classification_error(output: Array, label: NDArray[np.int64]) -> float:
-    """The fraction of samples whose predicted class is not their class ``label`` ``(m,)``."""
-    return float(np.mean(predicted_class(output) != label))

@@ -3,8 +3,12 @@
 A snapshot restores bit for bit: the next N steps of the restored trainer are those the original
 would have taken. Weights are written as JSON numbers (shortest round-trip form, exact in Python and
 JavaScript alike); the generator's 128-bit integers are written as decimal strings, which a
-JavaScript client cannot round off by parsing them. A network error that overflowed (the weights
-of a diverging net can be finite yet huge) is written as the string "inf" or "nan".
+JavaScript client cannot round off by parsing them. A network error or loss that overflowed (the
+weights of a diverging net can be finite yet huge) is written as the string "inf" or "nan".
+
+Snapshots written before the loss could be chosen have no ``config.loss`` and no ``loss`` curves:
+they are squared error's, and each set's mean loss ½‖t − y‖² is then ``n_outputs / 2`` times its
+network error, the same quantity.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.config import ConfigError, TrainerConfig
-from core.datasets import SET_NAMES
+from core.datasets import SET_NAMES, load_dataset
 from core.history import Curve
 from core.state import TrainerState
 from core.trainer import Trainer
@@ -30,6 +34,7 @@ CONFIG_FIELDS = (
     "dataset",
     "hidden",
     "activation",
+    "loss",
     "learning_rate",
     "max_weight",
     "seed",
@@ -58,6 +63,7 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
             "dataset": config.dataset,
             "hidden": list(config.hidden),
             "activation": config.activation,
+            "loss": config.loss,
             "learning_rate": config.learning_rate,
             "max_weight": config.max_weight,
             "seed": config.seed,
@@ -77,6 +83,7 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
                     "step": curve.step,
                     "error": [_float_out(v) for v in curve.error],
                     "classification_error": curve.classification_error,
+                    "loss": [_float_out(v) for v in curve.loss],
                 }
                 for name, curve in state.history.items()
             },
@@ -103,7 +110,11 @@ def restore_snapshot(document: object) -> Trainer:
     except TypeError as e:
         raise SnapshotError("config", str(e)) from None
     history = _mapping(doc.get("history"), "history")
-    curves = {name: _curve(history.get(name), f"history.{name}") for name in SET_NAMES}
+    output_count = load_dataset(config.dataset).output_count
+    curves = {
+        name: _curve(history.get(name), f"history.{name}", config.loss, output_count)
+        for name in SET_NAMES
+    }
     sampler = _mapping(doc.get("sampler"), "sampler")
     state = TrainerState(
         config=config,
@@ -234,13 +245,22 @@ def _matrix(value: object, path: str) -> Array:
     )
 
 
-def _curve(value: object, path: str) -> Curve:
+def _curve(value: object, path: str, loss: str, output_count: int) -> Curve:
     curve = _mapping(value, path)
+    error = [_float_in(v, f"{path}.error[]") for v in _list(curve.get("error"), f"{path}.error")]
+    if curve.get("loss") is not None:
+        losses = [_float_in(v, f"{path}.loss[]") for v in _list(curve["loss"], f"{path}.loss")]
+    elif loss == "squared_error":  # written before the loss could be chosen (module docstring)
+        half_outputs = output_count / 2
+        losses = [e * half_outputs for e in error]
+    else:
+        raise SnapshotError(f"{path}.loss", f"missing: a {loss} snapshot records its losses")
     return Curve(
         step=[_int(s, f"{path}.step[]") for s in _list(curve.get("step"), f"{path}.step")],
-        error=[_float_in(v, f"{path}.error[]") for v in _list(curve.get("error"), f"{path}.error")],
+        error=error,
         classification_error=[
             _number(v, f"{path}.classification_error[]")
             for v in _list(curve.get("classification_error"), f"{path}.classification_error")
         ],
+        loss=losses,
     )

@@ -1,24 +1,8 @@
-"""The training engine: the tutorial's delta rule, one sample at a time, every intermediate kept.
+"""The training engine: a net, its data set, the sample order and the learning curves.
 
-Notation (tutorial name = Wikipedia name, for layer l of L, the output layer being L):
-
-==========================  ==============================  =====================================
-tutorial / this code         Wikipedia ("Backpropagation")   meaning
-==========================  ==============================  =====================================
-``x``, ``[x; 1]``            ``a^(l-1)`` with a bias input   the layer's input, bias input fixed 1
-``weights`` ``W``            ``W^l`` (bias column last)      ``(n_out, n_in + 1)``
-``net``                      ``z^l``                         ``W · [x; 1]``
-``output`` ``y``             ``a^l = f(z^l)``                the layer's output
-``activation_diff``          ``f'(z^l)``                     slope of the activation at ``net``
-``error`` ``t - y``          ``-∇_a C`` for C = ½‖t - y‖²   the output layer only
-``delta``                    ``-δ^l``                        ``-∂E/∂net``, the sensitivity
-``learning_rate`` ``η``      ``η``
-``W ← W + η δ [x; 1]ᵀ``      ``W ← W - η δ^l (a^(l-1))ᵀ``    same update, sign folded into delta
-==========================  ==============================  =====================================
-
-The output layer is the recursion's base case: ``delta^L = error ∘ f'(net^L)`` holds the error
-vector and no weights. Each hidden layer's delta is
-``delta^l = f'(net^l) ∘ (W^(l+1) without its bias column)ᵀ delta^(l+1)``: there the weights appear.
+Each step is ``core.backprop.backprop`` on one training sample (its docstring holds the
+notation); the trainer draws the sample, keeps the weights, stops a diverging net and records
+the set-level errors every few steps.
 """
 
 from __future__ import annotations
@@ -30,11 +14,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.activations import get_activation
+from core.backprop import backprop, outer
 from core.config import TrainerConfig, check_learning_rate
 from core.datasets import SET_NAMES, load_dataset
 from core.history import DEFAULT_CAPACITY, DEFAULT_INTERVAL, History, SetErrors
+from core.losses import SQUARED_ERROR, get_loss
 from core.metrics import predicted_class
-from core.network import init_weights, layer_sizes, with_bias
+from core.network import feedforward, init_weights, layer_sizes, with_bias
 from core.records import LayerRecord, SampleRecord, StepRecord
 from core.sampling import Sampler
 from core.state import TrainerState
@@ -46,8 +32,6 @@ class DivergedError(RuntimeError):
     """Raised when asked to train a network that has diverged; reset it to train again."""
 
 
-_ONE = np.ones(1)
-_outer = np.multiply.outer  # outer(d, x)[k, j] = d[k] * x[j], as np.outer, in one C call
 _add_reduce = np.add.reduce
 
 
@@ -81,23 +65,29 @@ class Trainer:
         self.dataset = load_dataset(config.dataset)
         self.activation = get_activation(config.activation)
         self._f_and_diff = self.activation.f_and_diff or self.activation.both
+        self.loss = get_loss(config.loss)
+        self.activations = self.loss.activations(  # each layer's f, input to output
+            self.activation, len(config.hidden) + 1, self.dataset.output_count
+        )
+        self._tutorial_net = not config.hidden and self.loss is SQUARED_ERROR
         rng = np.random.default_rng(config.seed)
         self._rng = rng
         sizes = layer_sizes(self.dataset.input_count, config.hidden, self.dataset.output_count)
         self._weights = init_weights(sizes, config.max_weight, rng)
         self._learning_rate = config.learning_rate
         train = self.dataset.train
-        self._x_b = [_read_only(row) for row in with_bias(train.x)]
+        self._x = list(train.x)  # rows of the data set's read-only arrays
+        self._x_b = [_read_only(with_bias(row)) for row in train.x]  # [x; 1], made once
         self._target = list(train.target)
         self._sampler = Sampler(config.sampling, train.size, rng)
         parts = self.dataset.parts()
-        # the three sets stacked, for one feedforward of all of them (see set_errors)
-        self._eval_x_t = with_bias(np.concatenate([p.x for p in parts.values()])).T.copy()
+        # the three sets stacked as columns, for one feedforward of all of them (see set_errors)
+        self._eval_x_b_t = with_bias(np.concatenate([p.x for p in parts.values()]).T.copy())
         self._eval_target_t = np.concatenate([p.target for p in parts.values()]).T.copy()
         self._eval_label = np.concatenate([p.label for p in parts.values()])
-        self._eval_ones = np.ones((1, self._eval_label.shape[0]))
         self._eval_sizes = np.array([p.size for p in parts.values()])
         self._eval_units = self._eval_sizes * self.dataset.output_count
+        self._half_outputs = self.dataset.output_count / 2
         self._eval_starts = np.cumsum(self._eval_sizes) - self._eval_sizes
         self.step_count = 0
         self.diverged = False
@@ -232,131 +222,112 @@ class Trainer:
         raise AssertionError("non-finite weights, but no replayed step diverged")
 
     def _train_on(self, index: int, keep: bool) -> StepRecord | None:
-        """One step on training sample ``index``: feed forward, deltas from the output layer
-        down, then every layer's update from the weights before the step.
+        """One step on training sample ``index``. With ``keep`` the step is checked (a step
+        that would make a weight non-finite is not applied and marks the net diverged) and its
+        record returned; without, neither (see ``run``)."""
+        self.step_count += 1
+        if self._tutorial_net:
+            return self._tutorial_step(index, keep)
+        x, target = self._x[index], self._target[index]
+        result = backprop(self._weights, x, target, self.activation, self.loss, self._learning_rate)
+        weights = [layer.weights for layer in result.layers]
+        if not keep:
+            self._weights = weights
+            return None
+        return self._record(index, result.layers, weights, result.error)
 
-        Per layer: ``net = W · [a; 1]``, ``output = f(net)``; at the output layer
-        ``error = target - output`` and ``delta = error ∘ f'(net)``; below it
-        ``delta = f'(net) ∘ W_next[:, :-1]ᵀ delta_next``; then
-        ``W ← W + learning_rate · outer(delta, [a; 1])``.
-        The tutorial's net (one layer) takes the same arithmetic without the loops' lists.
-        With ``keep`` the step is checked (a step that would make a weight non-finite is not
-        applied and marks the net diverged) and recorded; without, neither (see ``run``).
-        """
-        lr = self._learning_rate
-        target = self._target[index]
-        x_b = self._x_b[index]
-        weights = self._weights
-        if len(weights) == 1:
-            w = weights[0]
-            net = w @ x_b
-            output, activation_diff = self._f_and_diff(net)
-            error = target - output
-            delta = error * activation_diff
-            update = lr * _outer(delta, x_b)
-            w_after = w + update
-            self.step_count += 1
-            if not keep:
-                self._weights = [w_after]
-                return None
-            layers: list[tuple[Array, ...]] = [
-                (x_b, net, output, activation_diff, delta, w, update, w_after)
-            ]
-            finite = isfinite(_add_reduce(w_after, None))
-        else:
-            layers = self._layers_of_step(x_b, target)
-            error = target - layers[-1][2]
-            self.step_count += 1
-            if not keep:
-                self._weights = [layer[7] for layer in layers]
-                return None
-            finite = _all_finite([layer[7] for layer in layers])
-        if finite:
-            self._weights = [layer[7] for layer in layers]
+    def _tutorial_step(self, index: int, keep: bool) -> StepRecord | None:
+        """``_train_on`` for the tutorial's net (one weight matrix, squared error), ``backprop``
+        written out for its one layer: ``net = W · [x; 1]``, ``output = f(net)``,
+        ``error = target − output``, ``delta = error ∘ f'(net)``,
+        ``weight_update = η outer(delta, [x; 1])``. ``backprop``'s loops and lists cost more
+        than ``make bench``'s targets allow (docs/benchmarks.md); the tests check that this
+        gives ``backprop``'s record bit for bit."""
+        x_b, w, target = self._x_b[index], self._weights[0], self._target[index]
+        net = w @ x_b
+        output, activation_diff = self._f_and_diff(net)
+        error = target - output
+        delta = error * activation_diff
+        weight_update = self._learning_rate * outer(delta, x_b)
+        w_after = w + weight_update
+        if not keep:
+            self._weights = [w_after]
+            return None
+        layer = LayerRecord(
+            self.activation.name,
+            x_b[:-1],
+            net,
+            output,
+            activation_diff,
+            error,
+            delta,
+            w,
+            weight_update,
+            w_after,
+        )
+        return self._record(index, (layer,), [w_after], error)
+
+    def _record(
+        self, index: int, layers: tuple[LayerRecord, ...], weights: list[Array], error: Array
+    ) -> StepRecord:
+        """The step's record, its weights taken unless one is non-finite (then the net has
+        diverged, and the record's weights are those before the step)."""
+        if _all_finite(weights):
+            self._weights = weights
         else:
             self.diverged = True
-            layers = [(*layer[:7], layer[5]) for layer in layers]
+            layers = tuple(layer._replace(weights=layer.weights_before) for layer in layers)
+        for layer in layers:
+            _read_only(layer.weights_before)
+            _read_only(layer.weights)
+        target = self._target[index]
         return StepRecord(
-            step=self.step_count,
-            learning_rate=lr,
-            sample=SampleRecord("train", index, x_b[:-1], target),
-            layers=tuple(
-                [
-                    LayerRecord(a_b[:-1], net, y, fd, d, _read_only(w0), u, _read_only(w1))
-                    for a_b, net, y, fd, d, w0, u, w1 in layers
-                ]
-            ),
-            error=error,
-            diverged=self.diverged,
-        )
-
-    def _layers_of_step(self, x_b: Array, target: Array) -> list[tuple[Array, ...]]:
-        """A deep net's step, layer by layer (input to output): ``([a; 1], net, output,
-        f'(net), delta, weights_before, weight_update, weights_after)``."""
-        f_and_diff = self._f_and_diff
-        weights = self._weights
-        inputs_b = [x_b]
-        nets: list[Array] = []
-        outputs: list[Array] = []
-        diffs: list[Array] = []
-        for w in weights:
-            if outputs:
-                inputs_b.append(np.concatenate((outputs[-1], _ONE)))
-            net = w @ inputs_b[-1]
-            output, activation_diff = f_and_diff(net)
-            nets.append(net)
-            outputs.append(output)
-            diffs.append(activation_diff)
-        delta = (target - output) * activation_diff
-        deltas = [delta]
-        for layer in range(len(weights) - 1, 0, -1):
-            delta = diffs[layer - 1] * (weights[layer][:, :-1].T @ delta)
-            deltas.append(delta)
-        deltas.reverse()
-        lr = self._learning_rate
-        updates = [lr * _outer(d, a_b) for d, a_b in zip(deltas, inputs_b, strict=True)]
-        return list(
-            zip(
-                inputs_b,
-                nets,
-                outputs,
-                diffs,
-                deltas,
-                weights,
-                updates,
-                [w + u for w, u in zip(weights, updates, strict=True)],
-                strict=True,
-            )
+            self.step_count,
+            self._learning_rate,
+            SampleRecord("train", index, self._x[index], target),
+            layers,
+            error,
+            target,
+            self.loss.name,
+            self.diverged,
         )
 
     def outputs(self, x: Array) -> Array:
         """The net's outputs ``(m, n_outputs)`` for inputs ``x`` ``(m, n_inputs)``."""
-        a = np.asarray(x, dtype=np.float64)
         with np.errstate(all="ignore"):
-            for w in self._weights:
-                a = self.activation.f(with_bias(a) @ w.T)
-        return a
+            return feedforward(self._weights, self.activations, np.asarray(x, np.float64).T).T
 
     def set_errors(self) -> dict[str, SetErrors]:
-        """The tutorial's network error and the classification error of each set, now.
+        """The tutorial's network error, the classification error and the mean loss of each set,
+        now.
 
         One feedforward of the three sets stacked as columns ``(n_units, M)``; the per-set sums
         are segment sums over the columns.
         """
-        a = self._eval_x_t
+        weights, activations = self._weights, self.activations
         with np.errstate(all="ignore"):
-            for layer, w in enumerate(self._weights):
-                if layer:
-                    a = np.concatenate((a, self._eval_ones), axis=0)
-                a = self.activation.f(w @ a)
+            # feedforward (core.network), the inputs' bias row added once, keeping the last net
+            net = weights[0] @ self._eval_x_b_t
+            for w, f in zip(weights[1:], activations, strict=False):
+                net = w @ with_bias(f.f(net))
+            a = activations[-1].f(net)
             difference = self._eval_target_t - a
             difference *= difference  # in place: a fresh array
             squared = np.add.reduce(difference, axis=0)
             wrong = predicted_class(a.T) != self._eval_label
             errors = (np.add.reduceat(squared, self._eval_starts) / self._eval_units).tolist()
             class_errors = (np.add.reduceat(wrong, self._eval_starts) / self._eval_sizes).tolist()
+            if self.loss is SQUARED_ERROR:
+                # the mean of ½‖t − y‖² is n_outputs / 2 times the network error (as a snapshot
+                # without losses is restored: core.snapshot)
+                losses = [e * self._half_outputs for e in errors]
+            else:
+                sample_losses = self.loss.value(net, a, self._eval_target_t)
+                losses = (
+                    np.add.reduceat(sample_losses, self._eval_starts) / self._eval_sizes
+                ).tolist()
         return {
-            SET_NAMES[0]: SetErrors(errors[0], class_errors[0]),
-            SET_NAMES[1]: SetErrors(errors[1], class_errors[1]),
-            SET_NAMES[2]: SetErrors(errors[2], class_errors[2]),
+            SET_NAMES[0]: SetErrors(errors[0], class_errors[0], losses[0]),
+            SET_NAMES[1]: SetErrors(errors[1], class_errors[1], losses[1]),
+            SET_NAMES[2]: SetErrors(errors[2], class_errors[2], losses[2]),
         }

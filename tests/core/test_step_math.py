@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core import ACTIVATIONS, Trainer, TrainerConfig
+from core import ACTIVATIONS, LayerRecord, Trainer, TrainerConfig, backprop
 from core.activations import Activation
 
 # ---------------------------------------------------------------------------------------------
@@ -216,3 +216,32 @@ def test_record_weights_are_read_only_and_the_engine_keeps_its_own() -> None:
         trainer.weights[0][0, 0] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         record.sample.x[0] = 1.0
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_the_tutorial_nets_written_out_step_is_backprop_bit_for_bit(activation: str) -> None:
+    trainer = Trainer(TrainerConfig(activation=activation, seed=5))
+    trainer.run(40, record_last=False)
+    before = [np.array(w) for w in trainer.weights]
+    record = trainer.step()
+    expected = backprop(
+        before, record.sample.x, record.sample.target, trainer.activation, trainer.loss, 0.1
+    )
+    for got, want in zip(record.layers, expected.layers, strict=True):
+        for name in LayerRecord._fields:
+            assert np.array_equal(getattr(got, name), getattr(want, name)), name
+    np.testing.assert_array_equal(record.error, expected.error)
+    assert record.loss == expected.loss
+
+
+def test_backprop_changes_none_of_its_arguments() -> None:
+    trainer = Trainer(TrainerConfig(hidden=(4, 3), seed=2))
+    weights = [np.array(w) for w in trainer.weights]
+    x, target = np.array(trainer.dataset.train.x[0]), np.array(trainer.dataset.train.target[0])
+    copies = [w.copy() for w in weights], x.copy(), target.copy()
+    result = backprop(weights, x, target, trainer.activation, trainer.loss, 0.5)
+    for w, saved in zip(weights, copies[0], strict=True):
+        np.testing.assert_array_equal(w, saved)
+    np.testing.assert_array_equal(x, copies[1])
+    np.testing.assert_array_equal(target, copies[2])
+    assert all(layer.weights is not layer.weights_before for layer in result.layers)
