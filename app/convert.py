@@ -83,7 +83,7 @@ def state_fields(session: Session) -> dict[str, Any]:
         "step": trainer.step_count,
         "layers": [{"weights": w} for w in trainer.weights],
         "metrics": {
-            name: {"error": e.error, "classification_error": e.classification_error}
+            name: {"error": e.error, "classification_error": e.classification_error, "loss": e.loss}
             for name, e in errors.items()
         },
         "diverged": trainer.diverged,
@@ -105,6 +105,7 @@ def step_trace(record: StepRecord) -> dict[str, Any]:
         "layers": [layer._asdict() for layer in record.layers],
         "error": record.error,
         "loss": record.loss,
+        "loss_after": record.loss_after,
         "diverged": record.diverged,
     }
 
@@ -121,6 +122,7 @@ def curves(history: History) -> dict[str, Any]:
             "step": c.step,
             "error": c.error,
             "classification_error": c.classification_error,
+            "loss": c.loss,
         }
         for name, c in history.curves.items()
     }

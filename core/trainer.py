@@ -77,7 +77,10 @@ class Trainer:
         self._learning_rate = config.learning_rate
         train = self.dataset.train
         self._x = list(train.x)  # rows of the data set's read-only arrays
-        self._x_b = [_read_only(with_bias(row)) for row in train.x]  # [x; 1], made once
+        # [x; 1] of every sample, made once, as rows of one array (closer in memory than one
+        # array a row, which a many-steps run measurably feels)
+        x_b = np.concatenate((train.x, np.ones((train.size, 1))), axis=1)
+        self._x_b = [_read_only(row) for row in x_b]
         self._target = list(train.target)
         self._sampler = Sampler(config.sampling, train.size, rng)
         parts = self.dataset.parts()

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from core import ACTIVATIONS, Sampling, TrainerConfig, dataset_names
+from core import ACTIVATIONS, LOSSES, Sampling, TrainerConfig, dataset_names
 from core.config import (
     MAX_HIDDEN_LAYERS,
     MAX_HIDDEN_UNITS,
@@ -73,8 +73,18 @@ class SessionConfig(BaseModel):
     activation: str = Field(
         default=_DEFAULT.activation,
         strict=True,
-        description="The activation of every layer, by name (see `GET /api/activations`).",
+        description="The activation of every layer, by name (see `GET /api/activations`), "
+        "except the output layer's with `cross_entropy`.",
         json_schema_extra=_enum(list(ACTIVATIONS)),
+    )
+    loss: str = Field(
+        default=_DEFAULT.loss,
+        strict=True,
+        description="The loss E of one sample: `squared_error`, the tutorial's ½‖t − y‖² (every "
+        "layer uses `activation`), or `cross_entropy`: −Σ t ln y over a softmax output layer "
+        "(several output units) or −[t ln y + (1 − t) ln(1 − y)] over a logistic sigmoid unit "
+        "(one), the hidden layers using `activation`; its output delta is t − y exactly.",
+        json_schema_extra=_enum(list(LOSSES)),
     )
     learning_rate: LearningRate = Field(
         default=_DEFAULT.learning_rate,
@@ -128,6 +138,7 @@ class SetMetrics(BaseModel):
         + NULL
     )
     classification_error: float = Field(description="Fraction of samples classified wrongly.")
+    loss: float | None = Field(description="The mean of the samples' loss E." + NULL)
 
 
 class Metrics(BaseModel):
@@ -173,15 +184,28 @@ class SampleTrace(BaseModel):
 class LayerTrace(BaseModel):
     """One layer's part of a step; vectors have one entry per unit, matrices (n_out, n_in + 1)."""
 
+    activation: str = Field(
+        description="The layer's activation f: the session's, or `softmax` / `sigmoid` at a "
+        "cross-entropy output layer."
+    )
     input: Vector = Field(
         description="The layer's input (the sample's x, or the layer below's output)." + NULL
     )
     net: Vector = Field(description="net = weights_before · [input; 1]." + NULL)
     output: Vector = Field(description="output = f(net)." + NULL)
-    activation_diff: Vector = Field(description="f'(net), the slope of the activation." + NULL)
+    activation_diff: Vector = Field(
+        description="f'(net), the slope of the activation; for `softmax`, the diagonal "
+        "y(1 − y) of its Jacobian diag(y) − y yᵀ, which is not diagonal." + NULL
+    )
+    incoming: Vector = Field(
+        description="−∂E/∂output, the vector delta scales: target − output at the output layer "
+        "with squared error, W_nextᵀ delta_next (without the bias column) below it; at a "
+        "cross-entropy output t / y (softmax) or t / y − (1 − t) / (1 − y) (sigmoid), terms "
+        "with a zero coefficient taken as 0." + NULL
+    )
     delta: Vector = Field(
-        description="The sensitivity: error ∘ f'(net) at the output layer, "
-        "f'(net) ∘ W_nextᵀ delta_next (without the bias column) below it." + NULL
+        description="−∂E/∂net: incoming ∘ f'(net), except at a cross-entropy output layer, "
+        "where it is target − output exactly (for softmax Jᵀ incoming, not incoming ∘ f')." + NULL
     )
     weights_before: Matrix = Field(description="The weights the step started from." + NULL)
     weight_update: Matrix = Field(description="learning_rate · outer(delta, [input; 1])." + NULL)
@@ -198,7 +222,14 @@ class StepTrace(BaseModel):
     sample: SampleTrace = Field(description="The training sample the step used.")
     layers: list[LayerTrace] = Field(description="The layers from input to output.")
     error: Vector = Field(description="target - output of the output layer." + NULL)
-    loss: float | None = Field(description="½‖target - output‖², the sample's loss." + NULL)
+    loss: float | None = Field(
+        description="The sample's loss E before the step (½‖target - output‖² for squared "
+        "error)." + NULL
+    )
+    loss_after: float | None = Field(
+        description="The same sample's loss with the weights after the step (those before, "
+        "if it diverged)." + NULL
+    )
     diverged: bool = Field(
         description="Whether this step's update would have made a weight non-finite "
         "(it was then not applied)."
@@ -212,11 +243,12 @@ class StepResponse(SessionState):
 
 
 class Curve(BaseModel):
-    """One set's errors at the recorded steps; the three lists have equal length."""
+    """One set's errors at the recorded steps; the four lists have equal length."""
 
     step: list[int] = Field(description="Step counts, increasing.")
     error: list[float | None] = Field(description="The network error at each step." + NULL)
     classification_error: list[float] = Field(description="The classification error at each step.")
+    loss: list[float | None] = Field(description="The mean loss E at each step." + NULL)
 
 
 class Curves(BaseModel):

@@ -38,6 +38,11 @@ class SnapshotConfig(_Part):
         strict=True, description="Hidden-layer sizes from input to output."
     )
     activation: str = Field(strict=True, description="The activation of every layer, by name.")
+    loss: str = Field(
+        default="squared_error",
+        strict=True,
+        description="The loss, by name; snapshots without it are squared error's.",
+    )
     learning_rate: Number = Field(description="The learning rate the session started with.")
     max_weight: Number = Field(description="Bound of the initial weights.")
     seed: int = Field(strict=True, description="Seed of the session's random generator.")
@@ -52,13 +57,18 @@ class SnapshotSampler(_Part):
 
 
 class SnapshotCurve(_Part):
-    """One set's recorded errors; the three lists have equal length."""
+    """One set's recorded errors; the lists have equal length."""
 
     step: list[SafeInt] = Field(description="Step counts, increasing from 0.")
     error: list[SetError] = Field(
         description='The network error at each step ("inf" or "nan" if it overflowed).'
     )
     classification_error: list[Number] = Field(description="The classification error, in [0, 1].")
+    loss: list[SetError] | None = Field(
+        default=None,
+        description='The mean loss at each step ("inf" or "nan" if it overflowed); snapshots '
+        "without it are squared error's, whose mean loss is n_outputs / 2 times the error.",
+    )
 
 
 class SnapshotHistory(_Part):

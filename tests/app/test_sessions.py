@@ -18,6 +18,7 @@ LAYER_TRACE_KEYS = {
     "net",
     "output",
     "activation_diff",
+    "incoming",
     "delta",
     "weights_before",
     "weight_update",
@@ -34,6 +35,7 @@ def test_create_session_answers_201_with_the_default_config(client: TestClient) 
         "dataset": "iris",
         "hidden": [],
         "activation": "tanh01",
+        "loss": "squared_error",
         "learning_rate": 0.1,
         "max_weight": 0.5,
         "seed": 0,
@@ -49,6 +51,7 @@ def test_create_session_takes_every_config_field(client: TestClient) -> None:
         "dataset": "xor",
         "hidden": [4, 3],
         "activation": "sigmoid",
+        "loss": "cross_entropy",
         "learning_rate": 0.5,
         "max_weight": 1.0,
         "seed": 7,
@@ -79,7 +82,7 @@ def test_read_session_answers_its_state(client: TestClient) -> None:
     assert state["config"]["seed"] == 3
     assert set(state["metrics"]) == {"train", "validation", "test"}
     for errors in state["metrics"].values():
-        assert set(errors) == {"error", "classification_error"}
+        assert set(errors) == {"error", "classification_error", "loss"}
         assert 0 <= errors["classification_error"] <= 1
 
 
@@ -92,6 +95,7 @@ def test_metrics_match_the_engines_set_errors(client: TestClient) -> None:
         assert state["metrics"][name] == {
             "error": errors.error,
             "classification_error": errors.classification_error,
+            "loss": errors.loss,
         }
 
 
@@ -132,7 +136,7 @@ def test_step_without_body_takes_one_step_and_returns_its_trace(client: TestClie
     assert len(trace["sample"]["x"]) == 4
     assert len(trace["sample"]["target"]) == 3
     (layer,) = trace["layers"]
-    assert set(layer) == LAYER_TRACE_KEYS
+    assert set(layer) == {*LAYER_TRACE_KEYS, "activation"}
     assert np.array(layer["weights_before"]).shape == (3, 5)
     assert layer["weights"] == state["layers"][0]["weights"]
     assert trace["loss"] == pytest.approx(0.5 * sum(e * e for e in trace["error"]))
@@ -149,7 +153,10 @@ def test_step_trace_is_the_engines_record_of_the_last_step(client: TestClient) -
     assert trace["sample"]["x"] == record.sample.x.tolist()
     assert trace["error"] == record.error.tolist()
     assert trace["loss"] == record.loss
+    assert trace["loss_after"] == record.loss_after
     for layer, expected in zip(trace["layers"], record.layers, strict=True):
+        assert set(layer) == {*LAYER_TRACE_KEYS, "activation"}
+        assert layer["activation"] == expected.activation == "tanh01"
         for key in LAYER_TRACE_KEYS:
             assert layer[key] == getattr(expected, key).tolist(), key
 
@@ -248,12 +255,14 @@ def test_history_holds_equal_length_curves_for_the_three_sets(client: TestClient
     trainer = Trainer(TrainerConfig())
     trainer.run(1000, record_last=False)
     for name, curve in history.items():
-        assert set(curve) == {"step", "error", "classification_error"}
-        assert len(curve["step"]) == len(curve["error"]) == len(curve["classification_error"])
+        assert set(curve) == {"step", "error", "classification_error", "loss"}
+        lengths = {len(curve[key]) for key in curve}
+        assert len(lengths) == 1
         expected = trainer.history.curves[name]
         assert curve["step"] == expected.step
         assert curve["error"] == expected.error
         assert curve["classification_error"] == expected.classification_error
+        assert curve["loss"] == expected.loss
     assert history["train"]["step"][0] == 0
     assert history["train"]["step"] == sorted(history["train"]["step"])
 
