@@ -108,9 +108,8 @@ def _unprocessable(message: str, detail: list[FieldError]) -> JSONResponse:
 
 def config_errors(error: ConfigError) -> list[dict[str, Any]]:
     """The engine's error in Pydantic's shape, located in the request body."""
-    return [
-        {"loc": ("body", error.field), "msg": error.reason, "type": "config", "input": error.value}
-    ]
+    loc = ("body", *error.field.split("."))  # `weight.layer`: body, weight, layer
+    return [{"loc": loc, "msg": error.reason, "type": "config", "input": error.value}]
 
 
 def snapshot_errors(error: SnapshotError) -> tuple[str, list[FieldError]]:

@@ -15,7 +15,17 @@ from app import persistence
 from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
 from app.errors import add_exception_handlers
 from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
-from app.routes import activations, datasets, default_session, docs, health, live, page, sessions
+from app.routes import (
+    activations,
+    checks,
+    datasets,
+    default_session,
+    docs,
+    health,
+    live,
+    page,
+    sessions,
+)
 from app.routes.step_dispatch import add_step_routes
 from app.security import SecurityHeadersMiddleware
 from app.sessions import SessionStore
@@ -83,7 +93,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the routes are tried in this order: the step endpoints' lean dispatch, then the routers,
     # the sessions' (the busiest) first
     add_step_routes(app)
-    for module in (sessions, default_session, live, datasets, activations, health, docs, page):
+    for module in (
+        sessions,
+        checks,
+        default_session,
+        live,
+        datasets,
+        activations,
+        health,
+        docs,
+        page,
+    ):
         app.include_router(module.router)
     if settings.static_dir.is_dir():  # after the routes: /static/vendor/... is a route
         static = CachedStaticFiles(settings.static_dir, settings.static_max_age)

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from core.activations import get_activation
 from core.backprop import backprop, outer
-from core.config import TrainerConfig, check_learning_rate
+from core.config import MAX_WEIGHT_LIMIT, ConfigError, TrainerConfig, check_learning_rate
 from core.datasets import SET_NAMES, load_dataset
 from core.history import DEFAULT_CAPACITY, DEFAULT_INTERVAL, History, SetErrors
 from core.losses import SQUARED_ERROR, get_loss
@@ -39,6 +39,13 @@ def _all_finite(weights: list[Array]) -> bool:
     """Whether every weight is finite: a sum is non-finite when any term is (or when it
     overflows, which only weights near 1e308 can make happen)."""
     return all(isfinite(_add_reduce(w, None)) for w in weights)
+
+
+def _check_index(field: str, index: int, size: int, why: str) -> None:
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise ConfigError(field, index, "must be an integer")
+    if not 0 <= index < size:
+        raise ConfigError(field, index, f"must be in [0, {size - 1}]: {why}")
 
 
 def _read_only(a: Array) -> Array:
@@ -94,6 +101,8 @@ class Trainer:
         self._eval_starts = np.cumsum(self._eval_sizes) - self._eval_sizes
         self.step_count = 0
         self.diverged = False
+        # the record of the last step, while no unrecorded step came after it (for the checks)
+        self.last_step: StepRecord | None = None
         self.history = History(history_capacity, history_interval)
         self.history.record(0, self.set_errors())
 
@@ -154,6 +163,31 @@ class Trainer:
         """The current weights, one read-only ``(n_out, n_in + 1)`` matrix per layer."""
         return tuple(_read_only(w) for w in self._weights)
 
+    def set_weight(self, layer: int, row: int, column: int, value: float) -> None:
+        """Sets ``W[row, column]`` of layer ``layer`` (input to output, from 0) by hand; the next
+        steps go on from it. ``ConfigError`` naming the index out of this net's shapes, or a
+        value that is not a finite number in ``[-MAX_WEIGHT_LIMIT, MAX_WEIGHT_LIMIT]``."""
+        layers = len(self._weights)
+        _check_index("weight.layer", layer, layers, f"this net has {layers} weight matrices")
+        rows, columns = self._weights[layer].shape
+        _check_index("weight.row", row, rows, f"layer {layer} has {rows} units")
+        _check_index(
+            "weight.column", column, columns, f"layer {layer} has {columns} columns, bias last"
+        )
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError("weight.value", value, "must be a number")
+        if not (isfinite(value) and -MAX_WEIGHT_LIMIT <= value <= MAX_WEIGHT_LIMIT):
+            raise ConfigError(
+                "weight.value",
+                value,
+                f"must be a finite number in [{-MAX_WEIGHT_LIMIT:g}, {MAX_WEIGHT_LIMIT:g}]",
+            )
+        edited = np.array(self._weights[layer])
+        edited[row, column] = value
+        weights = list(self._weights)
+        weights[layer] = _read_only(edited)
+        self._weights = weights
+
     @property
     def learning_rate(self) -> float:
         return self._learning_rate
@@ -172,6 +206,7 @@ class Trainer:
         assert record is not None
         if not (self.diverged or self.step_count % self.history.interval):
             self.history.record(self.step_count, self.set_errors())
+        self.last_step = record
         return record
 
     def run(self, n: int, *, record_last: bool = True) -> StepRecord | None:
@@ -188,6 +223,12 @@ class Trainer:
             raise ValueError(f"n={n!r}: must be a non-negative integer")
         if self.diverged:
             raise DivergedError("the network has diverged; reset it to train again")
+        record = self._run(n, record_last)
+        if n:
+            self.last_step = record
+        return record
+
+    def _run(self, n: int, record_last: bool) -> StepRecord | None:
         record = None
         next_index, train_on, history = self._sampler.next_index, self._train_on, self.history
         checked = (self.step_count, self._weights)

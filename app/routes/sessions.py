@@ -17,11 +17,11 @@ from app.responses import ArrayJSONResponse
 from app.schemas import (
     Curves,
     ErrorResponse,
-    LearningRateUpdate,
     NewSession,
     Regions,
     SessionConfig,
     SessionState,
+    SessionUpdate,
     Snapshot,
     StepRequest,
     StepResponse,
@@ -191,13 +191,16 @@ async def reset_session(
 
 
 @router.patch("/{session_id}", response_model=SessionState)
-async def update_session(
-    session_id: SessionId, store: StoreDep, update: LearningRateUpdate
-) -> Response:
-    """Changes the learning rate from the next step on, without a reset (also while a live
-    stream plays)."""
+async def update_session(session_id: SessionId, store: StoreDep, update: SessionUpdate) -> Response:
+    """Changes the learning rate, or sets one weight by hand (`weight`: `layer`, `row`,
+    `column`, `value`), from the next step on, without a reset (also while a live stream
+    plays). A weight index outside the session's shapes answers 422 naming it."""
     async with store.use(session_id) as session:
-        session.set_learning_rate(update.learning_rate)
+        if update.weight is not None:
+            edit = update.weight
+            session.trainer.set_weight(edit.layer, edit.row, edit.column, edit.value)
+        if update.learning_rate is not None:
+            session.set_learning_rate(update.learning_rate)
         return ArrayJSONResponse(state_fields(session))
 
 

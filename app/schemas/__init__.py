@@ -30,16 +30,17 @@ from app.schemas.sessions import (
     Curves,
     LayerTrace,
     LayerWeights,
-    LearningRateUpdate,
     Metrics,
     Regions,
     SampleTrace,
     SessionConfig,
     SessionState,
+    SessionUpdate,
     SetMetrics,
     StepRequest,
     StepResponse,
     StepTrace,
+    WeightEdit,
 )
 from app.schemas.snapshots import NewSession, Snapshot
 
@@ -62,7 +63,6 @@ __all__ = [
     "Health",
     "LayerTrace",
     "LayerWeights",
-    "LearningRateUpdate",
     "Metrics",
     "NewSession",
     "PauseCommand",
@@ -72,6 +72,7 @@ __all__ = [
     "SampleTrace",
     "SessionConfig",
     "SessionState",
+    "SessionUpdate",
     "SetLearningRateCommand",
     "SetMetrics",
     "SetSpeedCommand",
@@ -83,4 +84,5 @@ __all__ = [
     "StepTrace",
     "StreamState",
     "ValidationErrorResponse",
+    "WeightEdit",
 ]

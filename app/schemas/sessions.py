@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+from pydantic_core import PydanticCustomError
 
 from core import ACTIVATIONS, LOSSES, Sampling, TrainerConfig, dataset_names
 from core.config import (
@@ -122,12 +123,53 @@ class StepRequest(BaseModel):
     n: StepCount = 1
 
 
-class LearningRateUpdate(BaseModel):
-    """A new learning rate, taking effect from the next step, without a reset."""
+class WeightEdit(BaseModel):
+    """One weight set by hand: ``W[row][column]`` of layer ``layer``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    learning_rate: LearningRate
+    layer: int = Field(strict=True, ge=0, description="The layer, from 0 (input to output).")
+    row: int = Field(strict=True, ge=0, description="The unit k: the matrix's row.")
+    column: int = Field(
+        strict=True, ge=0, description="The input j: the matrix's column (the last: the bias)."
+    )
+    value: float = Field(
+        strict=True,
+        ge=-MAX_WEIGHT_LIMIT,
+        le=MAX_WEIGHT_LIMIT,
+        allow_inf_nan=False,
+        description=f"The new weight, a finite number in [{-MAX_WEIGHT_LIMIT:g}, "
+        f"{MAX_WEIGHT_LIMIT:g}].",
+    )
+
+
+class SessionUpdate(BaseModel):
+    """Changes taking effect from the next step, without a reset: a new learning rate, one
+    weight set by hand, or both."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"learning_rate": 0.2},
+                {"weight": {"layer": 0, "row": 2, "column": 4, "value": 0.25}},
+            ]
+        },
+    )
+
+    learning_rate: LearningRate | None = None
+    weight: WeightEdit | None = Field(
+        default=None,
+        description="Indices within the session's weight shapes (see `layers[].weights`).",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> SessionUpdate:
+        if self.learning_rate is None and self.weight is None:
+            raise PydanticCustomError(
+                "nothing_to_update", "send a learning_rate, a weight or both", {}
+            )
+        return self
 
 
 class SetMetrics(BaseModel):

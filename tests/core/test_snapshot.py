@@ -120,6 +120,9 @@ def _damaged(change: Any) -> dict[str, Any]:
         (lambda d: d["history"].pop("validation"), "history.validation", "must be an object"),
         (lambda d: d.update(learning_rate=0), "learning_rate", "finite number in"),
         (lambda d: d.update(diverged="no"), "diverged", "true or false"),
+        (lambda d: d["config"].update(loss="hinge"), "config.loss", "unknown loss"),
+        (lambda d: d["history"]["train"]["loss"].pop(), "history.train", "equally long"),
+        (lambda d: d["history"]["train"]["loss"].__setitem__(0, -1.0), "history.train", ">= 0"),
     ],
 )
 def test_damaged_snapshot_is_refused_saying_where_and_why(
@@ -134,3 +137,53 @@ def test_damaged_snapshot_is_refused_saying_where_and_why(
 def test_foreign_documents_are_refused(document: object) -> None:
     with pytest.raises(SnapshotError):
         restore_snapshot(document)
+
+
+def test_a_cross_entropy_snapshot_restores_its_loss_and_losses() -> None:
+    original = Trainer(TrainerConfig(dataset="xor", hidden=(3,), loss="cross_entropy", seed=4))
+    original.run(500)
+    document = _through_json(original)
+    assert document["config"]["loss"] == "cross_entropy"
+    assert document["history"]["train"]["loss"] == original.history.curves["train"].loss
+    restored = restore_snapshot(document)
+    assert restored.config.loss == "cross_entropy"
+    assert restored.history.curves == original.history.curves
+    a, b = original.run(50), restored.run(50)
+    assert a is not None
+    assert b is not None
+    assert _same_weights(original, restored)
+    assert a.loss == b.loss
+
+
+def test_a_snapshot_without_losses_is_squared_errors() -> None:
+    original = Trainer(TrainerConfig(hidden=(2,), seed=6))
+    original.run(700)
+    document = _through_json(original)
+    del document["config"]["loss"]  # as written before the loss could be chosen
+    for name in ("train", "validation", "test"):
+        del document["history"][name]["loss"]
+    restored = restore_snapshot(document)
+    assert restored.config.loss == "squared_error"
+    assert restored.history.curves == original.history.curves  # n_outputs / 2 x the error
+    original.run(300)
+    restored.run(300)
+    assert _same_weights(original, restored)
+
+
+def test_a_cross_entropy_snapshot_without_losses_is_refused() -> None:
+    document = _through_json(Trainer(TrainerConfig(loss="cross_entropy")))
+    del document["history"]["test"]["loss"]
+    with pytest.raises(SnapshotError, match="missing") as caught:
+        restore_snapshot(document)
+    assert caught.value.path == "history.test.loss"
+
+
+def test_an_edited_weight_is_in_the_snapshot_and_the_next_steps_go_on_from_it() -> None:
+    original = Trainer(TrainerConfig(hidden=(3,), seed=8))
+    original.run(40)
+    original.set_weight(1, 2, 3, -1.25)
+    restored = restore_snapshot(_through_json(original))
+    assert restored.weights[1][2, 3] == -1.25
+    original.run(60)
+    restored.run(60)
+    assert _same_weights(original, restored)
