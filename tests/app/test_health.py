@@ -19,6 +19,7 @@ PATHS = {
     "/api/sessions/{session_id}/history": {"get"},
     "/api/sessions/{session_id}/regions": {"get"},
     "/api/sessions/{session_id}/snapshot": {"get"},
+    "/api/sessions/{session_id}/gradient-check": {"get"},
     "/api/datasets/{name}/samples": {"get"},
     "/api/step": {"post"},
     "/api/reset": {"post"},

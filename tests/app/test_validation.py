@@ -108,7 +108,7 @@ def test_step_rejects_nan_n(client: TestClient) -> None:
         ({"learning_rate": 0}, "learning_rate=0"),
         ({"learning_rate": 1e7}, "learning_rate=10000000.0"),
         ({"learning_rate": "fast"}, "learning_rate='fast'"),
-        ({}, "learning_rate: Field required"),
+        ({}, "send a learning_rate, a weight or both"),
         ({"learning_rate": 0.1, "seed": 1}, "seed=1"),
     ],
 )
