@@ -157,7 +157,9 @@ class SessionUpdate(BaseModel):
         },
     )
 
-    learning_rate: LearningRate | None = None
+    learning_rate: LearningRate | None = Field(
+        default=None, description=f"η, a finite number in (0, {MAX_LEARNING_RATE:g}]."
+    )
     weight: WeightEdit | None = Field(
         default=None,
         description="Indices within the session's weight shapes (see `layers[].weights`).",

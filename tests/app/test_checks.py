@@ -17,9 +17,8 @@ EPS = 1e-6
 
 def _hidden_f(name: str, net: np.ndarray) -> np.ndarray:
     # the two activations these tests use, written here
-    if name == "tanh":
-        return np.tanh(net)
-    return (np.tanh(net) + 1) / 2  # tanh01
+    y: np.ndarray = np.tanh(net) if name == "tanh" else (np.tanh(net) + 1) / 2  # tanh01
+    return y
 
 
 def _loss_from(
@@ -33,7 +32,7 @@ def _loss_from(
         return 0.5 * float(np.sum((t - _hidden_f(activation, net)) ** 2))
     if net.shape[0] == 1:
         y = 1 / (1 + math.exp(-net[0]))
-        return -(t[0] * math.log(y) + (1 - t[0]) * math.log(1 - y))
+        return -float(t[0] * math.log(y) + (1 - t[0]) * math.log(1 - y))
     y = np.exp(net - net.max()) / np.exp(net - net.max()).sum()
     return -float(np.sum(t * np.log(y)))
 
