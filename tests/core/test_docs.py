@@ -59,3 +59,27 @@ def test_xor_hidden_layer_numbers_in_the_doc_are_the_engines() -> None:
     assert deep.set_errors()["train"].classification_error == 0.0
     assert f"network error {deep.set_errors()['train'].error:.5f}" in DOC
     assert flat.set_errors()["train"].classification_error >= 0.25
+
+
+def test_cross_entropy_numbers_in_the_doc_are_the_engines() -> None:
+    record = Trainer(TrainerConfig(dataset="iris", seed=0, loss="cross_entropy")).step()
+    layer = record.layers[0]
+    assert record.sample.index == 63
+    assert layer.activation == "softmax"
+    for row in range(3):
+        line = " | ".join(
+            _quoted(
+                layer.net[row],
+                layer.output[row],
+                record.error[row],
+                layer.incoming[row],
+                layer.activation_diff[row],
+                layer.delta[row],
+            )
+        )
+        assert line in DOC, line
+    assert f"E = −ln {layer.output[2]:.4f} = {record.loss:.4f}" in DOC
+    assert f"from {record.loss:.4f} to {record.loss_after:.4f} (`loss_after`)" in DOC
+    _assert_quoted(layer.weight_update[2])
+    squared = Trainer(TrainerConfig(dataset="iris", seed=0)).step().layers[0]
+    assert layer.weight_update[2, 0] > 3 * squared.weight_update[2, 0]  # "more than three times"
