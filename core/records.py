@@ -1,7 +1,7 @@
 """The immutable record of one training step: every number the step computed.
 
 Shapes, for a layer with ``n_in`` inputs and ``n_out`` units:
-``input (n_in,)``, ``net``, ``output``, ``activation_diff``, ``delta`` ``(n_out,)``,
+``input (n_in,)``, ``net``, ``output``, ``activation_diff``, ``incoming``, ``delta`` ``(n_out,)``,
 ``weights_before``, ``weight_update``, ``weights`` ``(n_out, n_in + 1)``.
 The arrays the engine keeps using (the weights, the sample's ``x`` and ``target``) are read-only;
 the others are the record's own. The engine never changes an array after handing it out.
