@@ -6,9 +6,8 @@
 // times a second; the newest point comes with every frame (its `metrics`), so the curves' ends move
 // live in between. Drawn with Plotly: created once, then only the traces' data is restyled, at most
 // MAX_POINTS a trace. The axes' ranges only widen, by factors of 2 or 2.5, so a relayout is rare.
-// A restyle here re-runs the whole plot (about 25 ms on a busy 2-core machine): this is the one
-// Plotly figure of the page, drawn about 10 times a second; the views drawn every frame are
-// canvases (see heatmap.js).
+// A restyle here re-runs the whole plot, with its ticks and legend: it is drawn on the slow views'
+// beat, about 10 times a second.
 
 import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
 import { niceCeil } from './scale.js';
@@ -96,7 +95,7 @@ export class CurvesView {
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: '#ffffff',
     };
-    return Plotly.newPlot(this.element, traces, layout, PLOT_CONFIG);
+    return Plotly.newPlot(this.element, traces, layout, { ...PLOT_CONFIG, responsive: true });
   }
 
   /** The history of the current run (null after a reset: nothing recorded yet). */

@@ -42,7 +42,7 @@ scheduler.onError = (name, error) => {
   status.error(`The ${name} view could not be drawn`, error.message);
 };
 
-const network = new NetworkView(byId('layers'), datasets, activations);
+const network = new NetworkView(byId('layers'), datasets, activations, () => redrawLive());
 const equations = new EquationsView(byId('sample'), byId('equations-body'), datasets);
 const curves = new CurvesView(byId('curves'));
 const regions = new RegionsView(
@@ -53,9 +53,12 @@ const regions = new RegionsView(
 );
 const counter = byId('step-count');
 
-scheduler.add('weights', (frame) => network.drawWeights(frame));
-scheduler.add('updates', (frame) => network.drawUpdates(frame));
-scheduler.add('vectors', (frame) => network.drawVectors(frame));
+scheduler.add('heatmaps', (frame) => network.drawHeatmaps(frame));
+scheduler.add('bars', (frame) => network.drawBars(frame));
+function redrawLive() {
+  scheduler.invalidate('heatmaps');
+  scheduler.invalidate('bars');
+}
 scheduler.add('counter', (frame) => {
   counter.textContent = count(frame.step);
 });
@@ -100,12 +103,8 @@ const session = new PlaygroundSession({
   hasRegions,
   onRefused: (fields) => fields.forEach((field) => controls.markInvalid(field)),
 });
-// for the browser tests (and the curious): the session and what the plots show
-window.playground = {
-  session,
-  shown: () => network.shown(),
-  samplesShown: () => regions.shown(),
-};
+// for the browser tests (and the curious); what the plots show is in the figures' data
+window.playground = { session };
 
 const invalid = (error) => {
   if (!(error instanceof InputError)) throw error;
@@ -149,7 +148,10 @@ controls = new Controls(byId('controls'), page.speed, {
       status.note('Reset: weights drawn again from the seed.');
     }
   },
-  onFitScales: () => network.fitScales(),
+  onFitScales: () => {
+    network.fitScales();
+    redrawLive();
+  },
   onInvalid: invalid,
 });
 
@@ -166,24 +168,21 @@ async function start() {
   session.setSpeed(speed ?? page.speed.default);
   controls.setSpeed(session.speed);
   controls.setPlaying(false);
+  // every plot is Plotly: its script (preloaded from the page's head) is parsed while the
+  // session is being made, and the plots draw as soon as both are there
+  const plotly = loadPlotly(page.plotlyUrl).then(
+    (Plotly) => {
+      for (const view of [network, curves, regions]) view.attach(Plotly);
+      for (const name of ['heatmaps', 'bars', 'curves', 'regions']) scheduler.invalidate(name);
+    },
+    (error) => status.error('The plots cannot be drawn', error.message),
+  );
   try {
     await session.start(config);
   } catch (error) {
     session.fail('Could not start a training session', error);
-    return;
   }
-  // Plotly.js (large) only after the first live plots are on screen
-  requestAnimationFrame(() =>
-    window.setTimeout(async () => {
-      try {
-        const Plotly = await loadPlotly(page.plotlyUrl);
-        await curves.attach(Plotly);
-        scheduler.invalidate('curves');
-      } catch (error) {
-        status.error('The learning curves cannot be drawn', error.message);
-      }
-    }, 0),
-  );
+  await plotly;
 }
 
 start();

@@ -1,5 +1,4 @@
-// Plotly.js, loaded after the first live plots are drawn so that its 4.8 MB of script (served
-// from the installed plotly package, never a CDN) does not delay them.
+// Plotly.js (served from the installed plotly package, never a CDN), the page's one renderer.
 
 let loading = null;
 
@@ -19,7 +18,14 @@ export function loadPlotly(url) {
 }
 
 /** Options shared by every Plotly figure of the page. */
-export const PLOT_CONFIG = Object.freeze({ displayModeBar: false, responsive: true });
+/** Options shared by every Plotly figure of the page: no mode bar (in small plots it covers the
+ * top-right cells), and nothing that would redraw a figure but our own calls. */
+export const PLOT_CONFIG = Object.freeze({
+  displayModeBar: false,
+  responsive: false,
+  doubleClick: false,
+  scrollZoom: false,
+});
 
 export const PLOT_FONT = Object.freeze({
   family: 'system-ui, -apple-system, "Segoe UI", sans-serif',

@@ -1,4 +1,5 @@
-// Colour scale and axis ranges of the live views.
+// Colour and axis ranges of the live views (our rule, not Plotly's: its ranges would follow the
+// data of each frame, so a colour would not mean the same weight from one frame to the next).
 //
 // Ranges only widen while a run goes on (and reset with it), so that a colour or a bar length
 // means the same value from one frame to the next: a change on screen is a change in the numbers.
@@ -83,51 +84,14 @@ export class WideningRange {
     return lo !== this.lo || hi !== this.hi;
   }
 
-  /** Where `value` falls, 0 at `lo` and 1 at `hi` (clamped). */
-  fraction(value) {
-    const t = (value - this.lo) / (this.hi - this.lo);
-    return t < 0 ? 0 : t > 1 ? 1 : t;
-  }
 }
 
-// A diverging scale (ColorBrewer's RdBu): negative red, zero near-white, positive blue.
-const STOPS = [
-  [-1, [178, 24, 43]],
-  [-0.5, [239, 138, 98]],
-  [0, [247, 247, 247]],
-  [0.5, [103, 169, 207]],
-  [1, [33, 102, 172]],
-];
-const LUT_SIZE = 257;
-
-function colourAt(t) {
-  for (let i = 1; i < STOPS.length; i++) {
-    const [t1, c1] = STOPS[i];
-    if (t <= t1) {
-      const [t0, c0] = STOPS[i - 1];
-      const u = (t - t0) / (t1 - t0);
-      return c0.map((c, k) => Math.round(c + u * (c1[k] - c)));
-    }
-  }
-  return STOPS.at(-1)[1];
-}
-
-const LUT = Array.from({ length: LUT_SIZE }, (_, i) => {
-  const rgb = colourAt((2 * i) / (LUT_SIZE - 1) - 1);
-  const light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 150;
-  return { fill: `rgb(${rgb.join(',')})`, ink: light ? '#1f2328' : '#ffffff' };
-});
-
-/** The fill and text colours of `value` on a symmetric range of half-width `r`. */
-export function divergingColour(value, r) {
-  const t = Math.max(-1, Math.min(1, value / r));
-  return LUT[Math.round(((t + 1) / 2) * (LUT_SIZE - 1))];
-}
-
-/** The scale as CSS, for colour bars. */
-export const DIVERGING_GRADIENT = `linear-gradient(to right, ${STOPS.map(
-  ([t, c]) => `rgb(${c.join(',')}) ${((t + 1) / 2) * 100}%`,
-).join(', ')})`;
-
-/** Colour of cells whose value is not finite (a diverged step). */
-export const NOT_FINITE = { fill: '#6e7781', ink: '#ffffff' };
+// A diverging scale (ColorBrewer's RdBu) as a Plotly colour scale: negative red, zero near-white,
+// positive blue; used on a symmetric range [-r, r], so that zero is always the white middle.
+export const DIVERGING = Object.freeze([
+  [0, 'rgb(178,24,43)'],
+  [0.25, 'rgb(239,138,98)'],
+  [0.5, 'rgb(247,247,247)'],
+  [0.75, 'rgb(103,169,207)'],
+  [1, 'rgb(33,102,172)'],
+]);

@@ -1,0 +1,191 @@
+// Every layer's vectors as Plotly bar charts in one figure, one bar per unit, in the rows of the
+// layer's heatmaps: the output against the target, the error e = t − y (in a hidden layer, the
+// error sent back Wᵀδ_next), the slope f'(net), and delta, their product. Side by side they show
+// delta as the error scaled unit by unit by the slope of the activation.
+//
+// A frame is one Plotly.animate without transition and without redraw: the bars move, nothing
+// else is drawn again (nor styled: a bar keeps the colour it was made with, so positive and
+// negative values are two traces, each null where the other has its bar, and the values are not
+// printed beside the bars, the hover has them). The value axes are fixed ranges that only widen
+// (see scale.js), changed by a relayout, rarely. No ticks: each axis's range is printed under it.
+
+import { num } from './format.js';
+import { xDomain, yDomain } from './grid.js';
+import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+
+const POSITIVE = '#2166ac';
+const NEGATIVE = '#b2182b';
+const COLOURS = { slope: '#5a7d3a', output: '#8c6bb1' };
+const TARGET = '#1f2328';
+const NO_TRANSITION = {
+  transition: { duration: 0 },
+  frame: { duration: 0, redraw: false },
+  mode: 'immediate', // a frame that comes while one is drawn replaces it, never waits
+};
+
+/** How the bars of a plot are coloured: by sign, as a slope, or as outputs against targets. */
+export const BarKind = Object.freeze({ SIGNED: 'signed', SLOPE: 'slope', OUTPUT: 'output' });
+
+/** The range under an axis: ±r for a symmetric one, else its two ends. */
+function rangeText({ lo, hi }) {
+  return lo === -hi ? `\u00b1${num(hi, 2)}` : `${num(lo, 2)} \u2026 ${num(hi, 2)}`;
+}
+
+export class BarsFigure {
+  /**
+   * @param {HTMLElement} element the figure's div
+   * @param {object} Plotly
+   * @param {object} geometry from grid.js's layout
+   * @param {object[]} plots one per bar chart: `band`, `column`, `name`, `title`, `rows` (the
+   *   units' names), `kind` (a BarKind), `range` (a WideningRange), `hovertemplate` (its
+   *   customdata: the numbers the value is made of)
+   */
+  constructor(element, Plotly, geometry, plots) {
+    this.element = element;
+    this.Plotly = Plotly;
+    this.plots = plots;
+    const width = geometry.barsWidth;
+    const { height } = geometry;
+    const layout = {
+      width,
+      height,
+      font: PLOT_FONT,
+      margin: { l: 0, r: 0, t: 0, b: 0 },
+      paper_bgcolor: 'rgba(0,0,0,0)',
+      plot_bgcolor: 'rgba(0,0,0,0)',
+      showlegend: false,
+      hovermode: 'closest',
+      dragmode: false,
+      barmode: 'overlay',
+      annotations: [],
+    };
+    const traces = [];
+    this.axes = []; // per plot: its x axis's layout name and its range annotation's index
+    this.traceOf = []; // per plot: its first trace's index (the negative bars, or the targets,
+    // follow it)
+    this.shownRange = [];
+    plots.forEach((plot, k) => {
+      const band = geometry.bands[plot.band];
+      const axis = k ? String(k + 1) : '';
+      const x = xDomain(geometry.barX[plot.column], width);
+      const y = yDomain(band, height);
+      const hidden = { showticklabels: false, ticks: '', showgrid: false, fixedrange: true };
+      layout[`xaxis${axis}`] = {
+        ...hidden,
+        domain: x,
+        anchor: `y${axis}`,
+        range: [plot.range.lo, plot.range.hi],
+        zeroline: true,
+        zerolinecolor: '#8c959f',
+        showline: false,
+      };
+      layout[`yaxis${axis}`] = {
+        ...hidden,
+        domain: y,
+        anchor: `x${axis}`,
+        type: 'category',
+        range: [plot.rows.length - 0.5, -0.5],
+        zeroline: false,
+      };
+      const at = (px, text, anchor, size, xAt = x[0]) => ({
+        text,
+        xref: 'paper',
+        yref: 'paper',
+        x: xAt,
+        y: 1 - px / height,
+        xanchor: anchor,
+        yanchor: 'bottom',
+        showarrow: false,
+        font: size,
+      });
+      const titleAt = band.plotTop - band.names.height - 4; // level with the heatmaps' titles
+      layout.annotations.push(at(titleAt, plot.title, 'left', { size: 12, weight: 600 }));
+      this.axes.push({ axis: `xaxis${axis}`, annotation: layout.annotations.length });
+      layout.annotations.push({
+        ...at(band.plotTop + band.plotHeight + 16, rangeText(plot.range), 'right', { size: 10 }),
+        x: x[1],
+      });
+      this.shownRange.push([plot.range.lo, plot.range.hi]);
+      // bars made at once (null: no bar yet), so that Plotly styles them; animate only moves them
+      const none = plot.rows.map(() => null);
+      const bars = (name, color) => ({
+        type: 'bar',
+        orientation: 'h',
+        name,
+        y: plot.rows,
+        x: none,
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        width: 0.64,
+        marker: { color },
+        hovertemplate: plot.hovertemplate,
+      });
+      this.traceOf.push(traces.length);
+      if (plot.kind === BarKind.SIGNED) {
+        traces.push(bars(`${plot.name}+`, POSITIVE), bars(`${plot.name}-`, NEGATIVE));
+      } else {
+        traces.push(bars(plot.name, COLOURS[plot.kind]));
+      }
+      if (plot.kind === BarKind.OUTPUT) {
+        traces.push({
+          type: 'scatter',
+          mode: 'markers',
+          name: `${plot.name}-target`,
+          y: plot.rows,
+          x: none,
+          xaxis: `x${axis}`,
+          yaxis: `y${axis}`,
+          marker: {
+            symbol: 'line-ns',
+            size: Math.max(6, band.rowPx * 0.8),
+            line: { width: 2, color: TARGET },
+          },
+          cliponaxis: false,
+          hovertemplate: 'target t[%{y}] = %{x:.6g}<extra></extra>',
+        });
+      }
+    });
+    this.ready = this.Plotly.newPlot(element, traces, layout, PLOT_CONFIG);
+  }
+
+  /**
+   * Shows a new frame: per plot `k`, `values[k]` (one per unit, or null before the first step),
+   * `customdata[k]` (what its hover text shows besides) and, for outputs, `targets`. The
+   * ranges (fitted by the caller) are relaid out first where they changed.
+   */
+  draw(values, customdata, targets) {
+    const relayout = {};
+    this.plots.forEach((plot, k) => {
+      const { lo, hi } = plot.range;
+      const [shownLo, shownHi] = this.shownRange[k];
+      if (lo === shownLo && hi === shownHi) return;
+      this.shownRange[k] = [lo, hi];
+      const { axis, annotation } = this.axes[k];
+      relayout[`${axis}.range`] = [lo, hi];
+      relayout[`annotations[${annotation}].text`] = rangeText(plot.range);
+    });
+    if (Object.keys(relayout).length) this.Plotly.relayout(this.element, relayout);
+    const data = [];
+    const traces = [];
+    this.plots.forEach((plot, k) => {
+      const x = values[k] ?? plot.rows.map(() => null);
+      const first = this.traceOf[k];
+      const cd = customdata[k] ?? [];
+      if (plot.kind === BarKind.SIGNED) {
+        data.push(
+          { x: x.map((v) => (v >= 0 ? v : null)), customdata: cd },
+          { x: x.map((v) => (v < 0 ? v : null)), customdata: cd },
+        );
+        traces.push(first, first + 1);
+      } else {
+        data.push({ x, customdata: cd });
+        traces.push(first);
+      }
+      if (plot.kind === BarKind.OUTPUT) {
+        data.push({ x: values[k] ? targets : x });
+        traces.push(first + 1);
+      }
+    });
+    this.Plotly.animate(this.element, { data, traces }, NO_TRANSITION);
+  }
+}
