@@ -1,7 +1,9 @@
 """Driving the playground page: open it, wait for its plots, read what they show and how fast.
 
-The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js)
-and exposes the numbers each plot drew last through ``window.playground.shown()``.
+The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js);
+what the plots show is read back from their Plotly figures (``element.data``): every heatmap is a
+trace of the ``#heatmaps`` figure, every bar chart one or two of ``#bars``, named after the plot and
+its layer (``weights-2``, ``delta-1+`` and ``delta-1-`` for its positive and negative bars).
 
 Every function waited for is an arrow function, never a bare expression: Playwright polls a bare
 expression with ``eval``, which the server's Content-Security-Policy (no ``'unsafe-eval'``) forbids.
@@ -17,7 +19,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Page
 
-LIVE_VIEWS = ("weights", "updates", "vectors")
+LIVE_VIEWS = ("heatmaps", "bars")
 SLOW_VIEWS = ("equations", "curves", "regions")
 TIMEOUT_MS = 15_000
 
@@ -29,7 +31,7 @@ def open_page(page: Page, server_url: str, **params: Any) -> None:
         {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()}
     )
     page.goto(f"{server_url}/?{query}" if query else f"{server_url}/")
-    wait_for_draws(page, "weights", 1)
+    wait_for_draws(page, "heatmaps", 1)
 
 
 def wait_for_draws(page: Page, view: str, count: int) -> None:
@@ -54,7 +56,7 @@ def wait_for_views_to_catch_up(page: Page, views: tuple[str, ...]) -> None:
 
 
 def wait_for_plotly(page: Page) -> None:
-    """Waits for Plotly.js (loaded after the first plots) to have drawn the learning curves."""
+    """Waits for the learning curves' first draw (the live views draw before them)."""
     wait_for_draws(page, "curves", 1)
 
 
@@ -65,10 +67,66 @@ def stats(page: Page) -> dict[str, Any]:
     return result
 
 
+# each layer's plots as the figures hold them: a bar chart's positive and negative bars put back
+# together; None for a plot with nothing on it yet (before the first step)
+_SHOWN = """() => {
+    const traces = new Map();
+    for (const id of ['heatmaps', 'bars']) {
+        for (const trace of document.getElementById(id).data) traces.set(trace.name, trace);
+    }
+    const matrix = (name) => (traces.get(name).z.length ? traces.get(name).z : null);
+    const bars = (name) => {
+        const [positive, negative] = [traces.get(name + '+'), traces.get(name + '-')];
+        const x = positive ? positive.x.map((v, i) => v ?? negative.x[i]) : traces.get(name)?.x;
+        return x && x.some((v) => v !== null) ? x : null;
+    };
+    const count = document.querySelectorAll('#layers .layer').length;
+    return Array.from({ length: count }, (_, i) => {
+        const n = i + 1;
+        const weights = traces.get(`weights-${n}`);
+        return {
+            weights: matrix(`weights-${n}`),
+            update: matrix(`update-${n}`),
+            delta: bars(`delta-${n}`),
+            error: bars(`error-${n}`) ?? bars(`sent-back-${n}`),
+            slope: bars(`slope-${n}`),
+            output: bars(`output-${n}`),
+            target: bars(`output-${n}-target`),
+            weightsRange: [weights.zmin, weights.zmax],
+        };
+    });
+}"""
+
+
 def shown(page: Page) -> list[dict[str, Any]]:
     """What each layer's plots drew last, input layer first."""
-    layers: list[dict[str, Any]] = page.evaluate("window.playground.shown()")
+    layers: list[dict[str, Any]] = page.evaluate(_SHOWN)
     return layers
+
+
+def hover(page: Page, figure: str, trace: str, row: int, col: int = 0) -> str:
+    """Moves the mouse over point (``row``, ``col``) of trace ``trace`` (a heatmap's cell, or a
+    bar's middle) in figure ``figure`` and returns the hover label's text, a line a line, once
+    there is one."""
+    where: list[float] = page.evaluate(
+        """([figure, name, row, col]) => {
+            const element = document.getElementById(figure);
+            const k = element.data.findIndex((t) => t.name === name);
+            const trace = element._fullData[k];
+            const layout = element._fullLayout;
+            const xa = layout[trace.xaxis.replace('x', 'xaxis')];
+            const ya = layout[trace.yaxis.replace('y', 'yaxis')];
+            const x = trace.type === 'heatmap' ? col : trace.x[row] / 2;
+            const box = element.getBoundingClientRect();
+            return [box.left + xa._offset + xa.l2p(x), box.top + ya._offset + ya.l2p(row)];
+        }""",
+        [figure, trace, row, col],
+    )
+    page.mouse.move(*where)
+    label = page.locator(f"#{figure} .hoverlayer .hovertext").first
+    label.wait_for(timeout=TIMEOUT_MS)
+    lines = label.locator("tspan.line").all_text_contents()
+    return "\n".join(lines) if lines else label.text_content() or ""
 
 
 def session_id(page: Page) -> str:
@@ -134,21 +192,3 @@ def close(a: Any, b: Any, tolerance: float = 1e-9) -> bool:
     if a is None or b is None:
         return a is b
     return math.isclose(float(a), float(b), rel_tol=tolerance, abs_tol=tolerance)
-
-
-def canvas_is_drawn(page: Page, selector: str) -> bool:
-    """Whether the canvas has pixels other than transparent or white."""
-    drawn: bool = page.evaluate(
-        """selector => {
-            const canvas = document.querySelector(selector);
-            const context = canvas.getContext('2d');
-            const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-            for (let i = 0; i < data.length; i += 4) {
-                const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
-                if (a > 0 && !(r > 245 && g > 245 && b > 245)) return true;
-            }
-            return false;
-        }""",
-        selector,
-    )
-    return drawn

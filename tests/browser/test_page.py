@@ -4,6 +4,7 @@ strict Content-Security-Policy."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,11 @@ from core import load_dataset
 from tests.browser.conftest import VIEWPORT, PageLog
 from tests.browser.helpers import (
     LIVE_VIEWS,
-    canvas_is_drawn,
+    close,
+    hover,
     open_page,
+    session_id,
+    shown,
     stats,
     step_count,
     wait_for_draws,
@@ -29,8 +33,19 @@ from tests.browser.helpers import (
 pytestmark = pytest.mark.browser
 
 FIRST_PLOT_BUDGET_MS = 1000
-OUTPUT_LAYER_PLOTS = ("weights", "update", "delta", "error", "slope", "output")
-HIDDEN_LAYER_PLOTS = ("weights", "update", "delta", "sent-back", "slope")
+HEATMAPS = ("weights", "update")
+# bar traces: a signed plot's positive and negative bars, an output's targets
+OUTPUT_LAYER_BARS = (
+    "delta-{n}+",
+    "delta-{n}-",
+    "error-{n}+",
+    "error-{n}-",
+    "slope-{n}",
+    "output-{n}",
+    "output-{n}-target",
+)
+HIDDEN_LAYER_BARS = ("delta-{n}+", "delta-{n}-", "sent-back-{n}+", "sent-back-{n}-", "slope-{n}")
+CLASS_COLOURS = ("#e08214", "#5e3c99")  # static/js/regions.js
 # the server's header (issue 5): nothing inline but styles, nothing from another origin
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -53,40 +68,72 @@ def test_no_request_leaves_127_0_0_1(page: Page, page_log: PageLog, server_url: 
     assert page_log.foreign() == []
 
 
-def test_every_plot_is_there(page: Page, server_url: str):
+def figure_names(page: Page, figure: str) -> list[str]:
+    names: list[str] = page.evaluate(
+        "figure => document.getElementById(figure).data.map((trace) => trace.name)", figure
+    )
+    return names
+
+
+def annotations(page: Page, figure: str) -> list[str]:
+    texts: list[str] = page.evaluate(
+        "figure => document.getElementById(figure).layout.annotations.map((a) => a.text)", figure
+    )
+    return texts
+
+
+def number_after(text: str, prefix: str) -> float:
+    """The number printed after ``prefix`` in a hover label (Plotly prints a real minus)."""
+    match = re.search(re.escape(prefix) + r"\s*([+\-\u2212]?[0-9.e+\-\u2212]+)", text)
+    assert match, (prefix, text)
+    return float(match.group(1).replace("\u2212", "-"))
+
+
+def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     open_page(page, server_url, dataset="xor", hidden=[3])
     page.click("#step-1")
     wait_for_step(page, 1)
     wait_for_plotly(page)
-    for n, plots in ((1, HIDDEN_LAYER_PLOTS), (2, OUTPUT_LAYER_PLOTS)):
-        for plot in plots:
-            assert canvas_is_drawn(page, f"#{plot}-{n}"), f"#{plot}-{n} is blank"
-    assert page.locator("#layer-1 canvas").count() == len(HIDDEN_LAYER_PLOTS)
-    # output layer first, as backpropagation goes
-    assert page.locator(".layer").evaluate_all("cards => cards.map(c => c.id)") == [
+    # every heatmap in one Plotly figure, every bar chart in the other, output layer on top
+    heatmaps = [f"{plot}-{n}" for n in (2, 1) for plot in HEATMAPS]
+    assert figure_names(page, "heatmaps") == heatmaps
+    bars = [
+        plot.format(n=n)
+        for n, plots in ((2, OUTPUT_LAYER_BARS), (1, HIDDEN_LAYER_BARS))
+        for plot in plots
+    ]
+    assert figure_names(page, "bars") == bars
+    for layer in shown(page):
+        for plot, values in layer.items():
+            if plot not in ("output", "target"):
+                assert values is not None, plot
+    assert page.locator(".layer").evaluate_all("headings => headings.map(h => h.id)") == [
         "layer-2",
         "layer-1",
     ]
-    expect(page.locator("#layer-2 .row-labels").first).to_contain_text("a xor b")
-    expect(page.locator("#layer-2 .col-labels").first).to_contain_text("h3")
-    expect(page.locator("#layer-1 .col-labels").first).to_contain_text("bias")
-    expect(page.locator("#layer-1 .row-labels").first).to_contain_text("h1")
+    expect(page.locator("#layer-2")).to_contain_text("Layer 2 of 2: output layer")
+    names = annotations(page, "heatmaps")
+    for name in ("a xor b", "h1", "h3", "a", "b", "bias", "W² after the step"):
+        assert name in names, name
+    assert "δ¹" in annotations(page, "bars")
 
-    # hovering a weight shows its exact value and its last update
-    page.hover("#weights-2")
-    tooltip = page.get_by_role("tooltip")
-    expect(tooltip).to_contain_text("W²[a xor b ← h")
-    expect(tooltip).to_contain_text("last update ΔW = ")
-    page.hover("#update-1")
-    expect(tooltip).to_contain_text("= η × δ × input = 0.1 × ")
+    # hovering a weight shows its exact value, its last update and its value before
+    state = api.get(f"/api/sessions/{session_id(page)}").json()
+    label = hover(page, "heatmaps", "weights-2", row=0, col=1)
+    assert "W²[a xor b ← h2]" in label, label
+    assert close(number_after(label, "] ="), state["layers"][1]["weights"][0][1], 1e-5)
+    update = number_after(label, "last update ΔW =")
+    before = number_after(label, "before it:")
+    assert close(before + update, state["layers"][1]["weights"][0][1], 1e-5)
+    label = hover(page, "heatmaps", "update-1", row=2, col=0)
+    assert "= η × δ × input = 0.1 × " in label, label
     page.mouse.move(0, 0)
-    expect(tooltip).to_be_hidden()
+    expect(page.locator("#heatmaps .hoverlayer .hovertext")).to_have_count(0)
 
     # learning curves: a Plotly figure with the three sets' two errors
     assert page.evaluate("document.getElementById('curves').data.length") == 6
     expect(page.locator("#curves .legend")).to_contain_text("validation")
     wait_for_draws(page, "regions", 1)
-    assert canvas_is_drawn(page, "#regions")
     expect(page.locator("#regions-legend")).to_contain_text("this step")
 
     # the step in numbers and the explanation, always visible
@@ -98,22 +145,25 @@ def test_every_plot_is_there(page: Page, server_url: str):
 
 
 def samples_shown(page: Page, count: int) -> list[dict[str, Any]]:
-    """The samples the decision regions show, once there are ``count`` of them, each with the
-    canvas's colour (r, g, b) at its centre, read in the same task (no redraw in between)."""
-    page.wait_for_function(
-        "count => window.playground.samplesShown().length === count", arg=count, timeout=5000
-    )
-    points: list[dict[str, Any]] = page.evaluate(
-        """() => {
-            const canvas = document.getElementById('regions');
-            const ratio = canvas.width / canvas.clientWidth;
-            const context = canvas.getContext('2d');
-            return window.playground.samplesShown().map((p) => {
-                const [x, y] = p.at.map((v) => Math.round(v * ratio));
-                return { ...p, drawn: [...context.getImageData(x, y, 1, 1).data.slice(0, 3)] };
-            });
-        }"""
-    )
+    """The samples the decision regions show, once there are ``count`` of them: where, in
+    which colour and with which hover text, training samples last."""
+    read = """() => {
+        const element = document.getElementById('regions');
+        if (!element.data) return [];
+        return element.data
+            .filter((trace) => trace.name === 'validation, test' || trace.name === 'training')
+            .flatMap((trace) =>
+                trace.x.map((x, i) => ({
+                    x: [x, trace.y[i]],
+                    text: trace.text[i],
+                    colour: (trace.name === 'training'
+                        ? trace.marker.color
+                        : trace.marker.line.color)[i],
+                })),
+            );
+    }"""
+    page.wait_for_function(f"count => ({read})().length === count", arg=count, timeout=5000)
+    points: list[dict[str, Any]] = page.evaluate(read)
     return points
 
 
@@ -122,24 +172,29 @@ def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
     points = samples_shown(page, 4)  # before any step: xor's 4 points
     assert step_count(page) == 0
     assert sorted(p["x"] for p in points) == [[0, 0], [0, 1], [1, 0], [1, 1]]
-    assert {p["set"] for p in points} == {"training"}  # its validation and test sets: the same
-    for p in points:  # drawn, in their class's colour
-        colour = [int(p["colour"][i : i + 2], 16) for i in (1, 3, 5)]
-        assert all(abs(a - b) <= 8 for a, b in zip(p["drawn"], colour, strict=True)), p
+    # its validation and test sets: the same points
+    assert all(p["text"].startswith("training sample #") for p in points)
+    xor = load_dataset("xor")
+    for p in points:  # in their class's colour
+        index = int(re.search(r"#(\d+)", p["text"]).group(1))
+        label = int(xor.train.target[index][0] > 0.5)
+        assert p["colour"] == CLASS_COLOURS[label], p
+        assert p["text"].endswith(xor.class_names[label])
     expect(page.locator("#regions-legend")).not_to_contain_text("validation")
 
     page.select_option("#dataset", "circle")  # another data set: its samples, fetched once
     circle = load_dataset("circle")
     points = samples_shown(page, circle.train.size + circle.validation.size + circle.test.size)
-    assert sum(p["set"] == "training" for p in points) == circle.train.size
-    assert points[-1]["set"] == "training"  # drawn last, over the rings of the others
+    assert sum(p["text"].startswith("training") for p in points) == circle.train.size
+    assert points[-1]["text"].startswith("training")  # drawn last, over the rings of the others
     expect(page.locator("#regions-legend")).to_contain_text("validation, test")
 
 
 def test_iris_has_names_and_no_regions(page: Page, server_url: str):
     open_page(page, server_url)  # the defaults: iris, the tutorial's net
-    expect(page.locator("#layer-1 .col-labels").first).to_contain_text("petal length")
-    expect(page.locator("#layer-1 .row-labels").first).to_contain_text("versicolor")
+    names = annotations(page, "heatmaps")
+    assert "petal<br>length" in names or "petal length" in names, names
+    assert "versicolor" in names
     expect(page.locator("#regions")).to_be_hidden()
     expect(page.locator("#regions-note")).to_contain_text("two features")
 
@@ -194,7 +249,7 @@ def test_works_under_the_servers_content_security_policy(
     assert response.headers["content-security-policy"] == CSP  # the page itself...
     for path in ("/static/js/main.js", "/api/datasets", PLOTLY_PATH):  # ...and what it loads
         assert api.get(path).headers["content-security-policy"] == CSP, path
-    wait_for_draws(page, "weights", 1)
+    wait_for_draws(page, "heatmaps", 1)
     page.click("#step-100")
     wait_for_step(page, 100)
     wait_for_plotly(page)  # Plotly.js adds <style> elements: 'unsafe-inline' styles only

@@ -3,6 +3,7 @@ against the server's state and against the delta rule computed here with NumPy."
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import httpx
@@ -17,6 +18,7 @@ from tests.browser.helpers import (
     open_page,
     session_id,
     shown,
+    stats,
     step_count,
     wait_for_draws,
     wait_for_step,
@@ -196,7 +198,7 @@ def test_url_reproduces_the_configuration(page: Page, server_url: str, api: http
     # the link, opened elsewhere, starts the same run: same config, same initial weights
     other = page.context.new_page()
     other.goto(link)
-    wait_for_draws(other, "weights", 1)
+    wait_for_draws(other, "heatmaps", 1)
     second = api.get(f"/api/sessions/{session_id(other)}").json()
     assert session_id(other) != session_id(page)
     assert second["config"] == {**config, "loss": "squared_error", "sampling": "sequential"}
@@ -204,3 +206,25 @@ def test_url_reproduces_the_configuration(page: Page, server_url: str, api: http
     assert second["layers"] == current["layers"]
     assert shown(other)[0]["weights"] == second["layers"][0]["weights"]
     other.close()
+
+
+def test_colour_range_only_widens_until_fit_scales(page: Page, server_url: str):
+    open_page(page, server_url, dataset="xor", hidden=[4], learning_rate=2, seed=1)
+    ranges = []
+    for k in range(1, 6):
+        page.click("#step-1000")
+        wait_for_step(page, 1000 * k)
+        for layer in shown(page):
+            low, high = layer["weightsRange"]
+            assert low == -high
+            assert high >= max(abs(w) for row in layer["weights"] for w in row)
+        ranges.append([layer["weightsRange"][1] for layer in shown(page)])
+    for before, after in itertools.pairwise(ranges):
+        assert all(a >= b for a, b in zip(after, before, strict=True)), ranges  # never narrows
+    assert ranges[-1] != ranges[0]  # and it did widen: a colour change is a weight change
+    draws = stats(page)["stats"]["views"]["heatmaps"]["draws"]
+    page.click("#fit-scales")  # from the weights shown now, at most the range before
+    wait_for_draws(page, "heatmaps", draws + 1)
+    for layer, high in zip(shown(page), ranges[-1], strict=True):
+        assert max(abs(w) for row in layer["weights"] for w in row) <= layer["weightsRange"][1]
+        assert layer["weightsRange"][1] <= high
