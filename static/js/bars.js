@@ -7,7 +7,9 @@
 // else is drawn again (nor styled: a bar keeps the colour it was made with, so positive and
 // negative values are two traces, each null where the other has its bar, and the values are not
 // printed beside the bars, the hover has them). The value axes are fixed ranges that only widen
-// (see scale.js), changed by a relayout, rarely. No ticks: each axis's range is printed under it.
+// (see scale.js), changed by a relayout, rarely. No ticks: each axis's range is printed under it,
+// and the titles above, in a figure of their own under the bars' (as the heatmaps' names and
+// colour bars, see heatmaps.js: each animate goes over the whole layout of its figure).
 
 import { num } from './format.js';
 import { xDomain, yDomain } from './grid.js';
@@ -33,15 +35,17 @@ function rangeText({ lo, hi }) {
 
 export class BarsFigure {
   /**
-   * @param {HTMLElement} element the figure's div
+   * @param {{frame: HTMLElement, bars: HTMLElement}} elements the two figures' divs, the bars'
+   *   on top of the frame's (the titles and ranges)
    * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per bar chart: `band`, `column`, `name`, `title`, `rows` (the
    *   units' names), `kind` (a BarKind), `range` (a WideningRange), `hovertemplate` (its
    *   customdata: the numbers the value is made of)
    */
-  constructor(element, Plotly, geometry, plots) {
+  constructor({ frame, bars: element }, Plotly, geometry, plots) {
     this.element = element;
+    this.frame = frame;
     this.Plotly = Plotly;
     this.plots = plots;
     const width = geometry.barsWidth;
@@ -57,8 +61,15 @@ export class BarsFigure {
       hovermode: 'closest',
       dragmode: false,
       barmode: 'overlay',
-      annotations: [],
     };
+    const frameLayout = { width, height, margin: layout.margin, font: PLOT_FONT, annotations: [] };
+    Object.assign(frameLayout, {
+      paper_bgcolor: layout.paper_bgcolor,
+      plot_bgcolor: layout.plot_bgcolor,
+      showlegend: false,
+      xaxis: { visible: false },
+      yaxis: { visible: false },
+    });
     const traces = [];
     this.axes = []; // per plot: its x axis's layout name and its range annotation's index
     this.traceOf = []; // per plot: its first trace's index (the negative bars, or the targets,
@@ -99,9 +110,10 @@ export class BarsFigure {
         font: size,
       });
       const titleAt = band.plotTop - band.names.height - 4; // level with the heatmaps' titles
-      layout.annotations.push(at(titleAt, plot.title, 'left', { size: 12, weight: 600 }));
-      this.axes.push({ axis: `xaxis${axis}`, annotation: layout.annotations.length });
-      layout.annotations.push({
+      const { annotations } = frameLayout;
+      annotations.push(at(titleAt, plot.title, 'left', { size: 12, weight: 600 }));
+      this.axes.push({ axis: `xaxis${axis}`, annotation: annotations.length });
+      annotations.push({
         ...at(band.plotTop + band.plotHeight + 16, rangeText(plot.range), 'right', { size: 10 }),
         x: x[1],
       });
@@ -145,7 +157,8 @@ export class BarsFigure {
         });
       }
     });
-    this.ready = this.Plotly.newPlot(element, traces, layout, PLOT_CONFIG);
+    Plotly.newPlot(frame, [], frameLayout, { ...PLOT_CONFIG, staticPlot: true });
+    Plotly.newPlot(element, traces, layout, PLOT_CONFIG);
   }
 
   /**
@@ -155,6 +168,7 @@ export class BarsFigure {
    */
   draw(values, customdata, targets) {
     const relayout = {};
+    const labels = {};
     this.plots.forEach((plot, k) => {
       const { lo, hi } = plot.range;
       const [shownLo, shownHi] = this.shownRange[k];
@@ -162,9 +176,12 @@ export class BarsFigure {
       this.shownRange[k] = [lo, hi];
       const { axis, annotation } = this.axes[k];
       relayout[`${axis}.range`] = [lo, hi];
-      relayout[`annotations[${annotation}].text`] = rangeText(plot.range);
+      labels[`annotations[${annotation}].text`] = rangeText(plot.range);
     });
-    if (Object.keys(relayout).length) this.Plotly.relayout(this.element, relayout);
+    if (Object.keys(relayout).length) {
+      this.Plotly.relayout(this.element, relayout);
+      this.Plotly.relayout(this.frame, labels);
+    }
     const data = [];
     const traces = [];
     this.plots.forEach((plot, k) => {

@@ -2,10 +2,13 @@
 //
 // Rows are a layer's units, columns its inputs and the bias. The colour scale is diverging and
 // centred at zero; its range only widens (see scale.js), so a colour change is a weight change.
-// A frame is one Plotly.restyle of the traces' z (and their hover data); the layout is built once
-// per net. The axes have no ticks: the units' and inputs' names are annotations (Plotly's tick
-// labels on every small plot would halve the redraw rate), and the values are printed in the
-// cells only where they fit.
+// A frame is one Plotly.restyle of the traces' z (and their hover data), which redraws everything
+// in the figure: so the heatmaps' figure holds nothing else (no ticks, no colour bars, no names),
+// and what stays put is a second figure under it, of the same size: the plots' titles, the units'
+// and inputs' names (annotations) and the colour bars (of invisible markers), redrawn only when
+// a colour range changes. The values are printed in the cells only where they fit. No gaps
+// between the cells: with them, Plotly paints every cell at the screen's resolution, not one
+// pixel a cell, several times slower.
 
 import { num } from './format.js';
 import { LABELS_PX, xDomain, yDomain } from './grid.js';
@@ -13,7 +16,12 @@ import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
 import { DIVERGING } from './scale.js';
 
 const CELL_TEXT = { width: 32, height: 16, charPx: 6.4 }; // to print a value in a cell
+// Cells with their value printed, at most: every printed value is an SVG text drawn again on every
+// frame, several times the cost of the cells' colours; the weights get them first, from the
+// output layer down, then the updates.
+const CELL_TEXT_BUDGET = 32;
 const NAME_SIZE = 10;
+const COLOUR_BAR_LEN = 0.84; // of the heatmap's width: room for the end labels between two
 
 /** Decimals that a range of half-width `r` needs: 2 for weights up to ±10, more for updates. */
 function decimalsFor(r) {
@@ -22,21 +30,23 @@ function decimalsFor(r) {
 
 export class HeatmapsFigure {
   /**
-   * @param {HTMLElement} element the figure's div
+   * @param {{frame: HTMLElement, cells: HTMLElement}} elements the two figures' divs, the
+   *   cells' on top of the frame's (it takes the pointer: hover)
    * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
-   * @param {object[]} plots one per heatmap: `band` (index), `column` (0: W, 1: ΔW), `title`,
-   *   `rows` and `cols` (names), `range` (a symmetric WideningRange), `hover(hasTrace)` (the
-   *   hovertemplate, with or without the last step's numbers in its customdata)
+   * @param {object[]} plots one per heatmap: `band` (index), `column` (0: W, 1: ΔW), `name`,
+   *   `title`, `rows` and `cols` (names), `range` (a symmetric WideningRange), `hover(hasTrace)`
+   *   (the hovertemplate, with or without the last step's numbers in its customdata)
    */
-  constructor(element, Plotly, geometry, plots) {
-    this.element = element;
+  constructor({ frame, cells }, Plotly, geometry, plots) {
+    this.element = cells;
+    this.frame = frame;
     this.Plotly = Plotly;
     this.plots = plots;
     const width = geometry.heatmapsWidth;
     const { height } = geometry;
     this.textFits = [];
-    const layout = {
+    const base = {
       width,
       height,
       font: PLOT_FONT,
@@ -46,8 +56,11 @@ export class HeatmapsFigure {
       showlegend: false,
       hovermode: 'closest',
       dragmode: false,
-      annotations: [],
     };
+    const layout = { ...base };
+    const frameLayout = { ...base, hovermode: false, annotations: [] };
+    const annotations = frameLayout.annotations;
+    const scales = [];
     const traces = plots.map((plot, k) => {
       const band = geometry.bands[plot.band];
       const [left, right] = geometry.heatmapX[plot.column];
@@ -55,7 +68,7 @@ export class HeatmapsFigure {
       const x = xDomain([left, right], width);
       const y = yDomain(band, height);
       const hidden = { showticklabels: false, ticks: '', showgrid: false, zeroline: false };
-      layout[`xaxis${axis}`] = {
+      layout[`xaxis${axis}`] = frameLayout[`xaxis${axis}`] = {
         ...hidden,
         domain: x,
         anchor: `y${axis}`,
@@ -63,7 +76,7 @@ export class HeatmapsFigure {
         range: [-0.5, plot.cols.length - 0.5],
         fixedrange: true,
       };
-      layout[`yaxis${axis}`] = {
+      layout[`yaxis${axis}`] = frameLayout[`yaxis${axis}`] = {
         ...hidden,
         domain: y,
         anchor: `x${axis}`,
@@ -73,7 +86,7 @@ export class HeatmapsFigure {
       };
       const { columnPx } = band;
       const above = (px) => 1 - (band.plotTop - px) / height;
-      layout.annotations.push({
+      annotations.push({
         text: plot.title,
         xref: 'paper',
         yref: 'paper',
@@ -86,7 +99,7 @@ export class HeatmapsFigure {
       });
       const { texts, angle } = band.names;
       texts?.forEach((text, col) =>
-        layout.annotations.push({
+        annotations.push({
           text,
           xref: `x${axis}`,
           yref: 'paper',
@@ -100,7 +113,7 @@ export class HeatmapsFigure {
       );
       if (plot.column === 0 && band.rowPx >= NAME_SIZE) {
         plot.rows.forEach((name, row) =>
-          layout.annotations.push({
+          annotations.push({
             text: name,
             xref: 'paper',
             yref: `y${axis}`,
@@ -115,25 +128,23 @@ export class HeatmapsFigure {
       this.textFits[k] =
         columnPx >= CELL_TEXT.width && band.rowPx >= CELL_TEXT.height
           ? (decimals) => columnPx >= (decimals + 3) * CELL_TEXT.charPx
-          : () => false;
-      return {
-        type: 'heatmap',
-        name: plot.name,
-        x: plot.cols,
-        y: plot.rows,
-        z: [],
+          : null;
+      const bar = (1 - COLOUR_BAR_LEN) * (x[1] - x[0]);
+      scales.push({
+        type: 'scatter',
+        mode: 'markers',
+        x: [plot.cols[0]],
+        y: [plot.rows[0]],
+        opacity: 0,
+        hoverinfo: 'skip',
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
-        colorscale: DIVERGING,
-        xgap: band.rowPx > 6 && columnPx > 6 ? 1 : 0,
-        ygap: band.rowPx > 6 && columnPx > 6 ? 1 : 0,
-        hoverongaps: false,
-        textfont: { size: Math.min(11, band.rowPx - 5) },
+        marker: { color: [0], colorscale: DIVERGING, showscale: true },
         colorbar: {
           orientation: 'h',
-          x: x[0],
+          x: x[0] + bar / 2,
           xanchor: 'left',
-          len: x[1] - x[0],
+          len: x[1] - x[0] - bar,
           y: 1 - (band.plotTop + band.plotHeight + 3) / height,
           yanchor: 'top',
           yref: 'paper',
@@ -145,8 +156,30 @@ export class HeatmapsFigure {
           xpad: 0,
           ypad: 0,
         },
+      });
+      return {
+        type: 'heatmap',
+        name: plot.name,
+        x: plot.cols,
+        y: plot.rows,
+        z: [],
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        colorscale: DIVERGING,
+        showscale: false,
+        hoverongaps: false,
+        textfont: { size: Math.min(11, band.rowPx - 5) },
       };
     });
+    let budget = CELL_TEXT_BUDGET;
+    for (const column of [0, 1]) {
+      plots.forEach((plot, k) => {
+        if (plot.column !== column || !this.textFits[k]) return;
+        const cells = plot.rows.length * plot.cols.length;
+        if (cells > budget) this.textFits[k] = null;
+        else budget -= cells;
+      });
+    }
     // what each trace has now of the attributes restyled only when they change
     this.attrs = plots.map((plot, k) => ({
       hasTrace: false,
@@ -156,10 +189,13 @@ export class HeatmapsFigure {
     traces.forEach((trace, k) => {
       const { zmin, zmax, texttemplate, hovertemplate } = this.attrs[k];
       Object.assign(trace, { zmin, zmax, texttemplate, hovertemplate });
-      trace.colorbar.tickvals = this.attrs[k]['colorbar.tickvals'];
-      trace.colorbar.ticktext = this.attrs[k]['colorbar.ticktext'];
+      const { marker, colorbar } = scales[k];
+      Object.assign(marker, { cmin: zmin, cmax: zmax, colorbar });
+      Object.assign(colorbar, { tickvals: this.attrs[k].tickvals, ticktext: this.attrs[k].ticktext });
+      delete scales[k].colorbar;
     });
-    this.ready = this.Plotly.newPlot(element, traces, layout, PLOT_CONFIG);
+    Plotly.newPlot(frame, scales, frameLayout, { ...PLOT_CONFIG, staticPlot: true });
+    Plotly.newPlot(cells, traces, layout, PLOT_CONFIG);
   }
 
   /** The attributes of plot `k` that follow its colour range `r`. */
@@ -169,38 +205,46 @@ export class HeatmapsFigure {
       r,
       zmin: -r,
       zmax: r,
-      'colorbar.tickvals': [-r, 0, r],
-      'colorbar.ticktext': [-r, 0, r].map((v) => num(v, 2)),
-      texttemplate: this.textFits[k](decimals) ? `%{z:.${decimals}f}` : '',
+      tickvals: [-r, 0, r],
+      ticktext: [-r, 0, r].map((v) => num(v, 2)),
+      texttemplate: this.textFits[k]?.(decimals) ? `%{z:.${decimals}f}` : '',
     };
   }
 
   /**
    * Shows a new frame in one restyle: `zs[k]` and `customdata[k]` of plot `k` (null: no step
    * yet, an empty plot); the attributes that follow the colour ranges (the plots' WideningRanges,
-   * fitted by the caller) and the hover text only when they change.
+   * fitted by the caller) and the hover text only when they change, the colour bars then too.
    */
   draw(zs, customdata) {
     const update = { z: zs.map((z) => z ?? []), customdata: customdata.map((c) => c ?? []) };
-    const changed = new Set();
+    let hoverChanged = false;
+    let rangeChanged = false;
     this.plots.forEach((plot, k) => {
       const attrs = this.attrs[k];
       const hasTrace = customdata[k] !== null;
       if (hasTrace !== attrs.hasTrace) {
         attrs.hasTrace = hasTrace;
         attrs.hovertemplate = plot.hover(hasTrace);
-        changed.add('hovertemplate');
+        hoverChanged = true;
       }
       if (plot.range.hi !== attrs.r) {
-        const ranged = this.rangeAttributes(k, plot.range.hi);
-        Object.assign(attrs, ranged);
-        for (const key of Object.keys(ranged)) if (key !== 'r') changed.add(key);
+        Object.assign(attrs, this.rangeAttributes(k, plot.range.hi));
+        rangeChanged = true;
       }
     });
     // one list per attribute, an entry per trace (restyle's form for different values)
-    for (const key of changed) update[key] = this.attrs.map((attrs) => attrs[key]);
+    const all = (key) => this.attrs.map((attrs) => attrs[key]);
+    if (hoverChanged) update.hovertemplate = all('hovertemplate');
+    if (rangeChanged) {
+      Object.assign(update, { zmin: all('zmin'), zmax: all('zmax'), texttemplate: all('texttemplate') });
+      this.Plotly.restyle(this.frame, {
+        'marker.cmin': all('zmin'),
+        'marker.cmax': all('zmax'),
+        'marker.colorbar.tickvals': all('tickvals'),
+        'marker.colorbar.ticktext': all('ticktext'),
+      });
+    }
     this.Plotly.restyle(this.element, update);
   }
 }
-
-

@@ -203,27 +203,29 @@ export class NetworkView {
       heading.append(title, rule);
       return heading;
     });
+    const frame = part('plot heatmaps', 'heatmaps-frame');
     const heatmaps = part('plot heatmaps', 'heatmaps');
     heatmaps.setAttribute('role', 'img');
     heatmaps.setAttribute('aria-label', 'Weights W and last updates ΔW of every layer');
+    const barsFrame = part('plot bars', 'bars-frame');
     const bars = part('plot bars', 'bars');
     bars.setAttribute('role', 'img');
     bars.setAttribute('aria-label', 'Delta, error, slope and output of every layer, a bar a unit');
     for (const figure of this.container.querySelectorAll('.js-plotly-plot')) {
       this.Plotly.purge(figure);
     }
-    this.container.replaceChildren(...headings, heatmaps, bars);
+    this.container.replaceChildren(...headings, frame, heatmaps, barsFrame, bars);
     this.container.style.height = `${geometry.height}px`;
     const inBand = (plots, band) => plots.map((plot) => ({ ...plot, band }));
     this.figures = {
       heatmaps: new HeatmapsFigure(
-        heatmaps,
+        { frame, cells: heatmaps },
         this.Plotly,
         geometry,
         shown.flatMap((l, band) => inBand(l.heatmaps, band)),
       ),
       bars: new BarsFigure(
-        bars,
+        { frame: barsFrame, bars },
         this.Plotly,
         geometry,
         shown.flatMap((l, band) => inBand(l.bars, band)),
