@@ -112,10 +112,10 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
         "layer-1",
     ]
     expect(page.locator("#layer-2")).to_contain_text("Layer 2 of 2: output layer")
-    names = annotations(page, "heatmaps")
+    names = annotations(page, "heatmaps-frame")
     for name in ("a xor b", "h1", "h3", "a", "b", "bias", "W² after the step"):
         assert name in names, name
-    assert "δ¹" in annotations(page, "bars")
+    assert "δ¹" in annotations(page, "bars-frame")
 
     # hovering a weight shows its exact value, its last update and its value before
     state = api.get(f"/api/sessions/{session_id(page)}").json()
@@ -127,8 +127,13 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     assert close(before + update, state["layers"][1]["weights"][0][1], 1e-5)
     label = hover(page, "heatmaps", "update-1", row=2, col=0)
     assert "= η × δ × input = 0.1 × " in label, label
+    delta = shown(page)[1]["delta"][0]  # and a bar its value and what it is made of
+    label = hover(page, "bars", f"delta-2{'+' if delta >= 0 else '-'}", row=0)
+    assert close(number_after(label, "δ²[a xor b] ="), delta, 1e-5)
+    assert "= e " in label, label
+    assert "× f′(net) " in label, label
     page.mouse.move(0, 0)
-    expect(page.locator("#heatmaps .hoverlayer .hovertext")).to_have_count(0)
+    expect(page.locator(".hoverlayer .hovertext")).to_have_count(0)
 
     # learning curves: a Plotly figure with the three sets' two errors
     assert page.evaluate("document.getElementById('curves').data.length") == 6
@@ -192,7 +197,7 @@ def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
 
 def test_iris_has_names_and_no_regions(page: Page, server_url: str):
     open_page(page, server_url)  # the defaults: iris, the tutorial's net
-    names = annotations(page, "heatmaps")
+    names = annotations(page, "heatmaps-frame")
     assert "petal<br>length" in names or "petal length" in names, names
     assert "versicolor" in names
     expect(page.locator("#regions")).to_be_hidden()
