@@ -214,6 +214,8 @@ export class NetworkView {
     for (const figure of this.container.querySelectorAll('.js-plotly-plot')) {
       this.Plotly.purge(figure);
     }
+    // the bars right of the heatmaps, the band scrolling sideways when the column is too narrow
+    for (const element of [barsFrame, bars]) element.style.left = `${geometry.heatmapsWidth}px`;
     this.container.replaceChildren(...headings, frame, heatmaps, barsFrame, bars);
     this.container.style.height = `${geometry.height}px`;
     const inBand = (plots, band) => plots.map((plot) => ({ ...plot, band }));

@@ -1,5 +1,6 @@
 """Screenshots of the page for a person to look at (saved in test-artifacts/, not committed):
-iris after 100 steps, and xor with one hidden layer after it has learned."""
+iris after 100 steps, xor with one hidden layer after it has learned (docs/screenshot.png), and
+spiral with two hidden layers while playing."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.browser.helpers import (
     open_page,
     wait_for_plotly,
     wait_for_step,
+    wait_for_step_above,
     wait_for_views_to_catch_up,
 )
 
@@ -53,3 +55,14 @@ def test_screenshot_xor_with_one_hidden_layer(page: Page, server_url: str, artif
     settle(page, SLOW_VIEWS)
     page.screenshot(path=artifacts / "xor-hidden.png")
     page.screenshot(path=artifacts / "xor-hidden-full.png", full_page=True)
+
+
+def test_screenshot_spiral_with_two_hidden_layers_while_playing(
+    page: Page, server_url: str, artifacts: Path
+):
+    open_page(page, server_url, dataset="spiral", hidden=[8, 4], speed=1000)
+    wait_for_plotly(page)
+    page.click("#play")
+    wait_for_step_above(page, 3000)
+    page.screenshot(path=artifacts / "spiral-8-4-playing.png")
+    page.click("#play")
