@@ -131,6 +131,8 @@ export class NetworkView {
     this.frame = null;
     this.figures = null;
     this.width = 0;
+    this.run = 0; // counts the runs shown, so that (run, step) names the state of a frame
+    this.drawn = { heatmaps: null, bars: null }; // the state each figure shows
     new ResizeObserver(() => {
       if (!this.figures || this.container.clientWidth === this.width) return;
       this.figures = null;
@@ -172,12 +174,14 @@ export class NetworkView {
     );
     this.figures = null;
     this.lastStep = -1;
+    this.run += 1;
     return true;
   }
 
   /** The figures, made on first use after a new net or width (null without Plotly yet). */
   ready() {
     if (this.figures || !this.Plotly || !this.layers.length) return this.figures;
+    this.drawn = { heatmaps: null, bars: null };
     const shown = [...this.layers].reverse(); // output layer on top
     this.width = this.container.clientWidth;
     const geometry = layout(
@@ -240,6 +244,7 @@ export class NetworkView {
   /** A new run starts (a reset, another session, a snapshot): its first frame fits the scales. */
   restart() {
     this.lastStep = Infinity;
+    this.run += 1;
   }
 
   /** Takes a new frame: describes a new net; after a reset, the scales start again from this
@@ -255,10 +260,21 @@ export class NetworkView {
     for (const l of this.layers) for (const range of Object.values(l.ranges)) range.reset();
   }
 
-  /** Draws W and ΔW of every layer; false until Plotly.js is there. */
+  /** Whether `figure` is to draw `frame`: Plotly.js is there and it shows another state (a
+   * frame of the same step of the same run, such as the answer to a new learning rate, has the
+   * same numbers). */
+  due(figure, frame) {
+    if (!this.ready()) return false;
+    const state = `${this.run}:${frame.step}`;
+    if (this.drawn[figure] === state) return false;
+    this.drawn[figure] = state;
+    return true;
+  }
+
+  /** Draws W and ΔW of every layer; false when there is nothing new to draw (see `due`). */
   drawHeatmaps(frame) {
-    const figures = this.ready();
-    if (!figures) return false;
+    if (!this.due('heatmaps', frame)) return false;
+    const { figures } = this;
     const zs = [];
     const customdata = [];
     for (const l of figures.order) {
@@ -289,10 +305,10 @@ export class NetworkView {
     return true;
   }
 
-  /** Draws the vectors of every layer; false until Plotly.js is there. */
+  /** Draws the vectors of every layer; false when there is nothing new to draw. */
   drawBars(frame) {
-    const figures = this.ready();
-    if (!figures) return false;
+    if (!this.due('bars', frame)) return false;
+    const { figures } = this;
     const values = [];
     const customdata = [];
     let targets = null;
@@ -331,5 +347,6 @@ export class NetworkView {
   /** Restarts every colour and bar scale (from the values drawn next: the caller redraws). */
   fitScales() {
     this.resetRanges();
+    this.drawn = { heatmaps: null, bars: null };
   }
 }
