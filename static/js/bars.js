@@ -153,7 +153,7 @@ export class BarsFigure {
             line: { width: 2, color: TARGET },
           },
           cliponaxis: false,
-          hovertemplate: 'target t[%{y}] = %{x:.6g}<extra></extra>',
+          hovertemplate: 'target t[%{y}] = %{x:.6~g}<extra></extra>',
         });
       }
     });

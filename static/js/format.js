@@ -16,13 +16,6 @@ export function num(value, digits = 3) {
   return text.replaceAll('-', MINUS); // the exponent's too: −1.2e−5
 }
 
-/** A number with `decimals` decimals ("0" rather than "−0.00"), "NaN" for null. */
-export function fixed(value, decimals) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return 'NaN';
-  const text = value.toFixed(decimals);
-  return Number(text) === 0 ? '0' : text.replace('-', MINUS);
-}
-
 /** A number with an explicit sign, for updates and deltas: "+0.012", "−0.3". */
 export function signed(value, digits = 3) {
   const text = num(value, digits);

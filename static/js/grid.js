@@ -13,11 +13,11 @@ export const LABELS_PX = 70; // the units' names, left of the heatmaps
 const MATRIX = { column: 40, min: 110, share: 0.6 }; // px a column at most, px at least, share
 const PLOT_GAP = 22;
 const NAME = { charPx: 6, linePx: 12, minColumnPx: 10, maxPx: 60 };
-export const BAR_PLOTS = 4; // δ, e (or Wᵀδ), f'(net), y and t
+const BAR_PLOTS = 4; // δ, e (or Wᵀδ), f'(net), y and t
 
 /** How the names of columns `columnPx` wide are printed: across on up to two lines when each word
  * fits, else upright and cut to fit NAME.maxPx; none in columns too narrow for a letter. */
-export function columnNames(names, columnPx) {
+function columnNames(names, columnPx) {
   if (columnPx < NAME.minColumnPx) return { texts: null, angle: 0, height: 0 };
   const words = names.map((name) => name.split(/\s+/));
   const fits = (word) => word.length * NAME.charPx + 4 <= columnPx;

@@ -46,9 +46,9 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       title: `W${m} after the step`,
       range: ranges.weights,
       hover: (hasTrace) =>
-        `W${m}[%{y} \u2190 %{x}] = %{z:.6g}` +
+        `W${m}[%{y} \u2190 %{x}] = %{z:.6~g}` +
         (hasTrace
-          ? '<br>last update \u0394W = %{customdata[0]:+.4g}<br>before it: %{customdata[1]:.6g}'
+          ? '<br>last update \u0394W = %{customdata[0]:+.4~g}<br>before it: %{customdata[1]:.6~g}'
           : '') +
         '<extra></extra>',
     },
@@ -58,8 +58,8 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       title: `\u0394W${m} = \u03b7 \u03b4${m} [${input};1]\u1d40`,
       range: ranges.update,
       hover: () =>
-        `\u0394W${m}[%{y} \u2190 %{x}] = %{z:+.4g}<br>= \u03b7 \u00d7 \u03b4 \u00d7 input = ` +
-        '%{customdata[0]} \u00d7 %{customdata[1]:.4g} \u00d7 %{customdata[2]:.4g}<extra></extra>',
+        `\u0394W${m}[%{y} \u2190 %{x}] = %{z:+.4~g}<br>= \u03b7 \u00d7 \u03b4 \u00d7 input = ` +
+        '%{customdata[0]} \u00d7 %{customdata[1]:.4~g} \u00d7 %{customdata[2]:.4~g}<extra></extra>',
     },
   ].map((plot) => ({ ...plot, rows: units, cols: inputNames }));
   const bars = [
@@ -69,22 +69,22 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       kind: BarKind.SIGNED,
       range: ranges.delta,
       hovertemplate:
-        `\u03b4${m}[%{y}] = %{x:.6g}<br>= ${errorName} %{customdata[0]:.4g} ` +
-        '\u00d7 f\u2032(net) %{customdata[1]:.4g}<extra></extra>',
+        `\u03b4${m}[%{y}] = %{x:.6~g}<br>= ${errorName} %{customdata[0]:.4~g} ` +
+        '\u00d7 f\u2032(net) %{customdata[1]:.4~g}<extra></extra>',
     },
     {
       name: `${isOutput ? 'error' : 'sent-back'}-${n}`,
       title: isOutput ? 'e = t \u2212 y' : sent,
       kind: BarKind.SIGNED,
       range: ranges.error,
-      hovertemplate: `${errorName}[%{y}] = %{x:.6g}<extra></extra>`,
+      hovertemplate: `${errorName}[%{y}] = %{x:.6~g}<extra></extra>`,
     },
     {
       name: `slope-${n}`,
       title: `f\u2032(net${m})`,
       kind: BarKind.SLOPE,
       range: ranges.slope,
-      hovertemplate: 'f\u2032(net)[%{y}] = %{x:.6g}<br>net = %{customdata:.6g}<extra></extra>',
+      hovertemplate: 'f\u2032(net)[%{y}] = %{x:.6~g}<br>net = %{customdata:.6~g}<extra></extra>',
     },
     ...(isOutput
       ? [
@@ -93,7 +93,7 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
             title: 'y and t',
             kind: BarKind.OUTPUT,
             range: ranges.output,
-            hovertemplate: 'y[%{y}] = %{x:.6g}<br>target t = %{customdata:.6g}<extra></extra>',
+            hovertemplate: 'y[%{y}] = %{x:.6~g}<br>target t = %{customdata:.6~g}<extra></extra>',
           },
         ]
       : []),
