@@ -157,7 +157,7 @@ export class RegionsView {
         x: [],
         y: [],
         z: [],
-        zsmooth: 'best',
+        zsmooth: 'fast', // one pixel a grid point, scaled smoothly by the browser
         showscale: false,
         ...(oneOutput
           ? {
@@ -175,12 +175,14 @@ export class RegionsView {
           (oneOutput ? 'output %{z:.3f}: ' : '') +
           'predicts %{customdata}<extra></extra>',
       },
+      // an open symbol's ring takes the marker's colour
       scatter('validation, test', { symbol: 'circle-open', size: 7, line: { width: 1.6 } }),
       scatter('training', { size: 7.5, line: { width: 1, color: '#ffffff' } }),
       scatter('this step\u2019s sample', {
         symbol: 'circle-open',
         size: 15,
-        line: { width: 2.2, color: '#1f2328' },
+        color: '#1f2328',
+        line: { width: 2.2 },
       }),
     ];
     const axis = (title) => ({
@@ -217,8 +219,7 @@ export class RegionsView {
     trace.x = points.map((p) => p.x[0]);
     trace.y = points.map((p) => p.x[1]);
     trace.text = points.map((p) => `${p.set} sample #${p.index}: ${names[p.c]}`);
-    if (k === TRACE.training) trace.marker = { ...trace.marker, color: colours };
-    else trace.marker = { ...trace.marker, line: { ...trace.marker.line, color: colours } };
+    trace.marker = { ...trace.marker, color: colours };
   }
 
   draw(frame) {

@@ -150,26 +150,40 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
 
 
 def samples_shown(page: Page, count: int) -> list[dict[str, Any]]:
-    """The samples the decision regions show, once there are ``count`` of them: where, in
-    which colour and with which hover text, training samples last."""
+    """The samples the decision regions show, once there are ``count`` of them: where, with
+    which hover text, in which colour (as given to Plotly, and as drawn: a dot's fill, a ring's
+    stroke), training samples last."""
     read = """() => {
         const element = document.getElementById('regions');
         if (!element.data) return [];
+        // each drawn trace holds its calcdata, which names the trace (data) it is made from
+        const drawn = [...element.querySelectorAll('.scatterlayer .trace')];
         return element.data
-            .filter((trace) => trace.name === 'validation, test' || trace.name === 'training')
-            .flatMap((trace) =>
-                trace.x.map((x, i) => ({
+            .map((trace, k) => [trace, k])
+            .filter(([trace]) => trace.name === 'validation, test' || trace.name === 'training')
+            .flatMap(([trace, k]) => {
+                const group = drawn.find((g) => g.__data__?.[0]?.trace.index === k);
+                const paths = group?.querySelectorAll('.points path') ?? [];
+                return trace.x.map((x, i) => ({
                     x: [x, trace.y[i]],
                     text: trace.text[i],
-                    colour: (trace.name === 'training'
-                        ? trace.marker.color
-                        : trace.marker.line.color)[i],
-                })),
-            );
+                    colour: trace.marker.color[i],
+                    drawn: paths[i]?.style[trace.name === 'training' ? 'fill' : 'stroke'],
+                }));
+            });
     }"""
-    page.wait_for_function(f"count => ({read})().length === count", arg=count, timeout=5000)
+    page.wait_for_function(
+        f"count => (points => points.length === count && points.every(p => p.drawn))(({read})())",
+        arg=count,
+        timeout=5000,
+    )
     points: list[dict[str, Any]] = page.evaluate(read)
     return points
+
+
+def rgb(colour: str) -> str:
+    """'#e08214' as the browser writes it back: 'rgb(224, 130, 20)'."""
+    return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
 
 
 def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
@@ -184,6 +198,7 @@ def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
         index = int(re.search(r"#(\d+)", p["text"]).group(1))
         label = int(xor.train.target[index][0] > 0.5)
         assert p["colour"] == CLASS_COLOURS[label], p
+        assert p["drawn"] == rgb(CLASS_COLOURS[label]), p
         assert p["text"].endswith(xor.class_names[label])
     expect(page.locator("#regions-legend")).not_to_contain_text("validation")
 
@@ -192,6 +207,8 @@ def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
     points = samples_shown(page, circle.train.size + circle.validation.size + circle.test.size)
     assert sum(p["text"].startswith("training") for p in points) == circle.train.size
     assert points[-1]["text"].startswith("training")  # drawn last, over the rings of the others
+    for p in points:
+        assert p["drawn"] == rgb(p["colour"]), p
     expect(page.locator("#regions-legend")).to_contain_text("validation, test")
 
 
