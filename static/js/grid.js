@@ -26,7 +26,9 @@ function columnNames(names, columnPx) {
     return { texts: words.map((w) => w.join('<br>')), angle: 0, height: lines * NAME.linePx };
   }
   const most = Math.floor(NAME.maxPx / NAME.charPx);
-  const texts = names.map((name) => (name.length > most ? `${name.slice(0, most - 1)}\u2026` : name));
+  const texts = names.map((name) =>
+    name.length > most ? `${name.slice(0, most - 1)}\u2026` : name,
+  );
   const longest = Math.max(...texts.map((t) => t.length));
   return { texts, angle: -90, height: longest * NAME.charPx + 4 };
 }

@@ -191,7 +191,10 @@ export class HeatmapsFigure {
       Object.assign(trace, { zmin, zmax, texttemplate, hovertemplate });
       const { marker, colorbar } = scales[k];
       Object.assign(marker, { cmin: zmin, cmax: zmax, colorbar });
-      Object.assign(colorbar, { tickvals: this.attrs[k].tickvals, ticktext: this.attrs[k].ticktext });
+      Object.assign(colorbar, {
+        tickvals: this.attrs[k].tickvals,
+        ticktext: this.attrs[k].ticktext,
+      });
       delete scales[k].colorbar;
     });
     Plotly.newPlot(frame, scales, frameLayout, { ...PLOT_CONFIG, staticPlot: true });
@@ -237,7 +240,11 @@ export class HeatmapsFigure {
     const all = (key) => this.attrs.map((attrs) => attrs[key]);
     if (hoverChanged) update.hovertemplate = all('hovertemplate');
     if (rangeChanged) {
-      Object.assign(update, { zmin: all('zmin'), zmax: all('zmax'), texttemplate: all('texttemplate') });
+      Object.assign(update, {
+        zmin: all('zmin'),
+        zmax: all('zmax'),
+        texttemplate: all('texttemplate'),
+      });
       this.Plotly.restyle(this.frame, {
         'marker.cmin': all('zmin'),
         'marker.cmax': all('zmax'),

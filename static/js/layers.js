@@ -315,10 +315,8 @@ export class NetworkView {
     for (const l of figures.order) {
       const layer = frame.trace?.layers[l.index];
       if (!layer) {
-        for (const _ of l.bars) {
-          values.push(null);
-          customdata.push(null);
-        }
+        values.push(...l.bars.map(() => null));
+        customdata.push(...l.bars.map(() => null));
         continue;
       }
       const next = frame.trace.layers[l.index + 1];

@@ -12,7 +12,12 @@ import { classOf } from './net.js';
 import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
 
 const CLASS_COLOURS = ['#e08214', '#5e3c99', '#1b7837', '#b2182b'];
-const CLASS_TINTS = ['rgb(253,208,162)', 'rgb(203,193,226)', 'rgb(186,224,186)', 'rgb(244,185,185)'];
+const CLASS_TINTS = [
+  'rgb(253,208,162)',
+  'rgb(203,193,226)',
+  'rgb(186,224,186)',
+  'rgb(244,185,185)',
+];
 const HELD_OUT = ['validation', 'test'];
 const DEFAULT_RANGE = [-0.1, 1.1];
 const TICKS = [0, 0.5, 1];

@@ -83,7 +83,6 @@ export class WideningRange {
     }
     return lo !== this.lo || hi !== this.hi;
   }
-
 }
 
 // A diverging scale (ColorBrewer's RdBu) as a Plotly colour scale: negative red, zero near-white,

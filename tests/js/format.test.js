@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { count, fixed, num, signed, vector } from '../../static/js/format.js';
+import { count, num, signed, vector } from '../../static/js/format.js';
 
 const MINUS = '\u2212';
 
@@ -21,17 +21,10 @@ test('num writes very large and very small numbers with an exponent, minus signs
   assert.equal(num(-0.00001234), `${MINUS}1.23e${MINUS}5`);
 });
 
-test('num and fixed say NaN for what is not a finite number (JSON null included)', () => {
+test('num says NaN for what is not a finite number (JSON null included)', () => {
   for (const value of [null, undefined, NaN, Infinity, -Infinity]) {
     assert.equal(num(value), 'NaN');
-    assert.equal(fixed(value, 2), 'NaN');
   }
-});
-
-test('fixed rounds to its decimals and never shows a negative zero', () => {
-  assert.equal(fixed(-1.234, 2), `${MINUS}1.23`);
-  assert.equal(fixed(0.5, 0), '1');
-  assert.equal(fixed(-0.001, 2), '0');
 });
 
 test('signed puts a plus before a positive number only', () => {

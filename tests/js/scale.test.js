@@ -52,11 +52,3 @@ test('a positive range starts at 0; a span holds 0, 1 and every value', () => {
   output.fit([[-0.2, 1.3, null]]);
   assert.deepEqual([output.lo, output.hi], [-0.2, 1.5]);
 });
-
-test('fraction is where a value falls between lo and hi, clamped', () => {
-  const range = new WideningRange('symmetric', 2);
-  assert.equal(range.fraction(0), 0.5);
-  assert.equal(range.fraction(1), 0.75);
-  assert.equal(range.fraction(10), 1);
-  assert.equal(range.fraction(-10), 0);
-});
