@@ -22,7 +22,8 @@ const TARGET = '#1f2328';
 const NO_TRANSITION = {
   transition: { duration: 0 },
   frame: { duration: 0, redraw: false },
-  mode: 'immediate', // a frame that comes while one is drawn replaces it, never waits
+  // Plotly paints an animate on the next animation frame; one asked for before then replaces it
+  mode: 'immediate',
 };
 
 /** How the bars of a plot are coloured: by sign, as a slope, or as outputs against targets. */
