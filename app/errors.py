@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from app.schemas import ErrorResponse, FieldError, ValidationErrorResponse
 from app.sessions import SessionLimitError, SessionNotFoundError
 from core import ConfigError, DivergedError
+from core.exercise import ExerciseError
 from core.snapshot import SnapshotError
 
 MAX_INPUT_CHARS = 80  # bad values are echoed back cut to this length
@@ -123,6 +124,16 @@ def snapshot_errors(error: SnapshotError) -> tuple[str, list[FieldError]]:
     return f"{where}: {error.reason}", [detail]
 
 
+def exercise_errors(error: ExerciseError) -> tuple[str, list[FieldError]]:
+    """The engine's exercise error as a message and one field error located in the body
+    (``problem.weights[1]`` becomes ``["body", "problem", "weights", 1]``)."""
+    loc: list[str | int] = ["body"]
+    for name, index in _PATH_PART.findall(error.place):
+        loc.append(name or int(index))
+    detail = FieldError(loc=loc, msg=error.reason, type="exercise", input=None)
+    return str(error), [detail]
+
+
 def error_response(
     status_code: int, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
@@ -148,6 +159,11 @@ async def _on_config_error(_: Request, error: Exception) -> JSONResponse:
 async def _on_snapshot_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, SnapshotError)
     return _unprocessable(*snapshot_errors(error))
+
+
+async def _on_exercise_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ExerciseError)
+    return _unprocessable(*exercise_errors(error))
 
 
 async def _on_http_exception(_: Request, error: Exception) -> Response:
@@ -185,6 +201,7 @@ def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(SnapshotError, _on_snapshot_error)
     app.add_exception_handler(ConfigError, _on_config_error)
+    app.add_exception_handler(ExerciseError, _on_exercise_error)
     app.add_exception_handler(SessionNotFoundError, _on_session_not_found)
     app.add_exception_handler(DivergedError, _on_diverged)
     app.add_exception_handler(SessionLimitError, _on_session_limit)

@@ -17,6 +17,7 @@ from app.errors import add_exception_handlers
 from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
 from app.routes import (
     activations,
+    check,
     checks,
     datasets,
     default_session,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (
         sessions,
         checks,
+        check,
         default_session,
         live,
         datasets,

@@ -9,7 +9,8 @@ layer (input to output) with any of ``net``, ``output``, ``activation_diff``, ``
 ``weight_update`` and ``weights`` (after the step), and the output layer's ``error``.
 
 An answer's numbers may have any shape (a wrong shape is a wrong answer, such as an update
-transposed); they must be numbers, finite, and arrays of at most two dimensions.
+transposed); they must be numbers, finite, and arrays of at most two dimensions. A vector given as
+a column ``(n, 1)`` or a row ``(1, n)`` (as code with column vectors holds it) is read as ``(n,)``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from core.losses import get_loss
 Array = NDArray[np.float64]
 
 LAYER_QUANTITIES = ("net", "output", "activation_diff", "delta", "weight_update", "weights")
+VECTORS = ("net", "output", "activation_diff", "delta", "error")
 ANSWER_FIELDS = ("layers", "error")
 PROBLEM_FIELDS = ("activation", "loss", "learning_rate", "x", "target", "weights")
 
@@ -185,7 +187,14 @@ def answer_from(answer: Mapping[str, Any], layer_count: int) -> Answer:
                 known = ", ".join(LAYER_QUANTITIES)
                 raise ExerciseError(f"{place}.{key}", f"unknown quantity; known: {known}")
             if value is not None:
-                given[key] = _array(value, f"{place}.{key}")
+                given[key] = _quantity(key, value, f"{place}.{key}")
         layers.append(given)
     error = answer.get("error")
-    return Answer(tuple(layers), None if error is None else _array(error, "answer.error"))
+    return Answer(tuple(layers), None if error is None else _quantity("error", error, "answer.error"))
+
+
+def _quantity(name: str, value: Any, place: str) -> Array:
+    array = _array(value, place)
+    if name in VECTORS and array.ndim == 2 and 1 in array.shape:
+        return array.reshape(-1)  # a column (or row) vector
+    return array

@@ -7,6 +7,18 @@ from app.schemas.catalog import (
     Health,
     SampleSetData,
 )
+from app.schemas.check import (
+    Answer,
+    AnswerLayer,
+    CheckRequest,
+    CheckResponse,
+    ExpectedLayer,
+    ExpectedStep,
+    MistakeInfo,
+    Place,
+    Problem,
+    QuantityVerdict,
+)
 from app.schemas.errors import ErrorResponse, FieldError, ValidationErrorResponse
 from app.schemas.live import (
     COMMAND,
@@ -45,6 +57,16 @@ from app.schemas.sessions import (
 from app.schemas.snapshots import NewSession, Snapshot
 
 __all__ = [
+    "Answer",
+    "AnswerLayer",
+    "CheckRequest",
+    "CheckResponse",
+    "ExpectedLayer",
+    "ExpectedStep",
+    "MistakeInfo",
+    "Place",
+    "Problem",
+    "QuantityVerdict",
     "COMMAND",
     "MAX_STEPS",
     "MAX_STEPS_PER_SECOND",
