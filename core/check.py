@@ -45,7 +45,7 @@ from core.activations import Activation, get_activation
 from core.backprop import backprop
 from core.exercise import Answer, ExerciseError, Problem, answer_from, problem_from
 from core.losses import get_loss
-from core.mistakes import MISTAKES, SIGN_FLIPPED, WIKIPEDIA_CONVENTION, Kind, Step
+from core.mistakes import MISTAKES, SIGN_FLIPPED, WIKIPEDIA_CONVENTION, Step
 from core.records import BackpropRecord
 
 Array = NDArray[np.float64]
@@ -130,9 +130,7 @@ def expected_step(record: BackpropRecord) -> dict[str, Any]:
     """The engine's step as plain JSON values: each layer's every quantity, the error, the loss."""
     return {
         "layers": [
-            {name: value if isinstance(value, str) else value.tolist() for name, value in zip(
-                layer._fields, layer, strict=True
-            )}
+            {name: _plain(value) for name, value in layer._asdict().items()}
             for layer in record.layers
         ],
         "error": record.error.tolist(),
@@ -140,10 +138,16 @@ def expected_step(record: BackpropRecord) -> dict[str, Any]:
     }
 
 
+def _plain(value: object) -> object:
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def _order(layer_count: int) -> list[tuple[int, str]]:
     """The step's quantities in the order ``backprop`` computes them."""
     last = layer_count - 1
-    order = [(layer, q) for layer in range(layer_count) for q in ("net", "output", "activation_diff")]
+    order = [
+        (layer, q) for layer in range(layer_count) for q in ("net", "output", "activation_diff")
+    ]
     order.append((last, "error"))
     order += [(layer, "delta") for layer in range(last, -1, -1)]
     order += [(layer, q) for layer in range(layer_count) for q in ("weight_update", "weights")]
@@ -199,15 +203,16 @@ def scales(step: Step) -> dict[tuple[int, str], float]:
     for layer in range(last, -1, -1):
         part = layers[layer]
         if layer < last:
-            incoming = _row_sums(layers[layer + 1].weights_before[:, :-1].T) * scale[
-                layer + 1, "delta"
-            ]
+            incoming = (
+                _row_sums(layers[layer + 1].weights_before[:, :-1].T) * scale[layer + 1, "delta"]
+            )
         if step.delta_is_error(layer):
             scale[layer, "delta"] = incoming
         else:
-            scale[layer, "delta"] = incoming * _largest(part.activation_diff) + _largest(
-                part.incoming
-            ) * scale[layer, "activation_diff"]
+            scale[layer, "delta"] = (
+                incoming * _largest(part.activation_diff)
+                + _largest(part.incoming) * scale[layer, "activation_diff"]
+            )
     for layer, part in enumerate(layers):
         update = step.learning_rate * scale[layer, "delta"] * max(input_scales[layer], 1.0)
         scale[layer, "weight_update"] = update
@@ -230,7 +235,9 @@ def _agrees(a: Array, b: Array, bound: float) -> bool:
     return a.shape == b.shape and bool(np.all(np.abs(a - b) <= bound))
 
 
-def _matches(step: Step, layer: int, quantity: str, given: Array, bound: float) -> list[MistakeMatch]:
+def _matches(
+    step: Step, layer: int, quantity: str, given: Array, bound: float
+) -> list[MistakeMatch]:
     """The known mistakes whose value at this quantity is the learner's (and not the right one)."""
     expected = _expected(step.record, layer, quantity)
     found = []
@@ -243,7 +250,9 @@ def _matches(step: Step, layer: int, quantity: str, given: Array, bound: float) 
         for value, detail in values:
             if _agrees(value, given, bound) and not _agrees(value, expected, bound):
                 found.append(
-                    MistakeMatch(mistake.id, mistake.sentence, mistake.equation, mistake.kind.value, detail)
+                    MistakeMatch(
+                        mistake.id, mistake.sentence, mistake.equation, mistake.kind.value, detail
+                    )
                 )
                 break
     return found
@@ -260,7 +269,8 @@ def _wikipedia_sign(
     """Where the answer has the tutorial's numbers with Wikipedia's sign, and whether the
     weights after the step (or an update ``−η ∂E/∂W``) confirm it; ``None`` unless every given
     delta has the other sign and every given error, update and weights fit the convention."""
-    record, flipped, confirmed = step.record, set(), False
+    record, confirmed = step.record, False
+    flipped: set[tuple[int, str]] = set()
     deltas = 0
     for layer in range(len(record.layers)):
         for quantity in ("delta", "weight_update", "weights"):
@@ -303,7 +313,7 @@ def check_step(
         raise ExerciseError("tolerance", f"must be a number, got {tolerance!r}")
     if not 0 < tolerance <= MAX_TOLERANCE:
         raise ExerciseError("tolerance", f"must be in (0, {MAX_TOLERANCE:g}], got {tolerance!r}")
-    p = problem_from(problem)
+    p = problem if isinstance(problem, Problem) else problem_from(problem)
     given_answer = answer_from(answer, len(p.weights))
     activation, loss = get_activation(p.activation), get_loss(p.loss)
     with np.errstate(all="ignore"):
@@ -341,8 +351,9 @@ def check_step(
             or (status[source] is Status.NOT_GIVEN and clean[source])
             for source in _inputs(*key, len(p.weights))
         )
-        if status[key] is Status.WRONG and clean[key] and key not in matched:
-            matched[key] = _matches(step, *key, _given(given_answer, *key), bound[key])
+        given = _given(given_answer, *key)
+        if given is not None and status[key] is Status.WRONG and clean[key] and key not in matched:
+            matched[key] = _matches(step, *key, given, bound[key])
 
     quantities = []
     for key in order:

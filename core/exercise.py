@@ -1,4 +1,4 @@
-"""An exercise: one step's starting point (a *problem*) and a learner's numbers for it (an *answer*),
+"""An exercise: a step's starting point (a *problem*) and a learner's numbers for it (an *answer*),
 read from plain values (dicts, lists, NumPy arrays) and checked for shape and finiteness.
 
 A problem is what a learner's own code starts from: ``activation`` and ``loss`` by name,
@@ -105,13 +105,13 @@ def _name(value: Any, place: str, known: Any) -> str:
 def problem_from(problem: Mapping[str, Any]) -> Problem:
     """The problem read from plain values (``loss`` defaults to ``squared_error``);
     ``ExerciseError`` naming the place of the first thing that does not fit."""
-    if isinstance(problem, Problem):
-        problem = problem._asdict()
     if not isinstance(problem, Mapping):
         raise ExerciseError("problem", "must be a mapping of " + ", ".join(PROBLEM_FIELDS))
     for key in problem:
         if key not in PROBLEM_FIELDS:
-            raise ExerciseError(f"problem.{key}", "unknown field; known: " + ", ".join(PROBLEM_FIELDS))
+            raise ExerciseError(
+                f"problem.{key}", "unknown field; known: " + ", ".join(PROBLEM_FIELDS)
+            )
     for key in ("activation", "learning_rate", "x", "target", "weights"):
         if key not in problem:
             raise ExerciseError(f"problem.{key}", "missing")
@@ -164,7 +164,9 @@ def answer_from(answer: Mapping[str, Any], layer_count: int) -> Answer:
         raise ExerciseError("answer", "must be a mapping of " + ", ".join(ANSWER_FIELDS))
     for key in answer:
         if key not in ANSWER_FIELDS:
-            raise ExerciseError(f"answer.{key}", "unknown field; known: " + ", ".join(ANSWER_FIELDS))
+            raise ExerciseError(
+                f"answer.{key}", "unknown field; known: " + ", ".join(ANSWER_FIELDS)
+            )
     raw_layers = answer.get("layers")
     if raw_layers is None:
         raw_layers = [{}] * layer_count
@@ -190,7 +192,9 @@ def answer_from(answer: Mapping[str, Any], layer_count: int) -> Answer:
                 given[key] = _quantity(key, value, f"{place}.{key}")
         layers.append(given)
     error = answer.get("error")
-    return Answer(tuple(layers), None if error is None else _quantity("error", error, "answer.error"))
+    return Answer(
+        tuple(layers), None if error is None else _quantity("error", error, "answer.error")
+    )
 
 
 def _quantity(name: str, value: Any, place: str) -> Array:

@@ -86,7 +86,9 @@ def test_the_steps_own_trace_posted_back_is_all_correct(client: TestClient, loss
 
 def test_a_hand_computed_step_is_correct(client: TestClient) -> None:
     _, problem, _ = exercise(client)
-    response = client.post("/api/check", json={"problem": problem, "answer": tutorial_step(problem)})
+    response = client.post(
+        "/api/check", json={"problem": problem, "answer": tutorial_step(problem)}
+    )
     assert response.status_code == 200
     assert body(response)["correct"] is True
 
@@ -160,10 +162,11 @@ def test_an_answer_with_the_wrong_layer_count_answers_422(client: TestClient) ->
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
 def test_non_finite_numbers_answer_422(client: TestClient, number: str) -> None:
     _, problem, _ = exercise(client)
+    weights = problem["weights"]
     text = (
-        '{"problem": {"activation": "tanh01", "learning_rate": 0.1, "x": [%s, 0, 0, 0], '
-        '"target": [0, 0, 1], "weights": %s}}'
-    ) % (number, problem["weights"])
+        f'{{"problem": {{"activation": "tanh01", "learning_rate": 0.1, "x": [{number}, 0, 0, 0], '
+        f'"target": [0, 0, 1], "weights": {weights}}}}}'
+    )
     response = client.post("/api/check", content=text, headers=JSON)
     assert response.status_code == 422, response.text
     assert "x" in body(response)["message"]

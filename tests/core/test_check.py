@@ -7,6 +7,7 @@ The right step is written out here too (plain NumPy, the tutorial's formulas), i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -39,7 +40,7 @@ def problem(hidden: tuple[int, ...] = (3,), seed: int = 0, eta: float = 0.1) -> 
         "learning_rate": eta,
         "x": rng.uniform(0, 1, 4),
         "target": np.array([0.0, 1.0]),
-        "weights": [rng.uniform(-1, 1, (n, m + 1)) for m, n in zip(sizes, sizes[1:], strict=False)],
+        "weights": [rng.uniform(-1, 1, (n, m + 1)) for m, n in itertools.pairwise(sizes)],
     }
 
 
@@ -105,9 +106,7 @@ def named(answer: dict[str, Any], p: dict[str, Any]) -> set[str]:
 def only(answer: dict[str, Any], keep: dict[int, tuple[str, ...]]) -> dict[str, Any]:
     """The answer cut to the quantities ``keep`` names per layer (the error dropped)."""
     layers = answer["layers"]
-    return {
-        "layers": [{q: layers[i][q] for q in keep.get(i, ())} for i in range(len(layers))]
-    }
+    return {"layers": [{q: layers[i][q] for q in keep.get(i, ())} for i in range(len(layers))]}
 
 
 def without(answer: dict[str, Any], quantity: str) -> dict[str, Any]:
@@ -208,7 +207,9 @@ MISTAKE_ANSWERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "update_without_learning_rate": lambda p: step_by_hand(
         p, update_of=lambda d, x_b, eta: np.outer(d, x_b)
     ),
-    "update_transposed": lambda p: step_by_hand(p, update_of=lambda d, x_b, eta: eta * np.outer(x_b, d)),
+    "update_transposed": lambda p: step_by_hand(
+        p, update_of=lambda d, x_b, eta: eta * np.outer(x_b, d)
+    ),
 }
 
 
@@ -246,7 +247,7 @@ def test_the_quantities_after_a_mistake_are_wrong_but_not_named() -> None:
     wrong = [(q.layer, q.quantity) for q in verdict.quantities if q.status is Status.WRONG]
     assert wrong[0] == (0, "activation_diff")
     assert (1, "weights") in wrong  # carried through the step
-    assert [q.mistakes for q in verdict.quantities if q.mistakes][0][0].id == "diff_of_output"
+    assert next(q.mistakes for q in verdict.quantities if q.mistakes)[0].id == "diff_of_output"
     assert sum(1 for q in verdict.quantities if q.mistakes) == 2  # both layers' f'
 
 
