@@ -93,6 +93,8 @@ export const api = {
    * The caller has checked that `text` is one JSON value (parsed it once), so that nothing but
    * the snapshot reaches the body. */
   restoreSnapshot: (text) => request('POST', '/api/sessions', `{"snapshot": ${text}}`),
+  /** One's own step checked against the engine's: the verdict (see docs/check.md). */
+  check: (problem, answer) => request('POST', '/api/check', { problem, answer }),
   /** Every sample of a data set: `{train, validation, test}`, each `{x, label}`. */
   samples: (name) => request('GET', `/api/datasets/${encodeURIComponent(name)}/samples`),
 };

@@ -8,6 +8,7 @@ const DIGITS = 3;
 const SHOWN = 5; // vector entries shown before "… n more"
 
 const v = (values) => vector(values, DIGITS, SHOWN);
+const PREDICTED = true; // a line of δ or ΔW: what the learner predicts first
 
 /** The entry of largest magnitude of a matrix: [row, col] (the first when all are 0). */
 function largest(matrix) {
@@ -66,6 +67,7 @@ export class EquationsView {
         const layer = t.layers[L - 1];
         return `${v(t.error)} \u2218 ${v(layer.activation_diff)} = ${v(layer.delta)}`;
       },
+      PREDICTED,
     ]);
     for (let l = L - 2; l >= 0; l--) {
       lines.push([
@@ -74,6 +76,7 @@ export class EquationsView {
           const back = sentBack(t.layers[l + 1].weights_before, t.layers[l + 1].delta);
           return `${v(t.layers[l].activation_diff)} \u2218 ${v(back)} = ${v(t.layers[l].delta)}`;
         },
+        PREDICTED,
       ]);
     }
     for (let l = L - 1; l >= 0; l--) {
@@ -91,12 +94,14 @@ export class EquationsView {
             `${num(layer.weights_before[i][j], 4)} \u2192 ${num(layer.weights[i][j], 4)}`
           );
         },
+        PREDICTED,
       ]);
     }
     lines.push(['E = \u00bd\u2016e\u2016\u00b2', (t) => num(t.loss, 4)]);
 
-    this.rows = lines.map(([symbols, compute]) => {
+    this.rows = lines.map(([symbols, compute, predicted]) => {
       const tr = document.createElement('tr');
+      if (predicted) tr.className = 'predicted'; // hidden while "predict first" holds it back
       const th = document.createElement('th');
       th.scope = 'row';
       th.textContent = symbols;

@@ -4,11 +4,13 @@
 import { Controls } from './controls.js';
 import { CurvesView } from './curves.js';
 import { EquationsView } from './equations.js';
+import { CheckPanel } from './exercise.js';
 import { FIELDS, InputError } from './fields.js';
 import { count } from './format.js';
 import { NetworkView } from './layers.js';
 import { StreamState } from './live.js';
 import { loadPlotly } from './plotly.js';
+import { PredictFirst } from './predict.js';
 import { RegionsView } from './regions.js';
 import { loadSamples } from './samples.js';
 import { FrameScheduler } from './scheduler.js';
@@ -67,17 +69,50 @@ scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);
 
+/** Shows `frame` in the per-layer views and the step in numbers. */
+function show(frame) {
+  document.body.classList.toggle('predicting', predict.holding);
+  network.accept(frame);
+  scheduler.submit(frame);
+}
+const predict = new PredictFirst();
+const checkPanel = new CheckPanel(
+  {
+    exercise: byId('exercise'),
+    copyJson: byId('copy-exercise-json'),
+    copyNumpy: byId('copy-exercise-numpy'),
+    answer: byId('answer-json'),
+    delta: byId('answer-delta'),
+    update: byId('answer-update'),
+    check: byId('check-answer'),
+    verdict: byId('verdict'),
+  },
+  { onChecked: () => reveal() },
+);
+/** The held step's δ and ΔW, shown now that the learner has predicted them (or stopped). */
+function reveal() {
+  const frame = predict.reveal();
+  if (frame) show(frame);
+}
+byId('predict-first').addEventListener('change', (event) => {
+  predict.on = event.target.checked;
+  if (!predict.on) reveal();
+});
+
 let controls = null;
 /** Whether the config's data set has two features: only those have decision regions. */
 const hasRegions = (config) => datasets.get(config.dataset).input_count === 2;
 const session = new PlaygroundSession({
   status,
   onFrame: (frame) => {
-    network.accept(frame);
-    scheduler.submit(frame);
+    show(predict.shown(frame));
+    checkPanel.setFrame(frame);
   },
   onPlayState: (state) => controls.setPlaying(state === StreamState.PLAYING),
-  onNewRun: () => network.restart(),
+  onNewRun: () => {
+    network.restart();
+    predict.restart();
+  },
   onConfig: (config) => {
     controls.show(config);
     controls.writeUrl(config, session.speed);
@@ -104,7 +139,7 @@ const session = new PlaygroundSession({
   onRefused: (fields) => fields.forEach((field) => controls.markInvalid(field)),
 });
 // for the browser tests (and the curious); what the plots show is in the figures' data
-window.playground = { session };
+window.playground = { session, predicting: () => predict.holding };
 
 const invalid = (error) => {
   if (!(error instanceof InputError)) throw error;
