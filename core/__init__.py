@@ -2,6 +2,7 @@
 
 from core.activations import ACTIVATIONS, Activation, get_activation, max_slope
 from core.backprop import backprop
+from core.check import StepCheck, check_step
 from core.config import ConfigError, TrainerConfig
 from core.datasets import SET_NAMES, Dataset, SampleSet, dataset_names, load_dataset
 from core.history import History, SetErrors
@@ -28,10 +29,12 @@ __all__ = [
     "SampleSet",
     "Sampling",
     "SetErrors",
+    "StepCheck",
     "StepRecord",
     "Trainer",
     "TrainerConfig",
     "backprop",
+    "check_step",
     "dataset_names",
     "decision_regions",
     "get_activation",

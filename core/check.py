@@ -279,24 +279,23 @@ def _wikipedia_sign(
                 continue
             expected, b = _expected(record, layer, quantity), bound[layer, quantity]
             right, reversed_ = _agrees(given, expected, b), _agrees(given, -expected, b)
-            if quantity == "delta":
-                if not reversed_:
-                    return None
+            if right and reversed_:  # about 0: either sign
+                continue
+            if quantity == "delta" and reversed_:
                 deltas += 1
                 flipped.add((layer, quantity))
-            elif quantity == "weight_update" and (right or reversed_):
-                confirmed = confirmed or right
-                if reversed_:
-                    flipped.add((layer, quantity))
-            elif quantity == "weights" and right:
+            elif quantity == "weight_update" and reversed_:
+                flipped.add((layer, quantity))
+            elif quantity != "delta" and right:
                 confirmed = True
             else:
                 return None
     last = len(record.layers) - 1
     if answer.error is not None:
-        if _agrees(answer.error, -record.error, bound[last, "error"]):
+        right = _agrees(answer.error, record.error, bound[last, "error"])
+        if _agrees(answer.error, -record.error, bound[last, "error"]) and not right:
             flipped.add((last, "error"))
-        elif not _agrees(answer.error, record.error, bound[last, "error"]):
+        elif not right:
             return None
     return (flipped, confirmed) if deltas else None
 

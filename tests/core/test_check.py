@@ -403,3 +403,20 @@ def test_an_answer_that_cannot_be_read_is_refused_naming_the_place(
     with pytest.raises(ExerciseError) as info:
         check_step(problem((3,)), answer)
     assert info.value.place == place
+
+
+def test_a_dead_relu_layer_with_zero_deltas_is_correct_not_a_convention() -> None:
+    p = problem(())
+    p["activation"] = "relu"
+    p["weights"] = [np.full((2, 5), -1.0)]  # every net < 0: f' = 0, delta = 0
+    update = np.zeros((2, 5))
+    answer = {"layers": [{"delta": np.zeros(2), "weight_update": update}]}
+    verdict = check_step(p, answer)
+    assert verdict.correct
+    assert {q.status for q in verdict.quantities if q.given is not None} == {Status.CORRECT}
+
+
+def test_the_check_is_importable_from_core() -> None:
+    import core
+
+    assert core.check_step is check_step
