@@ -88,7 +88,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         max_body_size=settings.max_body_size,
-        larger={("POST", "/api/sessions"): settings.max_snapshot_size},  # snapshot uploads
+        larger={
+            ("POST", "/api/sessions"): settings.max_snapshot_size,  # snapshot uploads
+            ("POST", "/api/check"): settings.max_check_size,  # a whole step, twice
+        },
     )
     app.add_middleware(SecurityHeadersMiddleware)
     # the routes are tried in this order: the step endpoints' lean dispatch, then the routers,

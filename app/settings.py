@@ -43,6 +43,12 @@ class Settings(BaseSettings):
         description="Largest body of `POST /api/sessions` in bytes, which may carry a snapshot "
         "(the largest net's, with its history, is about 350 KB; larger: 413).",
     )
+    max_check_size: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest body of `POST /api/check` in bytes (a problem and a full answer of "
+        "the largest net are about 900 KB; larger: 413).",
+    )
     max_message_size: int = Field(
         default=64 * 1024,
         ge=1024,

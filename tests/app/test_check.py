@@ -182,7 +182,18 @@ def test_a_bad_tolerance_answers_422(client: TestClient, tolerance: Any) -> None
 
 def test_an_oversize_body_answers_413(client: TestClient) -> None:
     _, problem, _ = exercise(client)
-    problem["x"] = [0.5] * 20_000
+    problem["x"] = [0.5] * 300_000  # over PLAYGROUND_MAX_CHECK_SIZE
     response = client.post("/api/check", json={"problem": problem})
     assert response.status_code == 413
-    assert "limit" in body(response)["message"]
+    assert "limit of 1048576 bytes" in body(response)["message"]
+
+
+def test_the_largest_nets_whole_step_fits_the_body_limit(client: TestClient) -> None:
+    _, problem, trace = exercise(client, dataset="iris", hidden=[64, 64, 64, 64])
+    answer = {
+        "layers": [{q: layer[q] for q in QUANTITIES} for layer in trace["layers"]],
+        "error": trace["error"],
+    }
+    response = client.post("/api/check", json={"problem": problem, "answer": answer})
+    assert response.status_code == 200, response.text[:200]
+    assert body(response)["correct"] is True
