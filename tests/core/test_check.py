@@ -53,6 +53,7 @@ def step_by_hand(
     back: Callable[[Any, Any, Any], Any] | None = None,
     update_of: Callable[[Any, Any, float], Any] = lambda d, x_b, eta: eta * np.outer(d, x_b),
     output_delta: Callable[[Any, Any], Any] = lambda e, diff: e * diff,
+    f: Callable[[Any], Any] = tanh01,
     dtype: Any = np.float64,
 ) -> dict[str, Any]:
     """The tutorial's step, squared error and tanh01 in every layer, each formula replaceable:
@@ -64,7 +65,7 @@ def step_by_hand(
     for w in weights:
         x_b = np.concatenate([a, np.ones(1, dtype)])
         net = net_of(w, x_b)
-        a = tanh01(net)
+        a = f(net)
         x_bs.append(x_b)
         nets.append(net)
         outputs.append(a)
@@ -151,18 +152,43 @@ def test_the_engines_own_record_is_all_correct(
     assert {q.status for q in verdict.quantities} == {Status.CORRECT}
 
 
-@pytest.mark.parametrize("seed", range(40))
+def _sigmoid(net: Any) -> Any:
+    return 1 / (1 + np.exp(-net))
+
+
+# each activation written out, f and f' (of net), as a learner's float32 code would have them
+WRITTEN_OUT: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "tanh01": (tanh01, tanh01_diff),
+    "sigmoid": (_sigmoid, lambda net: _sigmoid(net) * (1 - _sigmoid(net))),
+    "tanh": (np.tanh, lambda net: 1 - np.tanh(net) ** 2),
+    "relu": (lambda net: np.maximum(net, 0), lambda net: (net > 0).astype(net.dtype)),
+    "leaky_relu": (
+        lambda net: np.where(net > 0, net, net * net.dtype.type(0.01)),
+        lambda net: np.where(net > 0, 1, 0.01).astype(net.dtype),
+    ),
+    "linear": (lambda net: net, np.ones_like),
+}
+
+
+def test_every_activation_is_written_out_for_the_float32_test() -> None:
+    assert set(WRITTEN_OUT) == set(ACTIVATIONS)
+
+
+@pytest.mark.parametrize("seed", range(20))
 @pytest.mark.parametrize("hidden", [(), (3,), (4, 2)])
+@pytest.mark.parametrize("activation", sorted(WRITTEN_OUT))
 def test_a_float32_computation_of_the_right_step_passes_at_the_default_tolerance(
-    seed: int, hidden: tuple[int, ...]
+    seed: int, hidden: tuple[int, ...], activation: str
 ) -> None:
+    f, f_diff = WRITTEN_OUT[activation]
     p = problem(hidden, seed)
+    p["activation"] = activation
     rng = np.random.default_rng(seed)
     p["weights"] = [w * 3 for w in p["weights"]]  # saturated units: slopes near 0
     if seed % 2:  # outputs a hair from their targets: errors that are small differences
-        right = step_by_hand(p)
+        right = step_by_hand(p, f=f, diff_of=lambda net, y: f_diff(net))
         p["target"] = right["layers"][-1]["output"] + rng.normal(0, 1e-4, 2)
-    answer = step_by_hand(p, dtype=np.float32)
+    answer = step_by_hand(p, f=f, diff_of=lambda net, y: f_diff(net), dtype=np.float32)
     assert answer["layers"][0]["delta"].dtype == np.float32
     verdict = check_step(p, answer)
     assert DEFAULT_TOLERANCE == 1e-6
