@@ -158,7 +158,8 @@ export class CheckPanel {
     const given = verdict.quantities.filter((q) => q.status !== 'not_given');
     if (!given.length) summary.textContent = 'Nothing given to check.';
     else if (verdict.correct) summary.textContent = 'Every number you gave is right.';
-    else summary.textContent = `First wrong: ${SYMBOLS[first.quantity]} of layer ${first.layer + 1}.`;
+    else
+      summary.textContent = `First wrong: ${SYMBOLS[first.quantity]} of layer ${first.layer + 1}.`;
     const list = document.createElement('ol');
     for (const q of given) {
       const item = document.createElement('li');
