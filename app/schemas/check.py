@@ -92,8 +92,10 @@ class CheckRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    problem: Problem
-    answer: Answer = Field(default_factory=Answer)
+    problem: Problem = Field(description="What one's code starts the step from.")
+    answer: Answer = Field(
+        default_factory=Answer, description="One's numbers (none given: nothing to check)."
+    )
     tolerance: float = Field(
         default=DEFAULT_TOLERANCE,
         gt=0,
@@ -109,8 +111,8 @@ class CheckRequest(BaseModel):
 class Place(BaseModel):
     """Where in the step: the layer (0 the first weight layer) and the quantity."""
 
-    layer: int
-    quantity: str = Field(json_schema_extra=_enum(list(QUANTITY)))
+    layer: int = Field(description="0 is the first weight layer; the error is the output's.")
+    quantity: str = Field(description="The quantity.", json_schema_extra=_enum(list(QUANTITY)))
 
 
 class MistakeInfo(BaseModel):
@@ -127,7 +129,7 @@ class QuantityVerdict(BaseModel):
     """One quantity of the step, in computation order."""
 
     layer: int = Field(description="0 is the first weight layer; the error is the output's.")
-    quantity: str = Field(json_schema_extra=_enum(list(QUANTITY)))
+    quantity: str = Field(description="The quantity.", json_schema_extra=_enum(list(QUANTITY)))
     status: str = Field(
         description="`correct`, `wrong`, `not_given`, or `convention` (right with Wikipedia's "
         "sign).",
@@ -146,23 +148,25 @@ class QuantityVerdict(BaseModel):
 class ExpectedLayer(BaseModel):
     """One layer of the engine's step (as in a step's `trace`, with `incoming`)."""
 
-    activation: str
-    input: OutVector
-    net: OutVector
-    output: OutVector
-    activation_diff: OutVector
+    activation: str = Field(
+        description="The layer's f (softmax or sigmoid at a cross-entropy output)."
+    )
+    input: OutVector = Field(description="x, or the layer below's output.")
+    net: OutVector = Field(description="W · [input; 1].")
+    output: OutVector = Field(description="f(net).")
+    activation_diff: OutVector = Field(description="f′(net).")
     incoming: OutVector = Field(description="−∂E/∂output, the vector delta scales.")
-    delta: OutVector
-    weights_before: OutMatrix
-    weight_update: OutMatrix
-    weights: OutMatrix
+    delta: OutVector = Field(description="−∂E/∂net.")
+    weights_before: OutMatrix = Field(description="The problem's weights.")
+    weight_update: OutMatrix = Field(description="η δ [input; 1]ᵀ.")
+    weights: OutMatrix = Field(description="weights_before + weight_update.")
 
 
 class ExpectedStep(BaseModel):
     """The engine's whole step."""
 
-    layers: list[ExpectedLayer]
-    error: OutVector
+    layers: list[ExpectedLayer] = Field(description="Input to output.")
+    error: OutVector = Field(description="t − y of the output layer.")
     loss: float | None = Field(description="The sample's loss E before the step.")
 
 
@@ -171,6 +175,6 @@ class CheckResponse(BaseModel):
 
     correct: bool = Field(description="Whether every given quantity is right.")
     first_wrong: Place | None = Field(description="The first wrong quantity, or null.")
-    tolerance: float
-    quantities: list[QuantityVerdict]
-    expected: ExpectedStep
+    tolerance: float = Field(description="The relative tolerance used.")
+    quantities: list[QuantityVerdict] = Field(description="Every quantity, in computation order.")
+    expected: ExpectedStep = Field(description="The step as the engine computes it.")

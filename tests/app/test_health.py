@@ -20,6 +20,8 @@ PATHS = {
     "/api/sessions/{session_id}/regions": {"get"},
     "/api/sessions/{session_id}/snapshot": {"get"},
     "/api/sessions/{session_id}/gradient-check": {"get"},
+    "/api/sessions/{session_id}/exercise": {"get"},
+    "/api/check": {"post"},
     "/api/datasets/{name}/samples": {"get"},
     "/api/step": {"post"},
     "/api/reset": {"post"},
