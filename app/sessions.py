@@ -47,7 +47,6 @@ class Session:
         self.id = session_id
         self.config = config
         self.trainer = trainer if trainer is not None else Trainer(config)
-        self.last_record: StepRecord | None = None  # the exercise of `GET .../exercise`
         self.lock = asyncio.Lock()
         self.streams = 0  # live streams connected to it
         self.closed = False  # deleted or evicted: nobody may use it any more
@@ -78,13 +77,11 @@ class Session:
         else:
             record = await to_thread.run_sync(self.trainer.run, n)
         assert record is not None  # n >= 1 steps always leave a record
-        self.last_record = record
         return record
 
     def reset(self, config: TrainerConfig) -> None:
         """Starts over with ``config``: new weights from its seed, step 0, empty history."""
         self.config, self.trainer = config, Trainer(config)
-        self.last_record = None
 
     def set_learning_rate(self, learning_rate: float) -> None:
         """Changes the learning rate from the next step on, without resetting anything."""
