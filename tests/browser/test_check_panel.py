@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import TIMEOUT_MS, open_page, shown, wait_for_step
+from tests.browser.helpers import (
+    LIVE_VIEWS,
+    TIMEOUT_MS,
+    open_page,
+    shown,
+    stats,
+    wait_for_draws,
+    wait_for_step,
+    wait_for_views_to_catch_up,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -90,6 +99,11 @@ def test_an_answer_pasted_as_json_is_checked(page: Page, server_url: str) -> Non
     expect(first.locator("[data-mistake='wikipedia_convention']")).to_have_count(1)
 
 
+def _hidden(values: list[Any] | None) -> bool:
+    """Whether a plot shows nothing for these values (the page's views draw null as nothing)."""
+    return values is None or all(v is None for v in values)
+
+
 def test_predict_first_hides_delta_and_update_until_checked(page: Page, server_url: str) -> None:
     open_page(page, server_url, dataset="iris")
     page.click("#step-1")
@@ -98,24 +112,24 @@ def test_predict_first_hides_delta_and_update_until_checked(page: Page, server_u
     page.click("#step-1")
     wait_for_step(page, 2)
     page.wait_for_function("() => window.playground.predicting()", timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "() => window.playground.shown()[0].delta.every((d) => d === null)", timeout=TIMEOUT_MS
-    )
+    wait_for_views_to_catch_up(page, LIVE_VIEWS)
     (layer,) = shown(page)
-    assert all(u is None for row in layer["update"] for u in row)
+    assert _hidden(layer["delta"])
+    assert all(_hidden(row) for row in layer["update"])
     delta_line = page.locator("#equations-body tr.predicted").first
     expect(delta_line.locator("td")).to_be_hidden()
 
     right = tutorial_delta(exercise(page))  # the held step's problem, the learner's numbers
+    draws = {view: stats(page)["stats"]["views"][view]["draws"] for view in LIVE_VIEWS}
     page.fill("#answer-delta", typed(right))
     page.click("#check-answer")
     expect(page.locator("#verdict .verdict-summary")).to_have_text(
         "Every number you gave is right.", timeout=TIMEOUT_MS
     )
     page.wait_for_function("() => !window.playground.predicting()", timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "() => window.playground.shown()[0].delta.every((d) => d !== null)", timeout=TIMEOUT_MS
-    )
+    for view, count in draws.items():
+        wait_for_draws(page, view, count + 1)  # the held step drawn whole
     (layer,) = shown(page)
     assert all(abs(a - b) < 1e-12 for a, b in zip(layer["delta"], right, strict=True))
+    assert not any(_hidden(row) for row in layer["update"])
     expect(delta_line.locator("td")).to_be_visible()
