@@ -260,6 +260,12 @@ export class NetworkView {
     for (const l of this.layers) for (const range of Object.values(l.ranges)) range.reset();
   }
 
+  /** The next frame is drawn even if it holds the step shown (that step shown with numbers held
+   * back until now: static/js/predict.js). */
+  redraw() {
+    this.drawn = { heatmaps: null, bars: null };
+  }
+
   /** Whether `figure` is to draw `frame`: Plotly.js is there and it shows another state (a
    * frame of the same step of the same run, such as the answer to a new learning rate, has the
    * same numbers). */
@@ -345,6 +351,6 @@ export class NetworkView {
   /** Restarts every colour and bar scale (from the values drawn next: the caller redraws). */
   fitScales() {
     this.resetRanges();
-    this.drawn = { heatmaps: null, bars: null };
+    this.redraw();
   }
 }

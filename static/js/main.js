@@ -92,7 +92,9 @@ const checkPanel = new CheckPanel(
 /** The held step's δ and ΔW, shown now that the learner has predicted them (or stopped). */
 function reveal() {
   const frame = predict.reveal();
-  if (frame) show(frame);
+  if (!frame) return;
+  network.redraw();
+  show(frame);
 }
 byId('predict-first').addEventListener('change', (event) => {
   predict.on = event.target.checked;
