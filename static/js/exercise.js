@@ -76,15 +76,33 @@ export class CheckPanel {
     this.el = elements;
     this.onChecked = onChecked;
     this.problem = null;
+    this.frame = null; // the last frame shown
+    this.playing = false;
     this.shownAs = 'json';
     elements.copyJson.addEventListener('click', () => this.copy('json'));
     elements.copyNumpy.addEventListener('click', () => this.copy('numpy'));
     elements.check.addEventListener('click', () => this.check());
   }
 
+  /** Whether the session is playing: the steps then go by too fast to be an exercise, and the
+   * panel waits for the pause (and costs a playing frame nothing). */
+  setPlaying(playing) {
+    this.playing = playing;
+    if (playing) {
+      this.el.exercise.textContent = 'Pause to take the shown step as an exercise.';
+      for (const button of [this.el.copyJson, this.el.copyNumpy, this.el.check]) {
+        button.disabled = true;
+      }
+      this.problem = null;
+    } else if (this.frame) {
+      this.setFrame(this.frame);
+    }
+  }
+
   /** A new step is shown: it becomes the exercise (the verdict of the last one is cleared). */
   setFrame(frame) {
-    if (!frame.trace) return;
+    this.frame = frame;
+    if (this.playing || !frame.trace) return;
     const problem = problemOf(frame);
     if (JSON.stringify(problem) === JSON.stringify(this.problem)) return;
     this.problem = problem;

@@ -110,7 +110,12 @@ const session = new PlaygroundSession({
     show(predict.shown(frame));
     checkPanel.setFrame(frame);
   },
-  onPlayState: (state) => controls.setPlaying(state === StreamState.PLAYING),
+  onPlayState: (state) => {
+    controls.setPlaying(state === StreamState.PLAYING);
+    checkPanel.setPlaying(state === StreamState.PLAYING);
+    predict.playing = state === StreamState.PLAYING;
+    if (predict.playing) reveal();
+  },
   onNewRun: () => {
     network.restart();
     predict.restart();

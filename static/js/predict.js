@@ -23,13 +23,16 @@ export function withoutPrediction(frame) {
 export class PredictFirst {
   constructor() {
     this.on = false;
+    this.playing = false; // while playing the steps go by unheld: there is none to predict
     this.held = null; // the frame whose δ and ΔW wait for the learner's prediction
     this.revealedStep = null; // the step last revealed: its later frames pass as they are
   }
 
   /** What the views are to show of `frame`. */
   shown(frame) {
-    if (!this.on || !frame.trace || frame.trace.step === this.revealedStep) return frame;
+    if (!this.on || this.playing || !frame.trace || frame.trace.step === this.revealedStep) {
+      return frame;
+    }
     this.held = frame;
     return withoutPrediction(frame);
   }

@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     stats,
     wait_for_draws,
     wait_for_step,
+    wait_for_step_above,
     wait_for_views_to_catch_up,
 )
 
@@ -133,3 +134,16 @@ def test_predict_first_hides_delta_and_update_until_checked(page: Page, server_u
     assert all(abs(a - b) < 1e-12 for a, b in zip(layer["delta"], right, strict=True))
     assert not any(_hidden(row) for row in layer["update"])
     expect(delta_line.locator("td")).to_be_visible()
+
+
+def test_while_playing_the_panel_waits_for_the_pause(page: Page, server_url: str) -> None:
+    open_page(page, server_url, dataset="iris", speed=200)
+    page.check("#predict-first")
+    page.click("#play")
+    wait_for_step_above(page, 20)
+    expect(page.locator("#exercise")).to_have_text("Pause to take the shown step as an exercise.")
+    expect(page.locator("#check-answer")).to_be_disabled()
+    assert not page.evaluate("window.playground.predicting()")  # nothing held while playing
+    page.click("#play")
+    expect(page.locator("#check-answer")).to_be_enabled(timeout=TIMEOUT_MS)
+    assert exercise(page)["activation"] == "tanh01"

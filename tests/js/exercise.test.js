@@ -78,4 +78,7 @@ test('predict first holds a step back until it is revealed, then lets it pass', 
   assert.deepEqual(predict.shown(next).trace.layers[0].delta, [null]);
   predict.restart();
   assert.equal(predict.holding, false);
+  predict.playing = true; // the steps of a run that plays go by as they are
+  assert.equal(predict.shown(next), next);
+  assert.equal(predict.holding, false);
 });
