@@ -1,8 +1,8 @@
 """Gzip for the page and its files, not for the API's per-step JSON.
 
 The page, its ES modules and the history and regions are worth compressing for a browser across a
-network; a step's response (about 2.4 KB) is not: compressing it cost a step request about a tenth
-of its time, measured here, for a few hundred bytes saved.
+network; a step's response is not: it is small, and compressing it costs a step request a
+noticeable share of its time for little saved (docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -26,18 +26,18 @@ from app.routes import (
     live,
     page,
     sessions,
+    steps,
 )
-from app.routes.step_dispatch import add_step_routes
 from app.security import SecurityHeadersMiddleware
 from app.sessions import SessionStore
 from app.settings import Settings
 from app.static import VENDOR_MAX_AGE, CachedStaticFiles, CompressedFile, plotly_path
 
 GZIP_MINIMUM_SIZE = 1000  # bytes; smaller responses are sent as they are
-GZIP_LEVEL = 6  # zlib's default: most of level 9's gain at a third less CPU
+GZIP_LEVEL = 6  # zlib's default: most of the highest level's gain for less CPU
 # FastAPI's built-in OpenTelemetry hook, off: the playground configures no OpenTelemetry provider,
-# and looking for one on every request cost a one-step request about 15 % of its time, measured
-# here with cold caches (docs/benchmarks.md)
+# and looking for one costs every request, a noticeable share of a one-step request's time
+# (docs/benchmarks.md)
 TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
@@ -94,10 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    # the routes are tried in this order: the step endpoints' lean dispatch, then the routers,
-    # the sessions' (the busiest) first
-    add_step_routes(app)
+    # the routers are tried in this order: the steps' (the busiest) first, then the sessions'
     for module in (
+        steps,
         sessions,
         checks,
         check,

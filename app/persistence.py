@@ -108,7 +108,7 @@ class SessionArchive:
 def load_trainers(archive: SessionArchive, max_sessions: int) -> list[tuple[str, Trainer]]:
     """The saved sessions' trainers by id, in order, skipping (with a warning) those that
     cannot be restored, and the least recently used beyond ``max_sessions`` (besides the
-    default session). Runs in a worker thread at start (about 4 ms a session)."""
+    default session). Runs in a worker thread at start: each session takes a restore's time."""
     rows = archive.load()
     others = [row for row in rows if row[0] != DEFAULT_SESSION_ID]
     if len(others) > max_sessions:

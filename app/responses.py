@@ -1,10 +1,10 @@
 """JSON responses written straight from the engine's arrays, for the endpoints hit per step.
 
 Building Pydantic models for a step's state and record, then letting FastAPI validate and
-serialise them again, cost more than the step itself (about 120 µs of a request's ~300 µs of
-work, measured here). orjson writes NumPy arrays directly, and writes NaN and ±Infinity as
-``null``, the API's convention for non-finite numbers. The routes still declare their Pydantic
-``response_model`` for the OpenAPI schema; tests validate these responses against it.
+serialise them again, costs more than the step itself (docs/benchmarks.md). orjson writes NumPy
+arrays directly, and writes NaN and ±Infinity as ``null``, the API's convention for non-finite
+numbers. The routes still declare their Pydantic ``response_model`` for the OpenAPI schema; tests
+validate these responses against it.
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ from core import StepRecord, Trainer, TrainerConfig
 
 DEFAULT_SESSION_ID = "default"  # the session of /api/step, /api/reset and /api/state
 ID_BYTES = 24  # 192 random bits per id, 32 URL-safe characters
-INLINE_STEPS = 64  # runs up to this long (well under a millisecond) stay on the event loop
+# runs up to this long stay on the event loop: short enough not to hold up other requests, and
+# spared a worker thread's hop
+INLINE_STEPS = 64
 
 
 class SessionNotFoundError(LookupError):
@@ -169,7 +171,8 @@ class SessionStore:
 
 class SessionInUse:
     """``store.use``'s context: holds the session's lock from entry to exit (a plain class: an
-    ``asynccontextmanager``'s generator cost a one-step request about 7 %, measured here)."""
+    ``asynccontextmanager``'s generator is a measurable share of a one-step request, see
+    docs/benchmarks.md)."""
 
     __slots__ = ("session",)
 

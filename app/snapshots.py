@@ -1,8 +1,8 @@
 """Snapshots on the server's side: a session's document, and a trainer restored from one.
 
 The engine (``core.snapshot``) writes the document and checks one it is given, raising
-``SnapshotError`` with the place in the document that is wrong. Restoring the largest net takes
-about 13 ms, so it runs in a worker thread.
+``SnapshotError`` with the place in the document that is wrong. Restoring a large net takes long
+enough to hold up other requests (docs/benchmarks.md), so it runs in a worker thread.
 """
 
 from __future__ import annotations

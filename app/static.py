@@ -1,6 +1,6 @@
 """Static files, cacheable: ``/static`` from the page's folder, and Plotly.js from the installed
-``plotly`` package, gzipped once and kept in memory (4.8 MB, 1.5 MB compressed: compressing it
-per request would cost a quarter of a second of CPU each time)."""
+``plotly`` package, gzipped once and kept in memory (Plotly.js is megabytes: compressing it per
+request would cost far more CPU than serving it, see docs/benchmarks.md)."""
 
 from __future__ import annotations
 

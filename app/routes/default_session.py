@@ -1,21 +1,13 @@
-"""``/api/step``, ``/api/reset``, ``/api/state``: the session that always exists, for a quick
-``curl`` without creating one. It is also ``/api/sessions/default``."""
+"""``/api/reset``, ``/api/state`` (and ``/api/step``, in ``app.routes.steps``): the session that
+always exists, for a quick ``curl`` without creating one. It is also ``/api/sessions/default``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from app.deps import StoreDep
-from app.routes.sessions import (
-    DIVERGED,
-    ERRORS,
-    STEP_BODY_ONLY_DOC,
-    ResetBody,
-    read_session,
-    reset_session,
-    take_steps,
-)
-from app.schemas import SessionState, StepResponse
+from app.routes.sessions import ERRORS, ResetBody, read_session, reset_session
+from app.schemas import SessionState
 from app.sessions import DEFAULT_SESSION_ID
 
 router = APIRouter(prefix="/api", tags=["default session"], responses={422: ERRORS[422]})
@@ -25,14 +17,6 @@ router = APIRouter(prefix="/api", tags=["default session"], responses={422: ERRO
 async def read_default_session(store: StoreDep) -> Response:
     """The default session's state (as `GET /api/sessions/default`)."""
     return await read_session(DEFAULT_SESSION_ID, store)
-
-
-@router.post(
-    "/step", response_model=StepResponse, responses=DIVERGED, openapi_extra=STEP_BODY_ONLY_DOC
-)
-async def step_default_session(request: Request) -> Response:
-    """Steps the default session (as `POST /api/sessions/default/step`)."""
-    return await take_steps(DEFAULT_SESSION_ID, request)
 
 
 @router.post("/reset", response_model=SessionState)

@@ -45,7 +45,7 @@ def page_context(settings: Settings) -> dict[str, Any]:
     return dict(_page_context(settings.static_dir, settings.max_snapshot_size))
 
 
-@functools.cache  # the same for every request (looking up plotly's version alone costs ~1 ms)
+@functools.cache  # the same for every request, and slow to build (plotly's version is looked up)
 def _page_context(static_dir: Path, max_snapshot_size: int) -> dict[str, Any]:
     return {
         "datasets": [dataset_info(load_dataset(n)).model_dump() for n in dataset_names()],

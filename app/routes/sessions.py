@@ -1,17 +1,14 @@
-"""``/api/sessions``: create, read, step, reset, change and delete training sessions."""
+"""``/api/sessions``: create, read, reset, change and delete training sessions (their steps:
+``app.routes.steps``)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Response, status
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
-from starlette.requests import ClientDisconnect
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
 
-from app.convert import curves, regions, state_fields, step_fields, trainer_config
+from app.convert import curves, regions, state_fields, trainer_config
 from app.deps import StoreDep
 from app.responses import ArrayJSONResponse
 from app.schemas import (
@@ -23,22 +20,18 @@ from app.schemas import (
     SessionState,
     SessionUpdate,
     Snapshot,
-    StepRequest,
-    StepResponse,
     ValidationErrorResponse,
 )
-from app.sessions import SessionStore
 from app.snapshots import restore_trainer_in_thread, snapshot_of
 from core import decision_regions
 from core.regions import MAX_RESOLUTION, MIN_RESOLUTION
 
-INLINE_GRID_WORK = 200_000  # grid points × weights computed on the event loop: ~2 ms at most
+# grid points × weights computed on the event loop (spared a worker thread's hop); larger grids
+# go to a worker thread, so as not to hold up other requests
+INLINE_GRID_WORK = 200_000
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No such session (or it was evicted)."},
     422: {"model": ValidationErrorResponse, "description": "An invalid value."},
-}
-DIVERGED: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorResponse, "description": "The net has diverged: reset it to train again."}
 }
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"], responses=ERRORS)
@@ -59,73 +52,6 @@ ResetBody = Annotated[
         "No body: the same config and seed (and the current learning rate)."
     ),
 ]
-# The step endpoints read their path parameter and small body by hand (read_step_count), and
-# answer through lean Starlette routes (app.routes.step_dispatch): FastAPI's parameter, body and
-# routing machinery cost a one-step request, the API's busiest, about a third of its time. The
-# FastAPI routes below document them (the default session's step takes only the body).
-STEP_BODY_DOC: dict[str, Any] = {
-    "parameters": [
-        {
-            "name": "session_id",
-            "in": "path",
-            "required": True,
-            "schema": {"type": "string", "title": "Session Id"},
-            "description": SESSION_ID,
-        }
-    ],
-    "requestBody": {
-        "required": False,
-        "description": "No body (or `null`): one step.",
-        "content": {
-            "application/json": {
-                "schema": {"anyOf": [StepRequest.model_json_schema(), {"type": "null"}]}
-            }
-        },
-    },
-}
-
-STEP_BODY_ONLY_DOC: dict[str, Any] = {"requestBody": STEP_BODY_DOC["requestBody"]}
-
-
-async def read_step_count(request: Request) -> int:
-    """The number of steps the body asks for: none (or ``null``) means one step; a bad body
-    raises the same ``RequestValidationError`` (422) as FastAPI's own parsing would."""
-    body = (await read_body(request)).strip()
-    if body in (b"", b"null"):
-        return 1
-    if len(body) <= MAX_REMEMBERED_BODY:
-        return _remembered_step_count(body)
-    return _step_count(body)
-
-
-async def read_body(request: Request) -> bytes:
-    """The request's body, read from its ASGI messages as Starlette's ``Request.body`` does, but
-    without its async generator (which cost a one-step request about 4 %, measured here)."""
-    chunks = []
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnect()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _step_count(body: bytes) -> int:
-    try:
-        return StepRequest.model_validate_json(body).n
-    except ValidationError as e:
-        errors = e.errors(include_url=False)
-        raise RequestValidationError(
-            [{**err, "loc": ("body", *err["loc"])} for err in errors]
-        ) from None
-
-
-# A client steps with the same few bodies again and again (`{"n": 1}`): their step counts are
-# remembered (validating one cost a one-step request about 4 %, measured here). Bad bodies raise
-# and are not remembered.
-MAX_REMEMBERED_BODY = 64  # bytes
-_remembered_step_count = functools.lru_cache(maxsize=256)(_step_count)
 
 
 @router.post(
@@ -153,30 +79,6 @@ async def read_session(session_id: SessionId, store: StoreDep) -> Response:
     """The session's config, step count, weights and current errors."""
     async with store.use(session_id) as session:
         return ArrayJSONResponse(state_fields(session))
-
-
-@router.post(
-    "/{session_id}/step",
-    response_model=StepResponse,
-    responses=DIVERGED,
-    openapi_extra=STEP_BODY_DOC,
-)
-async def step_session(request: Request) -> Response:
-    """Takes `n` training steps, one sample each; returns the state and the last step's record.
-
-    Long runs are trained in a worker thread; requests and live streams on the same session
-    take turns, so every step is taken exactly once.
-    """
-    return await take_steps(request.path_params["session_id"], request)
-
-
-async def take_steps(session_id: str, request: Request) -> Response:
-    """The step endpoints' work: ``n`` steps on the session, its state and the last record."""
-    n = await read_step_count(request)
-    store: SessionStore = request.app.state.store
-    async with store.use(session_id) as session:
-        record = await session.run(n)
-        return ArrayJSONResponse(step_fields(session, record))
 
 
 @router.post("/{session_id}/reset", response_model=SessionState)

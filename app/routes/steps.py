@@ -1,0 +1,61 @@
+"""``POST /api/sessions/{session_id}/step`` and ``POST /api/step``: training steps.
+
+The API's busiest endpoints (a client steps one sample at a time), on a router of their own:
+their routes are ``LeanRoute``s, documented from their signatures like every route and answered
+without FastAPI's per-request machinery (see ``app.lean_route``), and ``create_app`` includes
+this router first, so that a step request is matched against these two routes only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Response
+
+from app.convert import step_fields
+from app.deps import StoreDep
+from app.lean_route import LeanRoute
+from app.responses import ArrayJSONResponse
+from app.routes.sessions import ERRORS, SessionId
+from app.schemas import ErrorResponse, StepRequest, StepResponse
+from app.sessions import DEFAULT_SESSION_ID, SessionStore
+
+router = APIRouter(route_class=LeanRoute)
+
+StepBody = Annotated[StepRequest | None, Body(description="No body (or `null`): one step.")]
+DIVERGED: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorResponse, "description": "The net has diverged: reset it to train again."}
+}
+
+
+@router.post(
+    "/api/sessions/{session_id}/step",
+    tags=["sessions"],
+    response_model=StepResponse,
+    responses={**ERRORS, **DIVERGED},
+)
+async def step_session(session_id: SessionId, store: StoreDep, steps: StepBody = None) -> Response:
+    """Takes `n` training steps, one sample each; returns the state and the last step's record.
+
+    Long runs are trained in a worker thread; requests and live streams on the same session
+    take turns, so every step is taken exactly once.
+    """
+    return await take_steps(store, session_id, steps)
+
+
+@router.post(
+    "/api/step",
+    tags=["default session"],
+    response_model=StepResponse,
+    responses={422: ERRORS[422], **DIVERGED},
+)
+async def step_default_session(store: StoreDep, steps: StepBody = None) -> Response:
+    """Steps the default session (as `POST /api/sessions/default/step`)."""
+    return await take_steps(store, DEFAULT_SESSION_ID, steps)
+
+
+async def take_steps(store: SessionStore, session_id: str, steps: StepRequest | None) -> Response:
+    """``steps.n`` steps on the session (one without a body): its state and the last record."""
+    async with store.use(session_id) as session:
+        record = await session.run(1 if steps is None else steps.n)
+        return ArrayJSONResponse(step_fields(session, record))
