@@ -94,9 +94,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     app.add_middleware(SecurityHeadersMiddleware)
-    # the routers are tried in this order: the steps' (the busiest) first, then the sessions'
+    # routes are tried in the order they are added: the steps (the busiest) first, then the
+    # routers, the sessions' first
+    steps.add_step_routes(app.router)
     for module in (
-        steps,
         sessions,
         checks,
         check,

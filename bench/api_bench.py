@@ -1,9 +1,9 @@
-"""The API's speed against the framework's floor, measured in the same run (issue 3's targets).
+"""The API's speed against the framework's floor, measured in the same run (the API's targets).
 
 1. ``POST /api/sessions/{id}/step`` (N = 1) on the playground (``python -m app``, as ``make run``
    starts it) against the floor (``bench/floor_app.py``: an empty ``async def`` POST endpoint with
    a small JSON answer, served with the same uvicorn settings), all under the same closed-loop
-   load: wrk, 16 connections. There are two floors: FastAPI as it comes (the issue's), and the
+   load: wrk, 16 connections. There are two floors: FastAPI as it comes (the target's), and the
    same endpoint with the playground's FastAPI setting (its OpenTelemetry hook off), a stricter
    reference. Short rounds alternate the three, each in a new order (this machine's speed moves
    by up to 2x from one few-second window to the next); the ratio of each round is taken and the

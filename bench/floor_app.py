@@ -1,7 +1,7 @@
 """The framework's floor: an empty ``async def`` POST endpoint returning a small JSON object,
 served by uvicorn with the same settings as the playground (``python -m bench.floor_app``).
 
-By default it is the issue's floor: FastAPI as it comes. ``FLOOR_TELEMETRY=off python -m
+By default it is the target's floor: FastAPI as it comes. ``FLOOR_TELEMETRY=off python -m
 bench.floor_app`` serves the same endpoint with the playground's own FastAPI setting
 (``app.main.TELEMETRY_OFF``), a second, stricter reference.
 """

@@ -1,9 +1,9 @@
 """``POST /api/sessions/{session_id}/step`` and ``POST /api/step``: training steps.
 
-The API's busiest endpoints (a client steps one sample at a time), on a router of their own:
-their routes are ``LeanRoute``s, documented from their signatures like every route and answered
-without FastAPI's per-request machinery (see ``app.lean_route``), and ``create_app`` includes
-this router first, so that a step request is matched against these two routes only.
+The API's busiest endpoints (a client steps one sample at a time). Their routes are
+``LeanRoute``s, documented from their signatures like every route and answered without FastAPI's
+per-request machinery (see ``app.lean_route``), and they are declared on the application's own
+router, ahead of the included ones (``add_step_routes``).
 """
 
 from __future__ import annotations
@@ -20,20 +20,12 @@ from app.routes.sessions import ERRORS, SessionId
 from app.schemas import ErrorResponse, StepRequest, StepResponse
 from app.sessions import DEFAULT_SESSION_ID, SessionStore
 
-router = APIRouter(route_class=LeanRoute)
-
 StepBody = Annotated[StepRequest | None, Body(description="No body (or `null`): one step.")]
 DIVERGED: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorResponse, "description": "The net has diverged: reset it to train again."}
 }
 
 
-@router.post(
-    "/api/sessions/{session_id}/step",
-    tags=["sessions"],
-    response_model=StepResponse,
-    responses={**ERRORS, **DIVERGED},
-)
 async def step_session(session_id: SessionId, store: StoreDep, steps: StepBody = None) -> Response:
     """Takes `n` training steps, one sample each; returns the state and the last step's record.
 
@@ -43,15 +35,33 @@ async def step_session(session_id: SessionId, store: StoreDep, steps: StepBody =
     return await take_steps(store, session_id, steps)
 
 
-@router.post(
-    "/api/step",
-    tags=["default session"],
-    response_model=StepResponse,
-    responses={422: ERRORS[422], **DIVERGED},
-)
 async def step_default_session(store: StoreDep, steps: StepBody = None) -> Response:
     """Steps the default session (as `POST /api/sessions/default/step`)."""
     return await take_steps(store, DEFAULT_SESSION_ID, steps)
+
+
+def add_step_routes(router: APIRouter) -> None:
+    """Declares the step endpoints on ``router``, the application's own, before any router is
+    included: a route of an included router is matched through a second layer of routing, twice
+    a request, a noticeable share of a one-step request's time (docs/benchmarks.md)."""
+    router.add_api_route(
+        "/api/sessions/{session_id}/step",
+        step_session,
+        methods=["POST"],
+        tags=["sessions"],
+        response_model=StepResponse,
+        responses={**ERRORS, **DIVERGED},
+        route_class_override=LeanRoute,
+    )
+    router.add_api_route(
+        "/api/step",
+        step_default_session,
+        methods=["POST"],
+        tags=["default session"],
+        response_model=StepResponse,
+        responses={422: ERRORS[422], **DIVERGED},  # the default session always exists
+        route_class_override=LeanRoute,
+    )
 
 
 async def take_steps(store: SessionStore, session_id: str, steps: StepRequest | None) -> Response:

@@ -14,7 +14,6 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.types import Message
 
 from app.lean_route import LeanRoute
-from app.routes import steps
 from tests.app.helpers import body, create_session
 
 
@@ -43,9 +42,7 @@ async def test_a_client_gone_before_its_body_is_read_raises_client_disconnect(ap
     async def receive() -> Message:
         return messages.pop(0)
 
-    (route,) = [
-        r for r in steps.router.routes if isinstance(r, LeanRoute) and r.path == "/api/step"
-    ]
+    (route,) = [r for r in app.routes if isinstance(r, LeanRoute) and r.path == "/api/step"]
     request = Request({"type": "http", "method": "POST", "headers": [], "app": app}, receive)
     with pytest.raises(ClientDisconnect):
         await route.get_route_handler()(request)
