@@ -121,3 +121,17 @@ def test_a_lean_route_passes_the_request_and_the_path_parameters() -> None:
     app.include_router(router)
     with TestClient(app) as client:
         assert client.post("/echo/abc").text == "abc"
+
+
+def test_a_step_path_asked_with_another_method_answers_405(client: TestClient) -> None:
+    for path in ("/api/step", "/api/sessions/default/step"):
+        response = client.get(path)
+        assert response.status_code == 405
+        assert response.headers["allow"] == "POST"
+        assert "message" in response.json()
+
+
+def test_a_lean_route_with_a_body_limit_of_its_own_is_refused() -> None:
+    router = APIRouter(route_class=LeanRoute)
+    with pytest.raises(TypeError, match="max_body_size"):
+        router.add_api_route("/r", request_param, methods=["POST"], max_body_size=1024)
