@@ -134,4 +134,4 @@ def test_a_step_path_asked_with_another_method_answers_405(client: TestClient) -
 def test_a_lean_route_with_a_body_limit_of_its_own_is_refused() -> None:
     router = APIRouter(route_class=LeanRoute)
     with pytest.raises(TypeError, match="max_body_size"):
-        router.add_api_route("/r", request_param, methods=["POST"], max_body_size=1024)
+        router.add_api_route("/r/{session_id}", request_param, methods=["POST"], max_body_size=1)
