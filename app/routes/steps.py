@@ -8,6 +8,7 @@ router, ahead of the included ones (``add_step_routes``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response
@@ -44,24 +45,21 @@ def add_step_routes(router: APIRouter) -> None:
     """Declares the step endpoints on ``router``, the application's own, before any router is
     included: a route of an included router is matched through a second layer of routing, twice
     a request, a noticeable share of a one-step request's time (docs/benchmarks.md)."""
-    router.add_api_route(
-        "/api/sessions/{session_id}/step",
-        step_session,
-        methods=["POST"],
-        tags=["sessions"],
-        response_model=StepResponse,
-        responses={**ERRORS, **DIVERGED},
-        route_class_override=LeanRoute,
-    )
-    router.add_api_route(
-        "/api/step",
-        step_default_session,
-        methods=["POST"],
-        tags=["default session"],
-        response_model=StepResponse,
-        responses={422: ERRORS[422], **DIVERGED},  # the default session always exists
-        route_class_override=LeanRoute,
-    )
+    declarations: list[tuple[str, Callable[..., Any], str, dict[int | str, dict[str, Any]]]] = [
+        ("/api/sessions/{session_id}/step", step_session, "sessions", {**ERRORS, **DIVERGED}),
+        # the default session always exists: no 404
+        ("/api/step", step_default_session, "default session", {422: ERRORS[422], **DIVERGED}),
+    ]
+    for path, endpoint, tag, responses in declarations:
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=["POST"],
+            tags=[tag],
+            response_model=StepResponse,
+            responses=responses,
+            route_class_override=LeanRoute,
+        )
 
 
 async def take_steps(store: SessionStore, session_id: str, steps: StepRequest | None) -> Response:
