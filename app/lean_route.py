@@ -67,7 +67,7 @@ def lean_handler(dependant: Dependant) -> Handler:
     """The endpoint of ``dependant`` as a request handler; ``TypeError`` if its signature has
     what the handler does not read (query, header or cookie parameters, a path parameter that
     is not a plain ``str``, a dependency of more than the connection, more than one body
-    parameter, a return type that is not a ``Response``)."""
+    parameter, an embedded or constrained one, a return type that is not a ``Response``)."""
     endpoint = dependant.call
     assert endpoint is not None
     name = getattr(endpoint, "__qualname__", repr(endpoint))
@@ -159,6 +159,12 @@ def _body_reader(
     annotation = field.field_info.annotation
     if annotation is None or field.field_info.is_required():
         raise TypeError(f"{field.name}: a LeanRoute body parameter needs a type and a default")
+    if field.field_info.metadata or getattr(field.field_info, "embed", False):
+        # the handler validates the whole body by the type alone
+        raise TypeError(
+            f"{field.name}: a LeanRoute body parameter is neither embedded nor "
+            "constrained beyond its type"
+        )
     key, default = field.name, field.field_info.get_default(call_default_factory=True)
     adapter: TypeAdapter[Any] = TypeAdapter(annotation)
 

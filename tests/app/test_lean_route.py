@@ -6,10 +6,10 @@ honour is refused when the route is declared."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Body, FastAPI, Request, Response
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute
@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from app.deps import StoreDep
 from app.lean_route import LeanRoute
 from app.routes.steps import step_default_session, step_session
+from app.schemas import StepRequest
 
 STEP_PATHS = [
     ("/api/sessions/{session_id}/step", "/api/sessions/default/step", step_session),
@@ -99,11 +100,21 @@ async def returns_a_dict(store: StoreDep) -> dict[str, int]:
     return {}
 
 
+async def embedded_body(steps: Annotated[StepRequest | None, Body(embed=True)] = None) -> Response:
+    return Response()
+
+
+async def constrained_body(n: Annotated[int, Body(ge=1)] = 1) -> Response:
+    return Response()
+
+
 @pytest.mark.parametrize(
     ("path", "endpoint", "refused"),
     [
         ("/q", query_parameter, "query, header or cookie parameters"),
         ("/d", returns_a_dict, "a return type that is not a Response"),
+        ("/e", embedded_body, "neither embedded nor constrained"),
+        ("/c", constrained_body, "neither embedded nor constrained"),
     ],
 )
 def test_a_signature_the_lean_handler_cannot_honour_is_refused(
