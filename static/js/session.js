@@ -91,7 +91,8 @@ export class PlaygroundSession {
     return state.config;
   }
 
-  adopt(state) {
+  /** Switches to the session `state` (a new one, or restored with the curves in `history`). */
+  adopt(state, history = null) {
     this.id = state.id;
     this.live?.close();
     this.live = new LiveConnection(state.id, {
@@ -116,10 +117,11 @@ export class PlaygroundSession {
       },
     });
     this.lost = false;
-    this.newRun(state);
+    this.newRun(state, history);
   }
 
-  newRun(state) {
+  /** A new run starts from `state`, with no curves yet or with those of a snapshot (`history`). */
+  newRun(state, history = null) {
     this.run += 1;
     this.afterReset = true;
     this.config = state.config;
@@ -129,6 +131,9 @@ export class PlaygroundSession {
     this.regions.setEnabled(this.hasRegions(state.config));
     this.history.setEnabled(true);
     this.onHistory(null);
+    // a restored session's curves are in its snapshot: shown with its first state, not one
+    // history request later (until then the curves would hold only the snapshot's last step)
+    if (history) this.onHistory(history);
     this.onRegions(null);
     this.accept(state, false);
   }
@@ -249,11 +254,12 @@ export class PlaygroundSession {
 
   /**
    * Carries on from a snapshot (its JSON text, one JSON value: the caller has parsed it once, see
-   * api.restoreSnapshot): a new session on the server, paused, which the
-   * page switches to (its config, state and history); the old session is deleted. The state, or
-   * null when the server refused the snapshot: `what` failed, in its words.
+   * api.restoreSnapshot; and `history`: its learning curves, as parsed): a new session on the
+   * server, paused, which the page switches to (its config, state and history); the old session
+   * is deleted. The state, or null when the server refused the snapshot: `what` failed, in its
+   * words.
    */
-  async restore(text, what) {
+  async restore(text, what, history) {
     if (this.playing) this.pause();
     let state;
     try {
@@ -263,7 +269,7 @@ export class PlaygroundSession {
       return null;
     }
     const old = this.lost ? null : this.id;
-    this.adopt(state);
+    this.adopt(state, history);
     if (old && old !== state.id) api.deleteSession(old).catch(() => {}); // a slot freed, or gone
     return state;
   }

@@ -115,7 +115,7 @@ export class SnapshotControls {
         );
         return;
       }
-      const state = await this.session.restore(text, what); // text: one JSON value, checked
+      const state = await this.session.restore(text, what, parsed.history); // text: checked
       if (!state) return; // said why
       this.status.clearError();
       this.status.note(
