@@ -10,20 +10,21 @@ carrying the fraction of a step to the next frame, so the long-run rate is exact
 most ``max_frame_rate`` times a second, and at low speeds only when a whole step is owed. When a
 frame is late (a slow client's socket, a busy CPU), the time beyond one frame period (the wait
 it was scheduled with) is not made up: frames are skipped, never queued, and no backlog of steps
-builds up.
+builds up. Time is the stream's ``clock`` (``app.clock``): the real one in the server, one moved
+by hand in the tests of the pacing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from app.clock import MONOTONIC, Clock
 from app.convert import step_fields
 from app.errors import describe
 from app.responses import dumps
@@ -52,15 +53,21 @@ class LiveStream:
     """A client's live connection to one session: its own play state and speed."""
 
     def __init__(
-        self, websocket: WebSocket, store: SessionStore, session: Session, max_frame_rate: float
+        self,
+        websocket: WebSocket,
+        store: SessionStore,
+        session: Session,
+        max_frame_rate: float,
+        clock: Clock = MONOTONIC,
     ) -> None:
         self.websocket = websocket
+        self.clock = clock
         self.store = store
         self.session = session
         self.frame_interval = 1.0 / max_frame_rate
         self.state = StreamState.PAUSED
         self.steps_per_second = DEFAULT_STEPS_PER_SECOND
-        self._clock = 0.0  # when the steps owed were last counted (time.monotonic())
+        self._counted = 0.0  # when the steps owed were last counted (the clock's time)
         self._owed = 0.0  # steps owed and not yet taken: a fraction of one, carried over
         self._due = 0.0  # when the next frame is due
         self._period = 0.0  # how long after the last count it was due
@@ -77,9 +84,8 @@ class LiveStream:
                     receiving = asyncio.ensure_future(self.websocket.receive())
                 timeout = None
                 if self.state is StreamState.PLAYING:
-                    timeout = max(0.0, self._due - time.monotonic())
-                done, _ = await asyncio.wait({receiving}, timeout=timeout)
-                if done:
+                    timeout = max(0.0, self._due - self.clock.now())
+                if await self.clock.wait(receiving, timeout):
                     message, receiving = receiving.result(), None
                     if message["type"] == "websocket.disconnect":
                         return
@@ -132,13 +138,13 @@ class LiveStream:
             return
         if self.state is StreamState.PAUSED:
             self.state = StreamState.PLAYING
-            self._clock, self._owed = time.monotonic(), 0.0
+            self._counted, self._owed = self.clock.now(), 0.0
         self._schedule()
         await self._send(self._status())
 
     def _schedule(self) -> None:
         self._period = self._wait()
-        self._due = self._clock + self._period
+        self._due = self._counted + self._period
 
     def _wait(self) -> float:
         """From the last count to the next frame: a frame interval, or longer at low speeds,
@@ -148,17 +154,17 @@ class LiveStream:
     def _bank_owed_steps(self) -> None:
         """Counts the steps owed up to now at the current speed (before the speed changes)."""
         if self.state is StreamState.PLAYING:
-            now = time.monotonic()
-            self._owed += (now - self._clock) * self.steps_per_second
-            self._clock = now
+            now = self.clock.now()
+            self._owed += (now - self._counted) * self.steps_per_second
+            self._counted = now
 
     async def _play_frame(self) -> None:
-        now = time.monotonic()
+        now = self.clock.now()
         # lateness beyond one frame's period is forgiven: frames are skipped, not made up (at
         # low speeds the period is long, so a busy loop's usual lateness still counts in full)
         counted_until = min(now, self._due + self._period)
-        self._owed += (counted_until - self._clock) * self.steps_per_second
-        self._clock = now
+        self._owed += (counted_until - self._counted) * self.steps_per_second
+        self._counted = now
         n = int(self._owed)
         self._owed -= n
         if n:

@@ -1,46 +1,94 @@
-"""The live stream's pacing, on a stand-in socket whose sends can stall: the requested rate is kept
-exactly over time, and a stalled client gets frames skipped, not a burst of queued ones."""
+"""The live stream's pacing, on a clock the test moves by hand and a stand-in socket: the requested
+speed is kept exactly in the stream's own accounting (the fraction of a step carried), frames come
+at most ``max_frame_rate`` times a second of that clock, a late frame is skipped and its steps not
+made up, and a paused stream sends nothing however much time passes."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
+import math
+from collections.abc import Callable
+from itertools import pairwise
+from types import TracebackType
 from typing import Any, cast
 
 import pytest
 from starlette.websockets import WebSocket
 
 from app.live import LiveStream
-from app.sessions import SessionStore
+from app.sessions import Session, SessionStore
 from core import TrainerConfig
 
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
+
+FRAME_RATE = 64  # its period, and the speeds' steps a frame, are exact binary fractions
+PERIOD = 1 / FRAME_RATE
+TICK = 1 / 1024  # a fine tick of the clock, exact too
 
 
-class StallingSocket:
-    """Receives queued commands; records sent messages; stalls once on the chosen frame."""
+class FakeClock:
+    """Time that moves only when the test advances it. The stream's ``wait`` returns when its
+    command comes or when the clock reaches its deadline; ``settled`` tells when the stream is
+    waiting again with nothing due."""
 
-    def __init__(self, stall_on_frame: int | None = None, stall: float = 0.0) -> None:
+    def __init__(self) -> None:
+        self.time = 0.0
+        self._waiting: asyncio.Future[Any] | None = None  # what the stream waits for now
+        self._deadline = math.inf
+        self._tick: asyncio.Future[None] | None = None  # resolved when the time moves
+        self._blocked = asyncio.Event()  # set each time the stream starts waiting
+
+    def now(self) -> float:
+        return self.time
+
+    async def wait(self, future: asyncio.Future[Any], timeout: float | None) -> bool:
+        deadline = math.inf if timeout is None else self.time + timeout
+        while not future.done() and self.time < deadline:
+            self._tick = asyncio.get_running_loop().create_future()
+            self._waiting, self._deadline = future, deadline
+            self._blocked.set()
+            try:
+                await asyncio.wait({future, self._tick}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                self._waiting = None
+        return future.done()
+
+    def move(self, seconds: float) -> None:
+        """Moves the time on (and wakes the stream's wait to look at it)."""
+        self.time += seconds
+        if self._tick is not None and not self._tick.done():
+            self._tick.set_result(None)
+
+    def idle(self) -> bool:
+        """Whether the stream waits with nothing due: no command arrived, its deadline ahead."""
+        return self._waiting is not None and not self._waiting.done() and self.time < self._deadline
+
+    async def settled(self, busy: Callable[[], bool]) -> None:
+        """Returns once the stream is idle and not ``busy`` (e.g. a command is on its way)."""
+        while busy() or not self.idle():
+            self._blocked.clear()
+            await self._blocked.wait()
+
+
+class Socket:
+    """Takes the test's commands; records what is sent, with the clock's time; a chosen frame's
+    send takes ``stall`` seconds of the clock (a client that stopped reading for a while)."""
+
+    def __init__(self, clock: FakeClock, stall_on_frame: int | None, stall: float) -> None:
+        self.clock = clock
         self.commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.sent: list[tuple[float, dict[str, Any]]] = []
-        self.stall_on_frame = stall_on_frame
-        self.stall = stall
-
-    def command(self, **message: Any) -> None:
-        self.commands.put_nowait({"type": "websocket.receive", "text": json.dumps(message)})
-
-    def leave(self) -> None:
-        self.commands.put_nowait({"type": "websocket.disconnect", "code": 1000})
+        self.stall_on_frame, self.stall = stall_on_frame, stall
 
     async def receive(self) -> dict[str, Any]:
         return await self.commands.get()
 
     async def send_text(self, text: str) -> None:
         message = json.loads(text)
-        self.sent.append((time.monotonic(), message))
+        self.sent.append((self.clock.time, message))
         if message["type"] == "frame" and len(self.frames()) == self.stall_on_frame:
-            await asyncio.sleep(self.stall)  # a client that stops reading for a while
+            self.clock.move(self.stall)
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
         pass
@@ -48,45 +96,150 @@ class StallingSocket:
     def frames(self) -> list[dict[str, Any]]:
         return [m for _, m in self.sent if m["type"] == "frame"]
 
-
-async def play(socket: StallingSocket, steps_per_second: float, seconds: float) -> None:
-    store = SessionStore(max_sessions=2)
-    session = store.create(TrainerConfig())
-    stream = LiveStream(cast(WebSocket, socket), store, session, max_frame_rate=60)
-    socket.command(type="play", steps_per_second=steps_per_second)
-
-    async def stop_later() -> None:
-        await asyncio.sleep(seconds)
-        socket.command(type="pause")
-        socket.leave()
-
-    await asyncio.gather(stream.serve(), stop_later())
-    assert session.trainer.step_count == sum(f["steps"] for f in socket.frames())
+    def frame_times(self) -> list[float]:
+        return [t for t, m in self.sent if m["type"] == "frame"]
 
 
-async def test_steps_follow_the_requested_rate_at_most_60_frames_a_second() -> None:
-    socket = StallingSocket()
-    await play(socket, 3000, 1.0)
-    frames = socket.frames()
-    assert 30 <= len(frames) <= 61  # 60 on an idle machine
-    assert 2400 <= sum(f["steps"] for f in frames) <= 3100
-    assert max(f["steps"] for f in frames) <= 2 * 3000 / 60 + 1
+class Live:
+    """A live stream on a new session, served by its own task, on a fake clock."""
+
+    def __init__(self, stall_on_frame: int | None = None, stall: float = 0.0) -> None:
+        self.clock = FakeClock()
+        self.socket = Socket(self.clock, stall_on_frame, stall)
+        store = SessionStore(max_sessions=2)
+        self.session: Session = store.create(TrainerConfig())
+        self.stream = LiveStream(
+            cast(WebSocket, self.socket), store, self.session, FRAME_RATE, clock=self.clock
+        )
+
+    async def __aenter__(self) -> Live:
+        self.task = asyncio.ensure_future(self.stream.serve())
+        await self.settled()
+        assert self.socket.sent[0][1]["type"] == "status"
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.socket.commands.put_nowait({"type": "websocket.disconnect", "code": 1000})
+        await self.task
+        if kind is None:  # every step taken was sent in a frame
+            frames = self.socket.frames()
+            assert self.session.trainer.step_count == sum(f["steps"] for f in frames)
+
+    async def settled(self) -> None:
+        await self.clock.settled(busy=lambda: self.socket.commands.qsize() > 0)
+
+    async def command(self, **message: Any) -> dict[str, Any]:
+        """Sends a command; its reply, once the stream waits again."""
+        sent = len(self.socket.sent)
+        self.socket.commands.put_nowait({"type": "websocket.receive", "text": json.dumps(message)})
+        await self.settled()
+        reply: dict[str, Any] = self.socket.sent[sent][1]
+        return reply
+
+    async def advance(self, seconds: float, tick: float) -> None:
+        """Moves the clock on by ``seconds`` in ticks of ``tick``, letting the stream send what is
+        due after each."""
+        end = self.clock.time + seconds
+        while self.clock.time < end - 1e-12:
+            self.clock.move(min(tick, end - self.clock.time))
+            await self.settled()
+
+    def steps(self) -> int:
+        return sum(f["steps"] for f in self.socket.frames())
 
 
-async def test_a_low_speed_sends_one_frame_per_step() -> None:
-    socket = StallingSocket()
-    await play(socket, 10, 1.05)
-    steps = [f["steps"] for f in socket.frames()]
-    assert steps in ([1] * 10, [1] * 9)  # the 10th is due 50 ms before the end
+async def test_frames_come_at_most_max_frame_rate_times_a_second() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=3000)
+        await live.advance(1.0, tick=TICK)
+        times = live.socket.frame_times()
+    assert FRAME_RATE - 3 <= len(times) <= FRAME_RATE  # a frame as soon as it is due
+    assert all(b - a >= PERIOD - 1e-9 for a, b in pairwise(times))
+
+
+async def test_the_steps_follow_the_requested_speed_with_the_fraction_carried() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=1000)
+        await live.advance(1.0, tick=PERIOD)
+        steps = [f["steps"] for f in live.socket.frames()]
+    assert len(steps) == FRAME_RATE
+    assert set(steps) == {15, 16}  # 1000/64 = 15.625 a frame: the fraction carried to the next
+    assert sum(steps) == 1000
+
+
+@pytest.mark.parametrize("tick", [0.001, 0.0037, 0.011])
+async def test_the_speed_is_kept_however_the_time_comes(tick: float) -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=2500)
+        await live.advance(1.3, tick=tick)
+        last_frame = live.socket.frame_times()[-1]  # the steps counted up to here
+        assert abs(live.steps() - 2500 * last_frame) < 1
+
+
+async def test_a_low_speed_sends_a_frame_per_step() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=8)
+        await live.advance(1.0, tick=TICK)
+        steps = [f["steps"] for f in live.socket.frames()]
+        times = live.socket.frame_times()
+    assert steps == [1] * 8
+    assert times == [k / 8 for k in range(1, 9)]  # each when its step is owed
+
+
+async def test_a_late_frame_is_skipped_and_its_steps_not_made_up() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=6400)
+        await live.advance(5 * PERIOD, tick=PERIOD)
+        assert [f["steps"] for f in live.socket.frames()] == [100] * 5
+        live.clock.move(0.5)  # the event loop was busy for half a second
+        await live.settled()
+        await live.advance(3 * PERIOD, tick=PERIOD)
+        # one frame for the half second, with the steps of two periods at most, then paced again
+        assert [f["steps"] for f in live.socket.frames()] == [100] * 5 + [200] + [100] * 3
 
 
 async def test_a_stalled_client_gets_frames_skipped_not_a_burst() -> None:
-    socket = StallingSocket(stall_on_frame=5, stall=0.5)
-    await play(socket, 6000, 1.0)
-    frames = socket.frames()
-    assert len(frames) <= 60 - 25  # about 30 frames' time was lost in the stall
-    assert max(f["steps"] for f in frames) <= 2 * 6000 / 60 + 1  # nothing made up in a lump
-    times = [t for t, m in socket.sent if m["type"] == "frame"]
-    assert times[5] - times[4] >= 0.5  # the 5th frame's send stalled
-    soon_after = [t for t in times[5:] if t < times[5] + 0.25]
-    assert len(soon_after) <= 0.25 * 60 + 2  # paced again, no burst of the frames missed
+    async with Live(stall_on_frame=5, stall=0.5) as live:
+        await live.command(type="play", steps_per_second=6400)
+        await live.advance(0.5 + 10 * PERIOD, tick=PERIOD)
+        frames = live.socket.frames()
+        times = live.socket.frame_times()
+    assert [f["steps"] for f in frames[:5]] == [100] * 5
+    assert times[5] - times[4] >= 0.5  # the 5th frame's send took half a second
+    assert max(f["steps"] for f in frames) <= 2 * 100  # nothing made up in a lump
+    assert len(frames) <= 5 + 1 + 10  # no burst of the 32 frames missed
+    assert all(b - a >= PERIOD - 1e-9 for a, b in pairwise(times[5:]))
+
+
+async def test_pause_means_paused() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=3200)
+        await live.advance(10 * PERIOD, tick=PERIOD)
+        status = await live.command(type="pause")
+        assert status["state"] == "paused"
+        taken = live.steps()
+        assert status["step"] == taken
+        sent = len(live.socket.sent)
+        await live.advance(10.0, tick=1 / 16)
+        assert len(live.socket.sent) == sent  # nothing sent while paused
+        assert live.session.trainer.step_count == taken
+        # playing again owes nothing for the time paused
+        await live.command(type="play", steps_per_second=3200)
+        await live.advance(PERIOD, tick=PERIOD)
+        assert live.socket.frames()[-1]["steps"] == 50
+
+
+async def test_a_speed_change_counts_the_steps_owed_at_the_old_speed() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=640)
+        await live.advance(PERIOD / 2, tick=PERIOD / 2)  # 5 steps owed, no frame due yet
+        assert live.socket.frames() == []
+        status = await live.command(type="set_speed", steps_per_second=6400)
+        assert (status["state"], status["steps_per_second"]) == ("playing", 6400)
+        await live.advance(PERIOD, tick=PERIOD / 2)
+        assert [f["steps"] for f in live.socket.frames()] == [5 + 100]
