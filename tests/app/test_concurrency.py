@@ -5,7 +5,7 @@ hold up other sessions."""
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +20,7 @@ from tests.app.helpers import body, server_process, strict_json, weights_of
 from tests.servers import free_port
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
+HOLD_TIMEOUT_S = 30  # only a deadlock waits this long
 
 
 @pytest.fixture
@@ -50,27 +51,43 @@ async def test_concurrent_steps_on_one_session_add_up_exactly(http: httpx.AsyncC
     assert [layer["weights"] for layer in state["layers"]] == weights_of(trainer)
 
 
-async def test_a_long_run_does_not_hold_up_other_sessions(http: httpx.AsyncClient) -> None:
+async def test_a_long_run_does_not_hold_up_other_sessions(
+    http: httpx.AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The long run's worker thread is held until the other session's requests have been
+    answered: they complete while the long run holds its session. Were the run on the event loop,
+    nothing would be answered until the hold timed out, and the run would fail."""
     busy = body(await http.post("/api/sessions"))["id"]
     other = body(await http.post("/api/sessions"))["id"]
-    finished: dict[str, float] = {}
+    trainer = app.state.store.get(busy).trainer
+    running, release = threading.Event(), threading.Event()
+    run = trainer.run
+
+    def held_run(n: int, **options: Any) -> Any:
+        running.set()
+        assert release.wait(HOLD_TIMEOUT_S), "the other requests were not answered meanwhile"
+        return run(n, **options)
+
+    monkeypatch.setattr(trainer, "run", held_run)
+    answers: list[int] = []
 
     async def long_run() -> None:
         response = await http.post(f"/api/sessions/{busy}/step", json={"n": 100_000})
         assert response.status_code == 200
-        finished["long"] = time.monotonic()
-
-    async def quick_reads() -> None:
-        await anyio.sleep(0.05)  # the long run has started
-        for _ in range(5):
-            assert (await http.post(f"/api/sessions/{other}/step")).status_code == 200
-            assert (await http.get("/healthz")).status_code == 200
-        finished["quick"] = time.monotonic()
+        answers.append(body(response)["step"])
 
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(long_run)
-        tasks.start_soon(quick_reads)
-    assert finished["quick"] < finished["long"]
+        assert await anyio.to_thread.run_sync(running.wait, HOLD_TIMEOUT_S)  # it holds the lock
+        for n in range(1, 6):
+            response = await http.post(f"/api/sessions/{other}/step")
+            assert response.status_code == 200
+            assert body(response)["step"] == n
+            assert (await http.get("/healthz")).status_code == 200
+        assert answers == []  # all of that while the long run was still going
+        assert app.state.store.get(busy).lock.locked()
+        release.set()
+    assert answers == [100_000]
 
 
 CLIENTS = 50
