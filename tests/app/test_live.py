@@ -31,11 +31,11 @@ def connect(client: TestClient, session_id: str) -> Any:
     return client.websocket_connect(f"/api/sessions/{session_id}/live")
 
 
-def play_then_pause(ws: WebSocketTestSession, seconds: float) -> list[dict[str, Any]]:
-    """Plays for about ``seconds`` and pauses; returns the frames, up to the pause's status."""
+def play_then_pause(ws: WebSocketTestSession, count: int) -> list[dict[str, Any]]:
+    """Reads ``count`` frames of a playing stream and pauses; returns the frames, up to the
+    pause's status."""
     frames = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    for _ in range(count):
         message = receive(ws)
         assert message["type"] == "frame", message
         frames.append(message)
@@ -90,13 +90,12 @@ def test_play_sends_frames_until_pause(client: TestClient) -> None:
         assert status["type"] == "status"
         assert status["state"] == "playing"
         assert status["steps_per_second"] == 2000
-        frames = play_then_pause(ws, 0.5)
+        frames = play_then_pause(ws, 5)
         assert len(frames) >= 5
         assert all(frame["steps"] >= 1 for frame in frames)
         steps = [frame["step"] for frame in frames]
         assert steps == sorted(steps)
         # after the pause's status no frame comes: the next message answers the next command
-        time.sleep(0.1)
         frame = command(ws, type="step")
         assert frame["steps"] == 1
         assert frame["step"] == steps[-1] + 1
@@ -108,7 +107,7 @@ def test_frames_cover_every_step_taken(client: TestClient) -> None:
     with connect(client, session_id) as ws:
         receive(ws)
         command(ws, type="play", steps_per_second=5000)
-        frames = play_then_pause(ws, 0.3)
+        frames = play_then_pause(ws, 10)
     assert sum(frame["steps"] for frame in frames) == frames[-1]["step"]
 
 
@@ -123,7 +122,7 @@ def test_set_speed_changes_the_speed_while_playing(client: TestClient) -> None:
         assert message["type"] == "status"
         assert message["state"] == "playing"
         assert message["steps_per_second"] == 3000
-        frames = play_then_pause(ws, 0.3)
+        frames = play_then_pause(ws, 10)
         assert max(frame["steps"] for frame in frames) > 10  # 3000/s at most 60 frames/s
 
 
@@ -147,7 +146,7 @@ def test_set_learning_rate_takes_effect_while_playing(client: TestClient) -> Non
             pass
         assert message["type"] == "status"
         assert message["learning_rate"] == 0.25
-        frames = play_then_pause(ws, 0.2)
+        frames = play_then_pause(ws, 6)
         assert frames[-1]["trace"]["learning_rate"] == 0.25
         assert frames[-1]["config"]["learning_rate"] == 0.25
     assert body(client.get(f"/api/sessions/{session_id}"))["config"]["learning_rate"] == 0.25
@@ -162,7 +161,7 @@ def test_rest_patch_changes_the_learning_rate_of_a_playing_stream(client: TestCl
         response = client.patch(f"/api/sessions/{session_id}", json={"learning_rate": 0.05})
         assert response.status_code == 200
         patched_at = body(response)["step"]
-        frames = play_then_pause(ws, 0.2)
+        frames = play_then_pause(ws, 6)
         later = [f for f in frames if f["step"] > patched_at]
         assert later
         assert all(frame["trace"]["learning_rate"] == 0.05 for frame in later)
@@ -241,7 +240,7 @@ def test_rest_and_stream_steps_add_up_exactly(client: TestClient) -> None:
             response = client.post(f"/api/sessions/{session_id}/step", json={"n": n})
             assert response.status_code == 200
             rest_steps += n
-        frames = play_then_pause(ws, 0.2)
+        frames = play_then_pause(ws, 6)
     stream_steps = sum(frame["steps"] for frame in frames)
     state = body(client.get(f"/api/sessions/{session_id}"))
     assert state["step"] == stream_steps + rest_steps
@@ -256,10 +255,14 @@ def test_disconnecting_stops_the_training(client: TestClient) -> None:
         receive(ws)
         command(ws, type="play", steps_per_second=5000)
         receive(ws)
-    time.sleep(0.1)  # let the server see the disconnect
+    session = client.app.state.store.get(session_id)  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while session.streams:  # the server has not seen the disconnect yet
+        assert time.monotonic() < deadline, "the stream is still serving"
+        time.sleep(0.01)
     step = body(client.get(f"/api/sessions/{session_id}"))["step"]
-    time.sleep(0.2)
-    assert body(client.get(f"/api/sessions/{session_id}"))["step"] == step
+    assert not session.lock.locked()  # nothing trains it
+    assert body(client.post(f"/api/sessions/{session_id}/step"))["step"] == step + 1
 
 
 def test_deleting_the_session_closes_its_stream_with_4404(client: TestClient) -> None:
@@ -290,8 +293,7 @@ def test_two_streams_on_one_session_take_turns(client: TestClient) -> None:
         receive(second)
         command(first, type="play", steps_per_second=3000)
         command(second, type="play", steps_per_second=3000)
-        time.sleep(0.2)
-        first_frames = play_then_pause(first, 0.1)
-        second_frames = play_then_pause(second, 0.1)
+        first_frames = play_then_pause(first, 3)
+        second_frames = play_then_pause(second, 3)
     total = sum(f["steps"] for f in first_frames) + sum(f["steps"] for f in second_frames)
     assert body(client.get(f"/api/sessions/{session_id}"))["step"] == total

@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -57,25 +58,33 @@ def receive(ws: ClientConnection) -> dict[str, Any]:
     return message
 
 
-def measure_play(
-    ws: ClientConnection, steps_per_second: int, seconds: float
-) -> tuple[float, float]:
-    """Plays for ``seconds``; returns the frames and the steps per second received."""
+def play_frames(ws: ClientConnection, steps_per_second: int, count: int) -> list[dict[str, Any]]:
+    """Plays until ``count`` frames have come, then pauses; every frame up to the pause's status."""
     ws.send(json.dumps({"type": "play", "steps_per_second": steps_per_second}))
-    status = receive(ws)
-    assert status["state"] == "playing"
-    first = receive(ws)
-    start, frames, steps = time.monotonic(), 0, 0
-    while (elapsed := time.monotonic() - start) < seconds:
-        frame = receive(ws)
-        frames += 1
-        steps += frame["steps"]
+    assert receive(ws)["state"] == "playing"
+    frames = [receive(ws) for _ in range(count)]
     ws.send(json.dumps({"type": "pause"}))
     while (message := receive(ws))["type"] == "frame":
-        pass
+        frames.append(message)
     assert message["state"] == "paused"
-    assert first["type"] == "frame"
-    return frames / elapsed, steps / elapsed
+    assert {frame["type"] for frame in frames} == {"frame"}
+    return frames
+
+
+def play_on_a_new_session(server_url: str, steps_per_second: int, count: int) -> list[Any]:
+    """The frames of ``play_frames`` on a new session, which has taken just their steps."""
+    with httpx.Client(base_url=server_url) as client:
+        session_id = body(client.post("/api/sessions"))["id"]
+        ws_url = server_url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
+        with connect(ws_url) as ws:
+            assert receive(ws)["type"] == "status"
+            frames = play_frames(ws, steps_per_second, count)
+        assert body(client.get(f"/api/sessions/{session_id}"))["step"] == sum(
+            frame["steps"] for frame in frames
+        )
+    steps = [frame["step"] for frame in frames]
+    assert steps == list(accumulate(frame["steps"] for frame in frames))  # none lost or repeated
+    return frames
 
 
 def test_rest_over_a_real_socket(server_url: str) -> None:
@@ -88,30 +97,20 @@ def test_rest_over_a_real_socket(server_url: str) -> None:
         assert body(response)["step"] == 10
 
 
-# bounds loose enough for a busy 2-core machine: this guards the pacing, it is not the benchmark
-@pytest.mark.parametrize(("speed", "min_ratio"), [(1000, 0.85), (20_000, 0.6)])
-def test_live_stream_delivers_up_to_60_frames_per_second_at_the_requested_speed(
-    server_url: str, speed: int, min_ratio: float
+@pytest.mark.parametrize("speed", [1000, 20_000])
+def test_live_stream_frames_carry_every_step_at_the_requested_speed(
+    server_url: str, speed: int
 ) -> None:
-    with httpx.Client(base_url=server_url) as client:
-        session_id = body(client.post("/api/sessions"))["id"]
-    ws_url = server_url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
-    with connect(ws_url) as ws:
-        assert receive(ws)["type"] == "status"
-        frames_per_second, steps_per_second = measure_play(ws, speed, 1.5)
-    assert 25 <= frames_per_second <= 66
-    assert min_ratio * speed <= steps_per_second <= 1.1 * speed
+    frames = play_on_a_new_session(server_url, speed, 30)
+    # at most two frame periods' steps in a frame (a late frame's lateness beyond one is not made
+    # up); the rates themselves are measured by make api-bench (docs/benchmarks.md)
+    assert max(frame["steps"] for frame in frames) <= 2 * speed / Settings().max_frame_rate + 1
 
 
 def test_live_stream_at_low_speed_sends_a_frame_per_step(server_url: str) -> None:
-    with httpx.Client(base_url=server_url) as client:
-        session_id = body(client.post("/api/sessions"))["id"]
-    ws_url = server_url.replace("http", "ws") + f"/api/sessions/{session_id}/live"
-    with connect(ws_url) as ws:
-        receive(ws)
-        frames_per_second, steps_per_second = measure_play(ws, 20, 1.0)
-    assert 15 <= frames_per_second <= 25
-    assert frames_per_second == pytest.approx(steps_per_second, rel=0.1)  # a step a frame
+    frames = play_on_a_new_session(server_url, 20, 10)
+    # a frame as soon as a whole step is owed: one step, two if it came a whole period late
+    assert {frame["steps"] for frame in frames} <= {1, 2}
 
 
 def test_unknown_session_closes_with_4404_over_a_real_socket(server_url: str) -> None:
@@ -168,9 +167,7 @@ def test_a_flood_of_live_commands_is_cut_off_and_the_server_stays_responsive(
             receive(ws)
             for _ in range(2_000):
                 ws.send('{"type": "step", "n": 1}')
-            started = time.monotonic()
-            assert client.get("/healthz").status_code == 200
-            assert time.monotonic() - started < 1.0
+            assert client.get("/healthz", timeout=30).status_code == 200  # served meanwhile
             frames = 0
             with pytest.raises(ConnectionClosed) as closed:  # noqa: PT012
                 while True:
