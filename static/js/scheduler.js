@@ -9,8 +9,8 @@
 // not push the next one back), within a few milliseconds per animation frame, so that no frame of
 // the live views waits for two slow ones.
 //
-// Per-view counts and timings are kept in `stats` (exposed as `window.playgroundStats`), for the
-// browser tests to measure frames per second and the time to the first plot.
+// Per-view counts and timings are kept in `stats` (exposed as `window.playgroundStats`): the
+// browser tests compare the counts, make page-bench turns them into rates.
 
 const CATCH_UP = 3; // intervals a slow view may fall behind and still catch up
 const SLOW_BUDGET_MS = 4; // time for slow views in one animation frame, once it is used up

@@ -1,4 +1,4 @@
-"""Driving the playground page: open it, wait for its plots, read what they show and how fast.
+"""Driving the playground page: open it, wait for its plots, read what they show.
 
 The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js);
 what the plots show is read back from their Plotly figures (``element.data``): every heatmap is a
@@ -12,14 +12,11 @@ expression with ``eval``, which the server's Content-Security-Policy (no ``'unsa
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from playwright.sync_api import Page
 
-LIVE_VIEWS = ("heatmaps", "bars")
 SLOW_VIEWS = ("equations", "curves", "regions")
 TIMEOUT_MS = 15_000
 
@@ -58,13 +55,6 @@ def wait_for_views_to_catch_up(page: Page, views: tuple[str, ...]) -> None:
 def wait_for_plotly(page: Page) -> None:
     """Waits for the learning curves' first draw (the live views draw before them)."""
     wait_for_draws(page, "curves", 1)
-
-
-def stats(page: Page) -> dict[str, Any]:
-    result: dict[str, Any] = page.evaluate(
-        "JSON.parse(JSON.stringify({now: performance.now(), stats: window.playgroundStats}))"
-    )
-    return result
 
 
 # each layer's plots as the figures hold them: a bar chart's positive and negative bars put back
@@ -158,31 +148,6 @@ def wait_for_step_above(page: Page, step: int) -> None:
         arg=step,
         timeout=TIMEOUT_MS,
     )
-
-
-@dataclass(frozen=True)
-class Rates:
-    """Draws per second of each view, and steps per second, over a measured interval."""
-
-    seconds: float
-    draws: dict[str, float]
-    steps: float
-    frames_received: float
-
-
-def measure(page: Page, seconds: float) -> Rates:
-    """Counts draws and steps over ``seconds`` (the page keeps playing, or not, meanwhile)."""
-    first, step0 = stats(page), step_count(page)
-    time.sleep(seconds)
-    last, step1 = stats(page), step_count(page)
-    elapsed = (last["now"] - first["now"]) / 1000
-    views = last["stats"]["views"]
-    draws = {
-        name: (views[name]["draws"] - first["stats"]["views"][name]["draws"]) / elapsed
-        for name in views
-    }
-    frames = last["stats"]["framesReceived"] - first["stats"]["framesReceived"]
-    return Rates(elapsed, draws, (step1 - step0) / elapsed, frames / elapsed)
 
 
 def close(a: Any, b: Any, tolerance: float = 1e-9) -> bool:
