@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint typecheck js pytest bench api-bench load-bench install clean
+.PHONY: run test lint typecheck js pytest bench api-bench load-bench page-bench install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ api-bench: install  # needs wrk (Debian package wrk)
 
 load-bench: install
 	$(PY) -m bench.load_bench --json docs/results/load.json
+
+page-bench: install  # needs Chromium (Debian package chromium, or CHROMIUM_PATH)
+	$(PY) -m bench.page_bench --json docs/results/page.json
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,220 @@
+"""The page's drawing speed, in headless Chromium against a server this run starts.
+
+For each scenario (a data set and net, a requested speed) and each run: a fresh browser context (a
+cold cache) opens the page; the time from navigation to the first draw of every live view (the
+per-layer views) and of the learning curves is read from the page's own counters
+(``window.playgroundStats``, see static/js/scheduler.js). Then the page plays, and over a window
+of ``--seconds`` the draws of every view are counted by the page, and the browser's
+``requestAnimationFrame`` callbacks by a counter this bench adds: the reference, measured in the
+same window. A view's figure is its draws over those animation frames (1.0: it draws on every
+frame the browser paints); the slow views' (curves, regions, the equations' text) also in draws
+per second. The median of ``--runs`` runs per scenario is reported.
+
+Targets: every live view of a one-weight-layer net (iris) >= 0.9 of the animation frames, of a
+three-layer net (spiral 8,4) >= 0.5; curves and regions >= 10 draws/s; the first live views within
+1.2 s of navigation. Figures: docs/benchmarks.md.
+
+Run: ``make page-bench`` (needs Chromium: Debian's ``/usr/bin/chromium`` or ``CHROMIUM_PATH``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bench.servers import running_server
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 800}
+SLOW_VIEWS = ("equations", "curves", "regions")
+COUNTER = "counter"  # the step counter: drawn with every new state, not a plot
+TIMEOUT_MS = 30_000
+FIRST_LIVE_TARGET_MS = 1200
+SLOW_TARGET_PER_SECOND = 10
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    config: dict[str, Any]
+    weight_layers: int
+    speed: int
+
+    @property
+    def live_target(self) -> float | None:
+        """The live views' share of the animation frames aimed at (none given for two layers)."""
+        return {1: 0.9, 3: 0.5}.get(self.weight_layers)
+
+
+NETS = [
+    ("iris", {"dataset": "iris"}, 1),
+    ("circle 4", {"dataset": "circle", "hidden": "4"}, 2),
+    ("spiral 8,4", {"dataset": "spiral", "hidden": "8,4"}, 3),
+]
+SCENARIOS = [
+    Scenario(f"{name} at {speed:,} steps/s", config, layers, speed)
+    for name, config, layers in NETS
+    for speed in (1_000, 20_000)
+]
+
+COUNT_ANIMATION_FRAMES = """() => {
+    window.benchAnimationFrames = 0;
+    const count = () => {
+        window.benchAnimationFrames += 1;
+        requestAnimationFrame(count);
+    };
+    requestAnimationFrame(count);
+}"""
+READ = """() => JSON.parse(JSON.stringify({
+    now: performance.now(),
+    animationFrames: window.benchAnimationFrames ?? 0,
+    stats: window.playgroundStats,
+    step: Number(document.getElementById('step-count').textContent.replaceAll(',', '')),
+}))"""
+
+
+def chromium_path() -> str:
+    for path in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
+        if path and Path(path).is_file():
+            return path
+    raise SystemExit("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
+
+
+def wait_for_draws(page: Page, view: str, count: int) -> None:
+    page.wait_for_function(
+        "([view, count]) => (window.playgroundStats?.views[view]?.draws ?? 0) >= count",
+        arg=[view, count],
+        timeout=TIMEOUT_MS,
+    )
+
+
+def run_once(browser: Browser, url: str, scenario: Scenario, seconds: float) -> dict[str, Any]:
+    """One cold visit: the first draws' times, then the draws over the animation frames while
+    playing."""
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        query = urlencode({**scenario.config, "speed": scenario.speed})
+        page.goto(f"{url}/?{query}")
+        wait_for_draws(page, "curves", 1)  # every plot drawn once: Plotly.js is there too
+        first = page.evaluate(READ)["stats"]["views"]
+        live = [v for v in first if v not in (*SLOW_VIEWS, COUNTER)]
+        slow = [v for v in SLOW_VIEWS if first[v]["draws"]]  # iris has no regions
+
+        page.evaluate(COUNT_ANIMATION_FRAMES)
+        page.click("#play")
+        page.wait_for_function(  # playing: the first frames have come
+            "n => window.playgroundStats.framesReceived >= n",
+            arg=page.evaluate(READ)["stats"]["framesReceived"] + 5,
+            timeout=TIMEOUT_MS,
+        )
+        start = page.evaluate(READ)
+        time.sleep(seconds)
+        end = page.evaluate(READ)
+        page.click("#play")
+    finally:
+        context.close()
+
+    elapsed = (end["now"] - start["now"]) / 1000
+    frames = end["animationFrames"] - start["animationFrames"]
+
+    def draws(view: str) -> int:
+        count: int = end["stats"]["views"][view]["draws"] - start["stats"]["views"][view]["draws"]
+        return count
+
+    received = end["stats"]["framesReceived"] - start["stats"]["framesReceived"]
+    return {
+        "first_live_views_ms": max(first[v]["first"] for v in live),
+        "first_curves_ms": first["curves"]["first"],
+        "animation_frames_per_second": frames / elapsed,
+        "draws / animation frames": {v: draws(v) / frames for v in (*live, COUNTER, *slow)},
+        "draws per second": {v: draws(v) / elapsed for v in (*live, *slow)},
+        "stream frames / animation frames": received / frames,
+        "steps / requested": (end["step"] - start["step"]) / elapsed / scenario.speed,
+    }
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over the runs (nested dictionaries figure by figure)."""
+    first = runs[0]
+    return {
+        key: median_of([r[key] for r in runs])
+        if isinstance(first[key], dict)
+        else statistics.median(r[key] for r in runs)
+        for key in first
+    }
+
+
+def verdicts(scenario: Scenario, result: dict[str, Any]) -> list[str]:
+    lines = []
+    share = result["draws / animation frames"]
+    live = [v for v in share if v not in (*SLOW_VIEWS, COUNTER)]
+    target = scenario.live_target
+    for view in live:
+        verdict = "      " if target is None else ("MET   " if share[view] >= target else "MISSED")
+        aim = "no target" if target is None else f"target >= {target}"
+        lines.append(f"  {verdict} {view}: {share[view]:.2f} of the animation frames ({aim})")
+    for view in ("curves", "regions"):
+        if view in result["draws per second"]:
+            rate = result["draws per second"][view]
+            verdict = "MET   " if rate >= SLOW_TARGET_PER_SECOND else "MISSED"
+            lines.append(
+                f"  {verdict} {view}: {rate:.1f} draws/s (target >= {SLOW_TARGET_PER_SECOND})"
+            )
+    ms = result["first_live_views_ms"]
+    verdict = "MET   " if ms <= FIRST_LIVE_TARGET_MS else "MISSED"
+    lines.append(
+        f"  {verdict} first live views {ms:.0f} ms after navigation, cold cache "
+        f"(target <= {FIRST_LIVE_TARGET_MS}); curves {result['first_curves_ms']:.0f} ms"
+    )
+    lines.append(
+        f"         reference: {result['animation_frames_per_second']:.1f} animation frames/s; "
+        f"{result['steps / requested']:.2f} of the requested steps taken"
+    )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="measured window while playing")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+
+    results: dict[str, Any] = {"runs": args.runs, "seconds": args.seconds, "scenarios": {}}
+    env = {"PLAYGROUND_LOG_LEVEL": "warning"}
+    with (
+        running_server("app", ("GET", "/healthz"), env) as (url, _),
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            run_once(browser, url, SCENARIOS[0], 0.5)  # warm-up: the server's first requests
+            runs: dict[str, list[dict[str, Any]]] = {s.name: [] for s in SCENARIOS}
+            for _ in range(args.runs):  # round by round: a busy moment hits every scenario
+                for scenario in SCENARIOS:
+                    runs[scenario.name].append(run_once(browser, url, scenario, args.seconds))
+        finally:
+            browser.close()
+    for scenario in SCENARIOS:
+        result = median_of(runs[scenario.name])
+        results["scenarios"][scenario.name] = {**result, "all runs": runs[scenario.name]}
+        print(scenario.name)
+        print("\n".join(verdicts(scenario, result)))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
