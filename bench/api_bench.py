@@ -5,16 +5,16 @@
    a small JSON answer, served with the same uvicorn settings), all under the same closed-loop
    load: wrk, 16 connections. There are two floors: FastAPI as it comes (the target's), and the
    same endpoint with the playground's FastAPI setting (its OpenTelemetry hook off), a stricter
-   reference. Short rounds alternate the three, each in a new order (this machine's speed moves
-   by up to 2x from one few-second window to the next); the ratio of each round is taken and the
-   median reported, with the ratio of all rounds pooled, the quartiles, requests/s and p50/p99
-   latency. Target: step >= 0.5x the floor.
+   reference. Short rounds alternate the three, each in a new order (a shared machine's speed
+   moves a lot from one few-second window to the next, see docs/benchmarks.md); the ratio of each
+   round is taken and the median reported, with the ratio of all rounds pooled, the quartiles,
+   requests/s and p50/p99 latency. Target: step >= 0.5x the floor.
 2. The live stream at 20, 1,000 and 20,000 requested steps/s: delivered frames/s (target: the
    server's ``max_frame_rate``, 60; at 20 steps/s a frame a step) and achieved steps/s, as ratios
    of the requested figures; and how long ``GET /healthz`` takes while another connection floods
    its stream with commands (the stream is cut off; the server must stay responsive).
 
-Run: ``make api-bench`` (needs ``wrk``: Debian's package ``wrk``).
+Figures: docs/benchmarks.md. Run: ``make api-bench`` (needs ``wrk``: Debian's package ``wrk``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Engine speed against references measured in the same run (issue 2's targets).
+"""Engine speed against references measured in the same run (figures: docs/benchmarks.md).
 
 Compares, per training step of the tutorial's 4-3 iris net (tanh01, learning rate 0.1):
 - ``engine_many``: ``Trainer.run(n, record_last=False)``, the many-steps mode;

@@ -1,4 +1,4 @@
-"""Load: many sessions, each with a live stream playing, against a real server (issue 5).
+"""Load: many sessions, each with a live stream playing, against a real server.
 
 Starts the server (``python -m app``, as ``make run`` does) on a free port, creates ``--sessions``
 sessions over REST, opens one WebSocket stream per session from this process and plays each at
@@ -15,7 +15,7 @@ for ``--seconds``. Reports:
 The client runs in this process on the same 2-core machine, so it competes with the server for the
 CPU: the figures are a lower bound of what the server can do on its own.
 
-Run: ``make load-bench`` (the full form: 200 sessions, 10 frames/s, 30 s), or
+Figures: docs/benchmarks.md. Run: ``make load-bench`` (the full form: 200 sessions, 10 frames/s, 30 s), or
 ``python -m bench.load_bench --sessions 20 --seconds 5`` (a quick check).
 """
 
