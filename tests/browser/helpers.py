@@ -11,11 +11,12 @@ expression with ``eval``, which the server's Content-Security-Policy (no ``'unsa
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 from urllib.parse import urlencode
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, WebSocket, expect
 
 SLOW_VIEWS = ("equations", "curves", "regions")
 TIMEOUT_MS = 15_000
@@ -157,3 +158,16 @@ def close(a: Any, b: Any, tolerance: float = 1e-9) -> bool:
     if a is None or b is None:
         return a is b
     return math.isclose(float(a), float(b), rel_tol=tolerance, abs_tol=tolerance)
+
+
+def _is_paused_status(payload: str | bytes) -> bool:
+    message = json.loads(payload)
+    return bool(message["type"] == "status" and message["state"] == "paused")
+
+
+def pause(page: Page, stream: WebSocket) -> None:
+    """Clicks Pause while playing and waits for the server's "paused" status on the page's live
+    ``stream`` (from ``page.expect_websocket()``): the server sends no frame after it."""
+    with stream.expect_event("framereceived", _is_paused_status, timeout=TIMEOUT_MS):
+        page.click("#play")
+    expect(page.locator("#play")).to_have_attribute("aria-pressed", "false")

@@ -6,7 +6,6 @@ slow views catch up. How fast it all draws is measured by make page-bench (docs/
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
@@ -17,6 +16,7 @@ from tests.browser.helpers import (
     SLOW_VIEWS,
     TIMEOUT_MS,
     open_page,
+    pause,
     session_id,
     step_count,
     wait_for_plotly,
@@ -44,11 +44,6 @@ def live_views(stats: dict[str, Any]) -> list[str]:
 def draws(before: dict[str, Any], after: dict[str, Any], view: str) -> int:
     count: int = after["views"][view]["draws"] - before["views"][view]["draws"]
     return count
-
-
-def is_paused_status(payload: str | bytes) -> bool:
-    message = json.loads(payload)
-    return bool(message["type"] == "status" and message["state"] == "paused")
 
 
 @pytest.mark.parametrize(
@@ -79,10 +74,7 @@ def test_every_live_view_draws_every_state_shown_and_pause_means_paused(
         arg=before["framesReceived"] + FRAMES,
         timeout=TIMEOUT_MS,
     )
-    # the server's "paused" answers the pause: no frame comes after it
-    with stream.expect_event("framereceived", is_paused_status, timeout=TIMEOUT_MS):
-        page.click("#play")
-    expect(page.locator("#play")).to_have_attribute("aria-pressed", "false")
+    pause(page, stream)
     last_step = api.get(f"/api/sessions/{session_id(page)}").json()["step"]
     wait_for_step(page, last_step)  # paused at the server's last step, shown
     wait_for_views_to_catch_up(page, (*live_views(before), *slow_views))

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from tests.browser.helpers import (
     SLOW_VIEWS,
+    TIMEOUT_MS,
     open_page,
+    pause,
+    session_id,
     wait_for_plotly,
     wait_for_step,
     wait_for_step_above,
@@ -23,10 +27,11 @@ pytestmark = pytest.mark.browser
 
 def settle(page: Page, views: tuple[str, ...] = ("equations", "curves")) -> None:
     """Waits for the throttled views to have drawn the state the counter shows, and for the
-    history (fetched after it) to be in the curves."""
-    page.wait_for_timeout(300)  # frames still on their way after a pause
+    history (fetched after it) to be in the curves: more than the newest point."""
     wait_for_views_to_catch_up(page, views)
-    page.wait_for_timeout(400)
+    page.wait_for_function(
+        "() => document.getElementById('curves').data[0].x.length > 1", timeout=TIMEOUT_MS
+    )
 
 
 def test_screenshot_iris_after_100_steps(page: Page, server_url: str, artifacts: Path):
@@ -42,16 +47,19 @@ def test_screenshot_iris_after_100_steps(page: Page, server_url: str, artifacts:
     page.screenshot(path=artifacts / "iris-100-steps-full.png", full_page=True)
 
 
-def test_screenshot_xor_with_one_hidden_layer(page: Page, server_url: str, artifacts: Path):
-    open_page(page, server_url, dataset="xor", hidden=[4], learning_rate=0.5, seed=1)
+def test_screenshot_xor_with_one_hidden_layer(
+    page: Page, server_url: str, api: httpx.Client, artifacts: Path
+):
+    with page.expect_websocket() as connected:
+        open_page(page, server_url, dataset="xor", hidden=[4], learning_rate=0.5, seed=1)
     wait_for_plotly(page)
     for _ in range(5):
         page.click("#step-1000")
     wait_for_step(page, 5000)
     page.click("#play")  # a moment of live play, for the decision regions and their samples
-    page.wait_for_timeout(600)
-    page.click("#play")
-    expect(page.locator("#play")).to_have_attribute("aria-pressed", "false")
+    wait_for_step_above(page, 5100)
+    pause(page, connected.value)  # then the frames still on their way are drawn:
+    wait_for_step(page, api.get(f"/api/sessions/{session_id(page)}").json()["step"])
     settle(page, SLOW_VIEWS)
     page.screenshot(path=artifacts / "xor-hidden.png")
     page.screenshot(path=artifacts / "xor-hidden-full.png", full_page=True)
