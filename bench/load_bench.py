@@ -15,8 +15,8 @@ for ``--seconds``. Reports:
 The client runs in this process on the same 2-core machine, so it competes with the server for the
 CPU: the figures are a lower bound of what the server can do on its own.
 
-Figures: docs/benchmarks.md. Run: ``make load-bench`` (the full form: 200 sessions, 10 frames/s, 30 s), or
-``python -m bench.load_bench --sessions 20 --seconds 5`` (a quick check).
+Figures: docs/benchmarks.md. Run: ``make load-bench`` (the full form: 200 sessions, 10 frames/s,
+30 s), or ``python -m bench.load_bench --sessions 20 --seconds 5`` (a quick check).
 """
 
 from __future__ import annotations
