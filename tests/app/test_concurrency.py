@@ -96,6 +96,7 @@ STREAM_SPEED = 2_000  # steps per second while the REST clients step
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # a guard against a deadlock: a loaded machine takes minutes
 async def test_fifty_clients_and_a_live_stream_on_one_session_lose_and_repeat_no_step() -> None:
     """A real server (``python -m app``): 50 REST clients, each on its own connection, step one
     session while a live stream plays on it. The step count is the REST steps plus the stream's
