@@ -18,7 +18,6 @@ from tests.browser.helpers import (
     open_page,
     session_id,
     shown,
-    stats,
     step_count,
     wait_for_draws,
     wait_for_step,
@@ -222,7 +221,7 @@ def test_colour_range_only_widens_until_fit_scales(page: Page, server_url: str):
     for before, after in itertools.pairwise(ranges):
         assert all(a >= b for a, b in zip(after, before, strict=True)), ranges  # never narrows
     assert ranges[-1] != ranges[0]  # and it did widen: a colour change is a weight change
-    draws = stats(page)["stats"]["views"]["heatmaps"]["draws"]
+    draws = page.evaluate("window.playgroundStats.views.heatmaps.draws")
     page.click("#fit-scales")  # from the weights shown now, at most the range before
     wait_for_draws(page, "heatmaps", draws + 1)
     for layer, high in zip(shown(page), ranges[-1], strict=True):
