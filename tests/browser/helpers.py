@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Page, WebSocket, expect
 
+LIVE_VIEWS = ("heatmaps", "bars")
 SLOW_VIEWS = ("equations", "curves", "regions")
 TIMEOUT_MS = 15_000
 
@@ -56,6 +57,14 @@ def wait_for_views_to_catch_up(page: Page, views: tuple[str, ...]) -> None:
 def wait_for_plotly(page: Page) -> None:
     """Waits for the learning curves' first draw (the live views draw before them)."""
     wait_for_draws(page, "curves", 1)
+
+
+def stats(page: Page) -> dict[str, Any]:
+    """The page's counters (``stats``), read in one task, with the page's clock (``now``)."""
+    result: dict[str, Any] = page.evaluate(
+        "JSON.parse(JSON.stringify({now: performance.now(), stats: window.playgroundStats}))"
+    )
+    return result
 
 
 # each layer's plots as the figures hold them: a bar chart's positive and negative bars put back
