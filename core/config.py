@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.activations import get_activation
+from core.csv_data import is_upload_name
 from core.datasets import load_dataset
 from core.losses import get_loss
+from core.features import MAX_NOISE, RAW_FEATURES, check_features
 from core.sampling import Sampling
 
 MAX_HIDDEN_LAYERS = 4
@@ -63,7 +65,9 @@ class TrainerConfig:
     ``hidden`` lists hidden-layer sizes from input to output; ``()`` is the tutorial's net with one
     weight matrix between the input and the output layer. ``loss`` is ``squared_error`` (the
     tutorial's) or ``cross_entropy`` (see ``core.losses``), which needs targets in [0, 1] and,
-    with several output units, target rows that sum to 1.
+    with several output units, target rows that sum to 1. ``dataset`` is a built-in set's name
+    or an uploaded one's (``core.csv_data``; the trainer is then given the set). ``features`` and
+    ``noise`` (in ``[0, MAX_NOISE]``) change a built-in 2-D set's inputs (``core.features``).
     """
 
     dataset: str = "iris"
@@ -74,12 +78,40 @@ class TrainerConfig:
     max_weight: float = 0.5
     seed: int = 0
     sampling: Sampling = Sampling.RANDOM
+    features: tuple[str, ...] = RAW_FEATURES
+    noise: float = 0.0
 
     def __post_init__(self) -> None:
+        noise = self.noise
+        if isinstance(noise, bool) or not isinstance(noise, (int, float)):
+            raise ConfigError("noise", noise, "must be a number")
+        if not 0 <= noise <= MAX_NOISE:  # NaN fails too
+            raise ConfigError("noise", noise, f"must be in [0, {MAX_NOISE:g}]")
+        object.__setattr__(self, "noise", float(noise))
+        if not isinstance(self.features, (tuple, list)) or not all(
+            isinstance(f, str) for f in self.features
+        ):
+            raise ConfigError("features", self.features, "must be a list of feature names")
+        object.__setattr__(self, "features", tuple(self.features))
+        if not isinstance(self.dataset, str):
+            raise ConfigError("dataset", self.dataset, "must be a data set's name")
         try:
-            load_dataset(self.dataset)
+            planar = load_dataset(self.dataset).features is not None
         except ValueError as e:
-            raise ConfigError("dataset", self.dataset, str(e)) from None
+            if not is_upload_name(self.dataset):
+                reason = f"{e}, or an uploaded set's name"
+                raise ConfigError("dataset", self.dataset, reason) from None
+            planar = False
+        if planar:
+            try:
+                check_features(self.features)
+            except ValueError as e:
+                raise ConfigError("features", list(self.features), str(e)) from None
+        elif self.features != RAW_FEATURES or self.noise:
+            field_name = "features" if self.features != RAW_FEATURES else "noise"
+            value = list(self.features) if field_name == "features" else self.noise
+            reason = f"only the built-in 2-D sets take {field_name}, not {self.dataset!r}"
+            raise ConfigError(field_name, value, reason)
         try:
             get_activation(self.activation)
         except ValueError as e:
@@ -88,7 +120,8 @@ class TrainerConfig:
             get_loss(self.loss)
         except ValueError as e:
             raise ConfigError("loss", self.loss, str(e)) from None
-        if self.loss == "cross_entropy":
+        if self.loss == "cross_entropy" and not is_upload_name(self.dataset):
+            # an uploaded set's targets are one-hot, 0/1 or scaled to [0, 1]: always fit
             _check_cross_entropy_targets(self.dataset)
         try:
             object.__setattr__(self, "sampling", Sampling(self.sampling))

@@ -8,6 +8,7 @@ dropped and the interval doubles, so the curves keep their shape over the whole 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 from core.datasets import SET_NAMES
@@ -28,8 +29,8 @@ class Curve:
 
 @dataclass(frozen=True)
 class SetErrors:
-    """The tutorial's network error, the classification error and the mean loss ``E`` of one
-    set."""
+    """The tutorial's network error, the classification error (NaN for a regression set, which
+    has no classes: the API sends it as ``null``) and the mean loss ``E`` of one set."""
 
     error: float
     classification_error: float
@@ -87,8 +88,10 @@ class History:
                 )
             if not all(isinstance(v, float) and not v < 0 for v in curve.error):
                 raise ValueError(f"history.{name}: network errors must be numbers >= 0")
-            if not all(0 <= v <= 1 for v in curve.classification_error):
-                raise ValueError(f"history.{name}: classification errors must be in [0, 1]")
+            if not all(0 <= v <= 1 or math.isnan(v) for v in curve.classification_error):
+                raise ValueError(
+                    f"history.{name}: classification errors must be in [0, 1] (or null)"
+                )
             if not all(isinstance(v, float) and not v < 0 for v in curve.loss):
                 raise ValueError(f"history.{name}: losses must be numbers >= 0")
         self.interval = interval

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from core.features import engineer
 from core.metrics import predicted_class
 from core.trainer import Trainer
 
@@ -30,10 +31,12 @@ class DecisionRegions:
 
 def decision_regions(trainer: Trainer, resolution: int = 50) -> DecisionRegions:
     """The net's predicted class on a ``resolution × resolution`` grid over the features' range
-    ``[-MARGIN, 1 + MARGIN]²``; ``ValueError`` unless the data set has exactly two features."""
-    if trainer.dataset.input_count != 2:
+    ``[-MARGIN, 1 + MARGIN]²``: the plane of a 2-D set (its points, whatever features of them
+    the net sees), or the two features of another set; ``ValueError`` for a set with more."""
+    dataset = trainer.dataset
+    if dataset.features is None and dataset.input_count != 2:
         raise ValueError(
-            f"dataset {trainer.dataset.name!r} has {trainer.dataset.input_count} features; "
+            f"dataset {dataset.name!r} has {dataset.input_count} features; "
             "decision regions need exactly 2"
         )
     if not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
@@ -42,7 +45,9 @@ def decision_regions(trainer: Trainer, resolution: int = 50) -> DecisionRegions:
         )
     axis = np.linspace(-MARGIN, 1.0 + MARGIN, resolution)
     grid1, grid2 = np.meshgrid(axis, axis)
-    output = trainer.outputs(np.stack([grid1.ravel(), grid2.ravel()], axis=1))
+    points = np.stack([grid1.ravel(), grid2.ravel()], axis=1)
+    inputs = points if dataset.features is None else engineer(points, dataset.features)
+    output = trainer.outputs(inputs)
     shape = (resolution, resolution)
     return DecisionRegions(
         x1=axis,

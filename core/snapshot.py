@@ -20,7 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.config import ConfigError, TrainerConfig
-from core.datasets import SET_NAMES, load_dataset
+from core.csv_data import CsvError, CsvLimits, read_csv
+from core.datasets import SET_NAMES, Dataset, Task, load_dataset
 from core.history import Curve
 from core.state import TrainerState
 from core.trainer import Trainer
@@ -39,6 +40,8 @@ CONFIG_FIELDS = (
     "max_weight",
     "seed",
     "sampling",
+    "features",
+    "noise",
 )
 
 
@@ -68,6 +71,8 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
             "max_weight": config.max_weight,
             "seed": config.seed,
             "sampling": str(config.sampling),
+            "features": list(config.features),
+            "noise": config.noise,
         },
         "learning_rate": state.learning_rate,
         "step": state.step_count,
@@ -75,6 +80,7 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
         "weights": [w.tolist() for w in state.weights],
         "rng": _ints_to_strings(state.rng),
         "sampler": {"queue": list(state.sampler_queue), "position": state.sampler_position},
+        **_dataset_out(trainer.dataset),
         "history": {
             "capacity": state.history_capacity,
             "interval": state.history_interval,
@@ -82,7 +88,7 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
                 name: {
                     "step": curve.step,
                     "error": [_float_out(v) for v in curve.error],
-                    "classification_error": curve.classification_error,
+                    "classification_error": [_or_null(v) for v in curve.classification_error],
                     "loss": [_float_out(v) for v in curve.loss],
                 }
                 for name, curve in state.history.items()
@@ -91,8 +97,12 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
     }
 
 
-def restore_snapshot(document: object) -> Trainer:
-    """The trainer a snapshot describes; ``SnapshotError`` saying where and what is wrong."""
+def restore_snapshot(document: object, limits: CsvLimits | None = None) -> Trainer:
+    """The trainer a snapshot describes; ``SnapshotError`` saying where and what is wrong.
+
+    A snapshot of a session on an uploaded set carries the set (``dataset``: the CSV text, its
+    label column and task), read again within ``limits``: it restores where the set is unknown.
+    """
     doc = _mapping(document, "")
     if doc.get("format") != FORMAT:
         raise SnapshotError("format", f"must be {FORMAT!r}, got {doc.get('format')!r}")
@@ -103,14 +113,17 @@ def restore_snapshot(document: object) -> Trainer:
     if unknown:
         raise SnapshotError("config", f"unknown fields {sorted(unknown)}")
     hidden = _list(raw_config.get("hidden", []), "config.hidden")
+    features = _list(raw_config.get("features", []), "config.features")
+    extra = {"features": tuple(features)} if "features" in raw_config else {}
     try:
-        config = TrainerConfig(**{**raw_config, "hidden": tuple(hidden)})
+        config = TrainerConfig(**{**raw_config, "hidden": tuple(hidden), **extra})
     except ConfigError as e:
         raise SnapshotError(f"config.{e.field}", f"{e.value!r}: {e.reason}") from None
     except TypeError as e:
         raise SnapshotError("config", str(e)) from None
     history = _mapping(doc.get("history"), "history")
-    output_count = load_dataset(config.dataset).output_count
+    dataset = _dataset_in(doc.get("dataset"), config, limits)
+    output_count = _output_count(config, dataset)
     curves = {
         name: _curve(history.get(name), f"history.{name}", config.loss, output_count)
         for name in SET_NAMES
@@ -134,12 +147,60 @@ def restore_snapshot(document: object) -> Trainer:
         history=curves,
     )
     try:
-        return Trainer.from_state(state)
+        return Trainer.from_state(state, dataset)
     except ConfigError as e:
         raise SnapshotError(e.field, f"{e.value!r}: {e.reason}") from None
     except ValueError as e:
         path, _, reason = str(e).partition(": ")
         raise SnapshotError(path, reason or str(e)) from None
+
+
+def _output_count(config: TrainerConfig, dataset: Dataset | None) -> int:
+    """The net's output units: the uploaded set's, or the built-in set's."""
+    if dataset is not None:
+        return dataset.output_count
+    try:
+        return load_dataset(config.dataset).output_count
+    except ValueError:  # the config checked the built-in names: an uploaded set's, not here
+        raise SnapshotError(
+            "dataset", f"{config.dataset!r}: no uploaded data set has this name here"
+        ) from None
+
+
+def _dataset_out(dataset: Dataset) -> dict[str, Any]:
+    """The ``dataset`` field: an uploaded set's source (a built-in set needs none)."""
+    source = dataset.source
+    if source is None:
+        return {}
+    return {"dataset": {"csv": source.text, "label": source.label, "task": str(source.task)}}
+
+
+def _dataset_in(value: object, config: TrainerConfig, limits: CsvLimits | None) -> Dataset | None:
+    if value is None:
+        return None  # a built-in set (or an uploaded one missing: the trainer says so)
+    raw = _mapping(value, "dataset")
+    text, label, task = raw.get("csv"), raw.get("label"), raw.get("task")
+    if not isinstance(text, str):
+        raise SnapshotError("dataset.csv", f"must be the CSV text, got {_shown(text)}")
+    if not isinstance(label, str):
+        raise SnapshotError("dataset.label", f"must be a column's name, got {_shown(label)}")
+    if task not in tuple(Task):
+        known = ", ".join(Task)
+        raise SnapshotError("dataset.task", f"must be one of {known}, got {_shown(task)}")
+    try:
+        dataset = read_csv(text, label, Task(task), limits)
+    except CsvError as e:
+        raise SnapshotError("dataset.csv", str(e)) from None
+    if dataset.name != config.dataset:
+        raise SnapshotError(
+            "dataset", f"is the set {dataset.name!r}, not the config's {config.dataset!r}"
+        )
+    return dataset
+
+
+def _or_null(value: float) -> float | None:
+    """A classification error as JSON: a regression set's (NaN, no classes) as null."""
+    return None if math.isnan(value) else value
 
 
 def _float_out(value: float) -> float | str:
@@ -259,7 +320,7 @@ def _curve(value: object, path: str, loss: str, output_count: int) -> Curve:
         step=[_int(s, f"{path}.step[]") for s in _list(curve.get("step"), f"{path}.step")],
         error=error,
         classification_error=[
-            _number(v, f"{path}.classification_error[]")
+            math.nan if v is None else _number(v, f"{path}.classification_error[]")
             for v in _list(curve.get("classification_error"), f"{path}.classification_error")
         ],
         loss=losses,

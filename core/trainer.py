@@ -8,6 +8,7 @@ the set-level errors every few steps.
 from __future__ import annotations
 
 import copy
+import math
 from math import isfinite
 
 import numpy as np
@@ -16,7 +17,7 @@ from numpy.typing import NDArray
 from core.activations import get_activation
 from core.backprop import backprop, outer
 from core.config import MAX_WEIGHT_LIMIT, ConfigError, TrainerConfig, check_learning_rate
-from core.datasets import SET_NAMES, load_dataset
+from core.datasets import SET_NAMES, Dataset, Task, load_dataset
 from core.history import DEFAULT_CAPACITY, DEFAULT_INTERVAL, History, SetErrors
 from core.losses import SQUARED_ERROR, get_loss
 from core.metrics import predicted_class
@@ -48,6 +49,20 @@ def _check_index(field: str, index: int, size: int, why: str) -> None:
         raise ConfigError(field, index, f"must be in [0, {size - 1}]: {why}")
 
 
+def _dataset(config: TrainerConfig, dataset: Dataset | None) -> Dataset:
+    """The data set ``config`` names: ``dataset`` if given, else the built-in one."""
+    if dataset is None:
+        try:
+            return load_dataset(config.dataset, config.features, config.noise)
+        except ValueError:  # the config checked the built-in names: an uploaded set's
+            raise ConfigError(
+                "dataset", config.dataset, "no uploaded data set has this name here"
+            ) from None
+    if dataset.name != config.dataset:
+        raise ValueError(f"dataset {dataset.name!r} given for a config of {config.dataset!r}")
+    return dataset
+
+
 def _read_only(a: Array) -> Array:
     a.setflags(write=False)
     return a
@@ -65,11 +80,13 @@ class Trainer:
         self,
         config: TrainerConfig | None = None,
         *,
+        dataset: Dataset | None = None,
         history_capacity: int = DEFAULT_CAPACITY,
         history_interval: int = DEFAULT_INTERVAL,
     ) -> None:
+        """``dataset``: the set ``config.dataset`` names, needed when it is an uploaded one."""
         self.config = config = config if config is not None else TrainerConfig()
-        self.dataset = load_dataset(config.dataset)
+        self.dataset = _dataset(config, dataset)
         self.activation = get_activation(config.activation)
         self._f_and_diff = self.activation.f_and_diff or self.activation.both
         self.loss = get_loss(config.loss)
@@ -125,12 +142,13 @@ class Trainer:
         )
 
     @classmethod
-    def from_state(cls, state: TrainerState) -> Trainer:
+    def from_state(cls, state: TrainerState, dataset: Dataset | None = None) -> Trainer:
         """A trainer that goes on exactly where ``state`` was taken; ``ValueError`` naming the
         part that does not fit (weights of the wrong shape or non-finite, a foreign generator,
         an inconsistent history)."""
         trainer = cls(
             state.config,
+            dataset=dataset,
             history_capacity=state.history_capacity,
             history_interval=state.history_interval,
         )
@@ -370,6 +388,8 @@ class Trainer:
                 losses = (
                     np.add.reduceat(sample_losses, self._eval_starts) / self._eval_sizes
                 ).tolist()
+        if self.dataset.task is Task.REGRESSION:  # no classes: only the network error
+            class_errors = [math.nan, math.nan, math.nan]
         return {
             SET_NAMES[0]: SetErrors(errors[0], class_errors[0], losses[0]),
             SET_NAMES[1]: SetErrors(errors[1], class_errors[1], losses[1]),
