@@ -14,6 +14,8 @@ from typing import Any
 from app.schemas import (
     ActivationInfo,
     DatasetInfo,
+    DatasetSamples,
+    SampleSetData,
     SessionConfig,
 )
 from app.sessions import Session
@@ -22,6 +24,7 @@ from core import (
     Dataset,
     DecisionRegions,
     History,
+    SampleSet,
     StepRecord,
     TrainerConfig,
     max_slope,
@@ -32,6 +35,8 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
     return DatasetInfo(
         name=dataset.name,
         description=dataset.description,
+        task=dataset.task.value,
+        plane=dataset.features is not None,
         feature_names=list(dataset.feature_names),
         class_names=list(dataset.class_names),
         output_names=list(dataset.output_names),
@@ -40,6 +45,23 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
         train_size=dataset.train.size,
         validation_size=dataset.validation.size,
         test_size=dataset.test.size,
+    )
+
+
+def samples(dataset: Dataset) -> DatasetSamples:
+    """The fields of ``DatasetSamples``: every sample as the net sees it."""
+
+    def part(p: SampleSet) -> SampleSetData:
+        plane = p.x if p.plane is None else p.plane
+        return SampleSetData(
+            x=p.x.tolist(),
+            label=p.label.tolist(),
+            target=p.target.tolist(),
+            plane=plane.tolist() if dataset.features is not None else None,
+        )
+
+    return DatasetSamples(
+        train=part(dataset.train), validation=part(dataset.validation), test=part(dataset.test)
     )
 
 
@@ -55,15 +77,16 @@ def trainer_config(body: SessionConfig, base: TrainerConfig | None = None) -> Tr
     """The engine's config from a request's: fields the request set replace those of ``base``
     (the engine's defaults when ``None``). Raises ``core.ConfigError`` for a bad value."""
     changes = body.model_dump(exclude_unset=True)
-    if "hidden" in changes:
-        changes["hidden"] = tuple(changes["hidden"])
+    for name in ("hidden", "features"):
+        if name in changes:
+            changes[name] = tuple(changes[name])
     return replace(base, **changes) if base is not None else TrainerConfig(**changes)
 
 
 @functools.lru_cache(maxsize=1024)  # a state's config: the same few configs, read often
 def session_config_fields(config: TrainerConfig) -> dict[str, Any]:
     """``SessionConfig``'s fields as plain JSON values (shared: read it, do not change it)."""
-    fields = _fields(config) | {"hidden": list(config.hidden)}
+    fields = _fields(config) | {"hidden": list(config.hidden), "features": list(config.features)}
     return SessionConfig.model_validate(fields).model_dump(mode="json")
 
 

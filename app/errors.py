@@ -1,11 +1,12 @@
 """Errors as answers: every bad request gets a 4xx naming the field and the bad value.
 
 Every error answer is a JSON object with a one-line ``message``. ``422``: invalid values
-(Pydantic's checks, the engine's ``core.ConfigError``, a snapshot the engine cannot restore), with
+(Pydantic's checks, the engine's ``core.ConfigError``, a snapshot the engine cannot restore, a
+CSV that cannot be a data set, naming its row and column), with
 the errors one by one in ``detail``. Other errors (``ErrorResponse``) repeat the message as
 ``detail``: ``404`` an unknown session or path, ``405`` a method a path does not have,
 ``409`` a diverged net asked to train or a request the session's state does not allow, ``413`` a
-body over the limit, ``503`` the server is full.
+body over the limit, ``415`` an upload that is not CSV, ``503`` the server is full.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.utils import is_body_allowed_for_status_code
 from starlette.exceptions import HTTPException
 
+from app.datasets import DatasetLimitError, DatasetNotFoundError
 from app.schemas import ErrorResponse, FieldError, ValidationErrorResponse
 from app.sessions import SessionLimitError, SessionNotFoundError
 from core import ConfigError, DivergedError
+from core.csv_data import CsvError
 from core.exercise import ExerciseError
 from core.snapshot import SnapshotError
 
@@ -134,6 +137,17 @@ def exercise_errors(error: ExerciseError) -> tuple[str, list[FieldError]]:
     return str(error), [detail]
 
 
+def csv_errors(error: CsvError) -> list[FieldError]:
+    """The engine's CSV error as one field error, located in the body by row and column
+    (``["body", "row", 3, "column", "2 ('b')"]``)."""
+    loc: list[str | int] = ["body"]
+    if error.row is not None:
+        loc += ["row", error.row]
+    if error.column is not None:
+        loc += ["column", error.column]
+    return [FieldError(loc=loc, msg=error.reason, type="csv", input=None)]
+
+
 def error_response(
     status_code: int, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
@@ -166,6 +180,11 @@ async def _on_exercise_error(_: Request, error: Exception) -> JSONResponse:
     return _unprocessable(*exercise_errors(error))
 
 
+async def _on_csv_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, CsvError)
+    return _unprocessable(str(error), csv_errors(error))
+
+
 async def _on_http_exception(_: Request, error: Exception) -> Response:
     """Starlette's and FastAPI's own errors (404 for an unknown path, 405, 400 for a body that
     cannot be parsed, and ``HTTPException`` raised by a route), with a ``message``."""
@@ -191,7 +210,11 @@ async def _on_diverged(_: Request, error: Exception) -> JSONResponse:
     return _detail(status.HTTP_409_CONFLICT, error)
 
 
-async def _on_session_limit(_: Request, error: Exception) -> JSONResponse:
+async def _on_dataset_not_found(_: Request, error: Exception) -> JSONResponse:
+    return _detail(status.HTTP_404_NOT_FOUND, error)
+
+
+async def _on_full(_: Request, error: Exception) -> JSONResponse:
     retry = {"Retry-After": "10"}
     return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), retry)
 
@@ -204,4 +227,7 @@ def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ExerciseError, _on_exercise_error)
     app.add_exception_handler(SessionNotFoundError, _on_session_not_found)
     app.add_exception_handler(DivergedError, _on_diverged)
-    app.add_exception_handler(SessionLimitError, _on_session_limit)
+    app.add_exception_handler(SessionLimitError, _on_full)
+    app.add_exception_handler(DatasetLimitError, _on_full)
+    app.add_exception_handler(DatasetNotFoundError, _on_dataset_not_found)
+    app.add_exception_handler(CsvError, _on_csv_error)

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from app import persistence
 from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
+from app.datasets import DatasetRegistry
 from app.errors import add_exception_handlers
 from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
 from app.routes import (
@@ -51,7 +52,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         persistence.SessionArchive.in_directory(settings.data_dir) if settings.persist else None
     )
     if archive is not None:
-        trainers = await to_thread.run_sync(persistence.load_trainers, archive, store.max_sessions)
+        trainers = await to_thread.run_sync(
+            persistence.load_trainers, archive, store.max_sessions, settings.csv_limits()
+        )
         persistence.restore_sessions(store, trainers)
     yield
     if archive is not None:
@@ -72,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=TELEMETRY_OFF,
     )
     app.state.settings = settings
-    app.state.store = SessionStore(settings.max_sessions)
+    app.state.store = SessionStore(settings.max_sessions, DatasetRegistry(settings.max_datasets))
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.plotly = CompressedFile(plotly_path(), "text/javascript", VENDOR_MAX_AGE)
 
@@ -91,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         larger={
             ("POST", "/api/sessions"): settings.max_snapshot_size,  # snapshot uploads
             ("POST", "/api/check"): settings.max_check_size,  # a whole step, twice
+            ("POST", "/api/datasets"): settings.max_upload_size,  # CSV uploads
         },
     )
     app.add_middleware(SecurityHeadersMiddleware)

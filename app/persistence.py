@@ -29,9 +29,11 @@ from typing import Any
 import orjson
 from anyio import to_thread
 
+from app.datasets import DatasetLimitError
 from app.sessions import DEFAULT_SESSION_ID, SessionStore
 from app.snapshots import restore_trainer, snapshot_of
-from core import Trainer
+from core import Dataset, Trainer
+from core.csv_data import CsvLimits
 from core.snapshot import SnapshotError
 
 FILE_NAME = "sessions.sqlite3"
@@ -105,10 +107,13 @@ class SessionArchive:
             return []
 
 
-def load_trainers(archive: SessionArchive, max_sessions: int) -> list[tuple[str, Trainer]]:
+def load_trainers(
+    archive: SessionArchive, max_sessions: int, limits: CsvLimits | None = None
+) -> list[tuple[str, Trainer]]:
     """The saved sessions' trainers by id, in order, skipping (with a warning) those that
     cannot be restored, and the least recently used beyond ``max_sessions`` (besides the
-    default session). Runs in a worker thread at start: each session takes a restore's time."""
+    default session). An uploaded set a snapshot carries is read (within ``limits``) once for
+    all the sessions on it. Runs in a worker thread at start: each session takes a restore's time."""
     rows = archive.load()
     others = [row for row in rows if row[0] != DEFAULT_SESSION_ID]
     if len(others) > max_sessions:
@@ -121,19 +126,30 @@ def load_trainers(archive: SessionArchive, max_sessions: int) -> list[tuple[str,
         dropped = {session_id for session_id, _ in others[: len(others) - max_sessions]}
         rows = [row for row in rows if row[0] not in dropped]
     trainers = []
+    uploaded: dict[str, Dataset] = {}
     for session_id, text in rows:
         try:
-            trainers.append((session_id, restore_trainer(_document(text))))
+            trainer = restore_trainer(_document(text), limits, uploaded.get)
+            trainers.append((session_id, trainer))
+            if trainer.dataset.source is not None:
+                uploaded[trainer.dataset.name] = trainer.dataset
         except SnapshotError as e:
             log.warning("saved session %s skipped: snapshot %s", _short(session_id), e)
     return trainers
 
 
 def restore_sessions(store: SessionStore, trainers: list[tuple[str, Trainer]]) -> None:
-    """Puts the restored trainers into the store, under their ids, in their order of use."""
+    """Puts the restored trainers into the store, under their ids, in their order of use
+    (skipping, with a warning, those whose uploaded set finds no room)."""
+    restored = 0
     for session_id, trainer in trainers:
-        store.restore(trainer, session_id)
-    log.info("restored %d saved sessions", len(trainers))
+        try:
+            store.restore(trainer, session_id)
+        except DatasetLimitError as e:
+            log.warning("saved session %s skipped: %s", _short(session_id), e)
+            continue
+        restored += 1
+    log.info("restored %d saved sessions", restored)
 
 
 async def save_sessions(store: SessionStore, archive: SessionArchive, timeout: float) -> None:

@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from anyio import to_thread
 
-from core import StepRecord, Trainer, TrainerConfig
+from app.datasets import DatasetRegistry
+from core import Dataset, StepRecord, Trainer, TrainerConfig
 
 DEFAULT_SESSION_ID = "default"  # the session of /api/step, /api/reset and /api/state
 ID_BYTES = 24  # 192 random bits per id, 32 URL-safe characters
@@ -42,13 +43,18 @@ class Session:
     """A trainer, its current config (the learning rate may change), and who is using it."""
 
     def __init__(
-        self, session_id: str, config: TrainerConfig, trainer: Trainer | None = None
+        self,
+        session_id: str,
+        config: TrainerConfig,
+        trainer: Trainer | None = None,
+        dataset: Dataset | None = None,
     ) -> None:
-        """A fresh trainer for ``config``, or ``trainer`` going on where it is (one restored from
-        a snapshot: ``config`` then holds its current learning rate)."""
+        """A fresh trainer for ``config`` (on ``dataset``, an uploaded set it names), or
+        ``trainer`` going on where it is (one restored from a snapshot: ``config`` then holds
+        its current learning rate)."""
         self.id = session_id
         self.config = config
-        self.trainer = trainer if trainer is not None else Trainer(config)
+        self.trainer = trainer if trainer is not None else Trainer(config, dataset=dataset)
         self.lock = asyncio.Lock()
         self.streams = 0  # live streams connected to it
         self.closed = False  # deleted or evicted: nobody may use it any more
@@ -81,9 +87,10 @@ class Session:
         assert record is not None  # n >= 1 steps always leave a record
         return record
 
-    def reset(self, config: TrainerConfig) -> None:
-        """Starts over with ``config``: new weights from its seed, step 0, empty history."""
-        self.config, self.trainer = config, Trainer(config)
+    def reset(self, config: TrainerConfig, dataset: Dataset | None = None) -> None:
+        """Starts over with ``config`` (on ``dataset``, an uploaded set it names): new weights
+        from its seed, step 0, empty history."""
+        self.config, self.trainer = config, Trainer(config, dataset=dataset)
 
     def set_learning_rate(self, learning_rate: float) -> None:
         """Changes the learning rate from the next step on, without resetting anything."""
@@ -93,27 +100,39 @@ class Session:
 
 class SessionStore:
     """The sessions by id, least recently used first, at most ``max_sessions`` besides the
-    default session (which always exists and is never evicted)."""
+    default session (which always exists and is never evicted), and the uploaded data sets
+    they train on (``datasets``: a set stays while a session uses it)."""
 
-    def __init__(self, max_sessions: int) -> None:
+    def __init__(self, max_sessions: int, datasets: DatasetRegistry | None = None) -> None:
         if max_sessions < 1:
             raise ValueError(f"max_sessions={max_sessions!r}: must be at least 1")
         self.max_sessions = max_sessions
+        self.datasets = datasets if datasets is not None else DatasetRegistry(max_sessions + 1)
+        self.datasets.in_use = self.dataset_names
         self.default = Session(DEFAULT_SESSION_ID, TrainerConfig())
         self._sessions: OrderedDict[str, Session] = OrderedDict()
+
+    def dataset_names(self) -> set[str]:
+        """The names of the data sets the sessions train on now."""
+        return {session.trainer.dataset.name for session in self.sessions()}
 
     def __len__(self) -> int:
         return len(self._sessions)
 
     def create(self, config: TrainerConfig) -> Session:
         """A new session with an unguessable id, evicting the least recently used idle session
-        when full; ``SessionLimitError`` when every session is in use."""
-        return self._add(Session(_new_id(), config))
+        when full; ``SessionLimitError`` when every session is in use, ``core.ConfigError`` when
+        ``config`` names an uploaded set that is not here."""
+        dataset = self.datasets.dataset_for(config)
+        return self._add(Session(_new_id(), config, dataset=dataset))
 
     def restore(self, trainer: Trainer, session_id: str | None = None) -> Session:
         """A session going on with ``trainer``, with a new unguessable id or ``session_id`` (a
         saved session's, or ``default``: the default session's trainer is replaced), as the most
-        recently used; evicts as ``create`` does."""
+        recently used; evicts as ``create`` does. An uploaded set the trainer carries is kept
+        in ``datasets`` (``DatasetLimitError`` if there is no room for it)."""
+        if trainer.dataset.source is not None:
+            self.datasets.put(trainer.dataset)
         if session_id == DEFAULT_SESSION_ID:
             self.default = Session.of_trainer(DEFAULT_SESSION_ID, trainer)
             return self.default

@@ -13,7 +13,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.csv_data import CsvLimits
+
 ROOT = Path(__file__).resolve().parent.parent
+_CSV = CsvLimits()  # the engine's defaults
 
 
 class Settings(BaseSettings):
@@ -38,10 +41,30 @@ class Settings(BaseSettings):
         default=64 * 1024, ge=1024, description="Largest HTTP request body in bytes (larger: 413)."
     )
     max_snapshot_size: int = Field(
-        default=1024 * 1024,
+        default=4 * 1024 * 1024,
         ge=1024,
         description="Largest body of `POST /api/sessions` in bytes, which may carry a snapshot "
-        "(the largest net's, with its history, is about 350 KB; larger: 413).",
+        "(the largest net's, with its history, is about 350 KB, and one on an uploaded set "
+        "carries the set's CSV; larger: 413).",
+    )
+    max_upload_size: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest CSV body of `POST /api/datasets` in bytes (larger: 413).",
+    )
+    max_datasets: int = Field(
+        default=64,
+        ge=1,
+        description="Uploaded data sets kept at once; when full, an upload evicts the least "
+        "recently used set no session uses (none: 503).",
+    )
+    min_rows: int = Field(default=_CSV.min_rows, ge=4, description="Fewest data rows of a CSV.")
+    max_rows: int = Field(default=_CSV.max_rows, ge=4, description="Most data rows of a CSV.")
+    max_features: int = Field(
+        default=_CSV.max_features, ge=1, le=1024, description="Most feature columns of a CSV."
+    )
+    max_classes: int = Field(
+        default=_CSV.max_classes, ge=2, description="Most classes of an uploaded set."
     )
     max_check_size: int = Field(
         default=1024 * 1024,
@@ -72,5 +95,15 @@ class Settings(BaseSettings):
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
         default="info", description="uvicorn's log level."
     )
+
+    def csv_limits(self) -> CsvLimits:
+        """The limits on an uploaded set, for the engine."""
+        return CsvLimits(
+            min_rows=self.min_rows,
+            max_rows=self.max_rows,
+            max_features=self.max_features,
+            max_classes=self.max_classes,
+        )
+
     templates_dir: Path = Field(default=ROOT / "templates", description="Where index.html is.")
     static_dir: Path = Field(default=ROOT / "static", description="Files served at /static.")

@@ -14,6 +14,7 @@ network error, the same quantity.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -97,11 +98,16 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
     }
 
 
-def restore_snapshot(document: object, limits: CsvLimits | None = None) -> Trainer:
+def restore_snapshot(
+    document: object,
+    limits: CsvLimits | None = None,
+    known: Callable[[str], Dataset | None] | None = None,
+) -> Trainer:
     """The trainer a snapshot describes; ``SnapshotError`` saying where and what is wrong.
 
     A snapshot of a session on an uploaded set carries the set (``dataset``: the CSV text, its
-    label column and task), read again within ``limits``: it restores where the set is unknown.
+    label column and task), read again within ``limits`` unless ``known`` has it by name (its
+    name is derived from the content): it restores where the set was never uploaded.
     """
     doc = _mapping(document, "")
     if doc.get("format") != FORMAT:
@@ -122,7 +128,7 @@ def restore_snapshot(document: object, limits: CsvLimits | None = None) -> Train
     except TypeError as e:
         raise SnapshotError("config", str(e)) from None
     history = _mapping(doc.get("history"), "history")
-    dataset = _dataset_in(doc.get("dataset"), config, limits)
+    dataset = _dataset_in(doc.get("dataset"), config, limits, known)
     output_count = _output_count(config, dataset)
     curves = {
         name: _curve(history.get(name), f"history.{name}", config.loss, output_count)
@@ -175,18 +181,26 @@ def _dataset_out(dataset: Dataset) -> dict[str, Any]:
     return {"dataset": {"csv": source.text, "label": source.label, "task": str(source.task)}}
 
 
-def _dataset_in(value: object, config: TrainerConfig, limits: CsvLimits | None) -> Dataset | None:
+def _dataset_in(
+    value: object,
+    config: TrainerConfig,
+    limits: CsvLimits | None,
+    known: Callable[[str], Dataset | None] | None,
+) -> Dataset | None:
     if value is None:
         return None  # a built-in set (or an uploaded one missing: the trainer says so)
     raw = _mapping(value, "dataset")
+    held = known(config.dataset) if known is not None else None
+    if held is not None:
+        return held
     text, label, task = raw.get("csv"), raw.get("label"), raw.get("task")
     if not isinstance(text, str):
         raise SnapshotError("dataset.csv", f"must be the CSV text, got {_shown(text)}")
     if not isinstance(label, str):
         raise SnapshotError("dataset.label", f"must be a column's name, got {_shown(label)}")
     if task not in tuple(Task):
-        known = ", ".join(Task)
-        raise SnapshotError("dataset.task", f"must be one of {known}, got {_shown(task)}")
+        tasks = ", ".join(Task)
+        raise SnapshotError("dataset.task", f"must be one of {tasks}, got {_shown(task)}")
     try:
         dataset = read_csv(text, label, Task(task), limits)
     except CsvError as e:

@@ -9,7 +9,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
 
 from app.convert import curves, regions, state_fields, trainer_config
-from app.deps import StoreDep
+from app.deps import SettingsDep, StoreDep
 from app.responses import ArrayJSONResponse
 from app.schemas import (
     Curves,
@@ -60,14 +60,25 @@ ResetBody = Annotated[
     response_model=SessionState,
     responses={
         413: {"model": ErrorResponse, "description": "The body is over the size limit."},
-        503: {"model": ErrorResponse, "description": "Every session slot is in use."},
+        503: {
+            "model": ErrorResponse,
+            "description": "Every session slot (or, for a snapshot on an uploaded set, every "
+            "upload slot) is in use.",
+        },
     },
 )
-async def create_session(store: StoreDep, body: NewSessionBody = None) -> Response:
+async def create_session(
+    store: StoreDep, settings: SettingsDep, body: NewSessionBody = None
+) -> Response:
     """Starts a session: a fresh net with weights drawn from the config's seed, or the session a
-    `snapshot` describes, whose next steps are bit for bit those the original would take."""
+    `snapshot` describes, whose next steps are bit for bit those the original would take (on
+    an uploaded set, the set it carries: it restores on a server that never saw the set)."""
     if body is not None and body.snapshot is not None:
-        session = store.restore(await restore_trainer_in_thread(body.snapshot.model_dump()))
+        document = body.snapshot.model_dump()
+        trainer = await restore_trainer_in_thread(
+            document, settings.csv_limits(), store.datasets.held
+        )
+        session = store.restore(trainer)
     else:
         session = store.create(trainer_config(body.config() if body else SessionConfig()))
     async with store.use(session.id) as session:
@@ -88,7 +99,7 @@ async def reset_session(
     """Starts the session over: step 0, weights drawn again from the seed, history cleared."""
     async with store.use(session_id) as session:
         new_config = session.config if config is None else trainer_config(config, session.config)
-        session.reset(new_config)
+        session.reset(new_config, store.datasets.dataset_for(new_config))
         return ArrayJSONResponse(state_fields(session))
 
 

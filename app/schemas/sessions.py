@@ -21,6 +21,8 @@ from core.config import (
     MAX_SEED,
     MAX_WEIGHT_LIMIT,
 )
+from core.csv_data import NAME_PATTERN
+from core.features import FEATURES, MAX_NOISE
 
 MAX_STEPS = 100_000  # steps in one request or one live-stream `step` command
 NULL = " Non-finite values are sent as null."
@@ -60,8 +62,11 @@ class SessionConfig(BaseModel):
     dataset: str = Field(
         default=_DEFAULT.dataset,
         strict=True,
-        description="The data set, by name (see `GET /api/datasets`).",
-        json_schema_extra=_enum(dataset_names()),
+        description="The data set, by name: a built-in one (see `GET /api/datasets`) or an "
+        "uploaded one (`POST /api/datasets`).",
+        json_schema_extra={
+            "anyOf": [_enum(dataset_names()), {"pattern": f"^{NAME_PATTERN.pattern}$"}]
+        },
     )
     hidden: list[HiddenSize] = Field(
         default_factory=lambda: list(_DEFAULT.hidden),
@@ -112,6 +117,25 @@ class SessionConfig(BaseModel):
         default=_DEFAULT.sampling,
         description="Sample order: `random` (with replacement, as the tutorial), `epoch` "
         "(a fresh permutation every pass) or `sequential`.",
+    )
+    features: list[Annotated[str, Field(json_schema_extra=_enum(list(FEATURES)))]] = Field(
+        default_factory=lambda: list(_DEFAULT.features),
+        min_length=1,
+        max_length=len(FEATURES),
+        strict=True,
+        description="The net's inputs, for the built-in 2-D sets (those whose `plane` is true): "
+        "distinct functions of the plane's points (x1, x2), computed on the plane mapped to "
+        "[-π, π]² and scaled to [0, 1] by each function's range there. Other sets take only "
+        "the default.",
+    )
+    noise: float = Field(
+        default=_DEFAULT.noise,
+        ge=0,
+        le=MAX_NOISE,
+        allow_inf_nan=False,
+        description=f"For the built-in 2-D sets, in [0, {MAX_NOISE:g}]: the standard deviation "
+        "of Gaussian noise added to every point (in the plane scaled to [0, 1], then scaled "
+        "again), from a fixed seed; 0 is the set as it is. Other sets take only 0.",
     )
 
 
@@ -181,7 +205,9 @@ class SetMetrics(BaseModel):
         description="The tutorial's network error: sum((target - output)²) / (samples × outputs)."
         + NULL
     )
-    classification_error: float = Field(description="Fraction of samples classified wrongly.")
+    classification_error: float | None = Field(
+        description="Fraction of samples classified wrongly; null for a regression set."
+    )
     loss: float | None = Field(description="The mean of the samples' loss E." + NULL)
 
 
@@ -291,7 +317,9 @@ class Curve(BaseModel):
 
     step: list[int] = Field(description="Step counts, increasing.")
     error: list[float | None] = Field(description="The network error at each step." + NULL)
-    classification_error: list[float] = Field(description="The classification error at each step.")
+    classification_error: list[float | None] = Field(
+        description="The classification error at each step; null for a regression set."
+    )
     loss: list[float | None] = Field(description="The mean loss E at each step." + NULL)
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.schemas.sessions import SessionConfig
+from core.features import RAW_FEATURES
 from core.snapshot import FORMAT, VERSION
 
 # integers in a snapshot stay exact in a browser's JSON.parse (and in orjson's 64-bit integers)
@@ -47,6 +48,21 @@ class SnapshotConfig(_Part):
     max_weight: Number = Field(description="Bound of the initial weights.")
     seed: int = Field(strict=True, description="Seed of the session's random generator.")
     sampling: str = Field(strict=True, description="`random`, `epoch` or `sequential`.")
+    features: list[Annotated[str, Field(strict=True)]] = Field(
+        default_factory=lambda: list(RAW_FEATURES),
+        strict=True,
+        description="A 2-D set's inputs (absent: the set's own x1, x2).",
+    )
+    noise: Number = Field(default=0.0, description="A 2-D set's noise (absent: 0).")
+
+
+class SnapshotDataset(_Part):
+    """The uploaded data set the session trains on, as it was uploaded (a server that never
+    saw it reads it again; its name, derived from the content, must be the config's)."""
+
+    csv: str = Field(strict=True, description="The CSV text.")
+    label: str = Field(strict=True, description="The label column's name.")
+    task: Literal["classification", "regression"] = Field(description="What the label is.")
 
 
 class SnapshotSampler(_Part):
@@ -63,7 +79,9 @@ class SnapshotCurve(_Part):
     error: list[SetError] = Field(
         description='The network error at each step ("inf" or "nan" if it overflowed).'
     )
-    classification_error: list[Number] = Field(description="The classification error, in [0, 1].")
+    classification_error: list[Number | None] = Field(
+        description="The classification error, in [0, 1]; null for a regression set."
+    )
     loss: list[SetError] | None = Field(
         default=None,
         description='The mean loss at each step ("inf" or "nan" if it overflowed); snapshots '
@@ -106,6 +124,9 @@ class Snapshot(_Part):
         "`bit_generator.state`, integers as decimal strings)."
     )
     sampler: SnapshotSampler = Field(description="The sample order's state.")
+    dataset: SnapshotDataset | None = Field(
+        default=None, description="The uploaded set the session trains on (absent: a built-in)."
+    )
     history: SnapshotHistory = Field(description="The learning curves.")
 
     @model_validator(mode="before")
