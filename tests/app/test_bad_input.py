@@ -117,7 +117,7 @@ EMPTY_AND_OVERSIZED_BODIES: list[Request] = [
     ("PATCH", f"/api/sessions/{S}", b"", 422),
     ("POST", f"/api/sessions/{S}/step", b"[" + b"1," * 40_000 + b"1]", 413),
     ("POST", f"/api/sessions/{S}/reset", b" " * 70_000, 413),
-    ("POST", "/api/sessions", b'{"hidden": [' + b"1," * 600_000 + b"1]}", 413),
+    ("POST", "/api/sessions", b'{"hidden": [' + b"1," * 2_100_000 + b"1]}", 413),
     ("POST", "/api/reset", {"dataset": "x" * 60_000}, 422),  # within the limit: just invalid
 ]
 SESSION_IDS: list[Request] = [

@@ -18,6 +18,8 @@ def test_datasets_lists_every_data_set_with_names_and_sizes(client: TestClient) 
         assert entry == {
             "name": dataset.name,
             "description": dataset.description,
+            "task": str(dataset.task),
+            "plane": dataset.features is not None,
             "feature_names": list(dataset.feature_names),
             "class_names": list(dataset.class_names),
             "output_names": list(dataset.output_names),
@@ -52,7 +54,12 @@ def test_samples_are_the_engines_sets(client: TestClient) -> None:
     samples = body(response)
     dataset = load_dataset("iris")
     for name, part in dataset.parts().items():
-        assert samples[name] == {"x": part.x.tolist(), "label": part.label.tolist()}
+        assert samples[name] == {
+            "x": part.x.tolist(),
+            "label": part.label.tolist(),
+            "target": part.target.tolist(),
+            "plane": None,
+        }
 
 
 def test_samples_of_every_data_set_have_one_label_per_row(client: TestClient) -> None:

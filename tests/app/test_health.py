@@ -10,7 +10,7 @@ from tests.app.helpers import body
 
 PATHS = {
     "/healthz": {"get"},
-    "/api/datasets": {"get"},
+    "/api/datasets": {"get", "post"},
     "/api/activations": {"get"},
     "/api/sessions": {"post"},
     "/api/sessions/{session_id}": {"get", "patch", "delete"},
@@ -66,5 +66,7 @@ def test_openapi_documents_the_engines_limits(client: TestClient) -> None:
     assert props["hidden"]["maxItems"] == 4
     assert props["hidden"]["items"]["maximum"] == 64
     assert props["seed"]["maximum"] == float(2**63 - 1)  # FastAPI's OpenAPI model has floats
-    assert "iris" in props["dataset"]["enum"]
+    assert "iris" in props["dataset"]["anyOf"][0]["enum"]  # or an uploaded set's name
+    assert props["dataset"]["anyOf"][1]["pattern"] == "^csv-[0-9a-f]{16}$"
+    assert props["noise"]["maximum"] == 0.5
     assert "tanh01" in props["activation"]["enum"]

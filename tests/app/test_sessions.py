@@ -40,6 +40,8 @@ def test_create_session_answers_201_with_the_default_config(client: TestClient) 
         "max_weight": 0.5,
         "seed": 0,
         "sampling": "random",
+        "features": ["x1", "x2"],
+        "noise": 0.0,
     }
     assert state["step"] == 0
     assert state["diverged"] is False
@@ -56,13 +58,15 @@ def test_create_session_takes_every_config_field(client: TestClient) -> None:
         "max_weight": 1.0,
         "seed": 7,
         "sampling": "epoch",
+        "features": ["x1", "x1*x2", "sin(x2)"],
+        "noise": 0.25,
     }
     response = client.post("/api/sessions", json=config)
     assert response.status_code == 201
     state = body(response)
     assert state["config"] == config
     shapes = [np.array(layer["weights"]).shape for layer in state["layers"]]
-    assert shapes == [(4, 3), (3, 5), (1, 4)]  # (n_out, n_in + 1), input to output
+    assert shapes == [(4, 4), (3, 5), (1, 4)]  # (n_out, n_in + 1), input to output
 
 
 def test_session_ids_are_unguessable_and_distinct(client: TestClient) -> None:

@@ -148,10 +148,10 @@ def test_a_new_session_may_have_a_larger_body_for_its_snapshot(client: TestClien
     raw = b'{"hidden": [' + b"1, " * 40_000 + b"1]}"  # 120 kB: read, and refused as a config
     response = client.post("/api/sessions", content=raw, headers=JSON)
     assert response.status_code == 422
-    raw = b'{"hidden": [' + b"1, " * 400_000 + b"1]}"  # 1.2 MB, over the 1 MiB default
+    raw = b'{"hidden": [' + b"1, " * 1_400_000 + b"1]}"  # 4.2 MB, over the 4 MiB default
     response = client.post("/api/sessions", content=raw, headers=JSON)
     assert response.status_code == 413
-    assert body(response)["message"] == "the request body is over the limit of 1048576 bytes"
+    assert body(response)["message"] == "the request body is over the limit of 4194304 bytes"
 
 
 def test_an_integer_too_long_to_parse_answers_422(client: TestClient) -> None:
