@@ -2,6 +2,9 @@
 operation, valid and invalid requests; no 5xx, and every answer as the schema documents it
 (status code and body). The live stream is not in the OpenAPI schema: see test_bad_input.
 
+``POST /api/datasets`` takes a CSV body: Schemathesis draws it from ``csv_bodies``, mostly files
+that are data sets (answered 201), some with a bad cell, and some text at random (422).
+
 Two runs: one as Schemathesis generates the requests (session ids at random: the 404 paths),
 and one with every ``{session_id}`` the default session's (the session operations' real work).
 Fixed seed and derandomized generation, so CI runs the same cases every time.
@@ -14,6 +17,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import strategies as st
 from schemathesis import BaseSchema
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -35,6 +39,34 @@ CHECKS = [
 ]
 
 pytestmark = pytest.mark.timeout(300)
+
+_CELL = st.floats(-1e6, 1e6, allow_nan=False).map(repr) | st.integers(-99, 99).map(str)
+_BAD_CELL = st.sampled_from(["", "nan", "inf", "x", "1e999", '"'])
+
+
+@st.composite
+def _data_set_csv(draw: st.DrawFn) -> bytes:
+    """A CSV of 1 to 4 features and a label of 2 to 3 classes, 8 to 40 rows; now and then one
+    cell bad or one row short."""
+    width = draw(st.integers(1, 4))
+    header = [f"f{i}" for i in range(width)] + ["label"]
+    rows = [
+        [
+            *draw(st.lists(_CELL, min_size=width, max_size=width)),
+            "abc"[i % draw(st.sampled_from([2, 3]))],
+        ]
+        for i in range(draw(st.integers(8, 40)))
+    ]
+    if draw(st.booleans()) and draw(st.booleans()):
+        row, column = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, width))
+        rows[row][column] = draw(_BAD_CELL)
+    if draw(st.integers(0, 7)) == 0:
+        rows[draw(st.integers(0, len(rows) - 1))].pop()
+    return "\n".join(",".join(cells) for cells in [header, *rows]).encode()
+
+
+csv_bodies = _data_set_csv() | st.text(max_size=200).map(str.encode)
+schemathesis.openapi.media_type("text/csv", csv_bodies)
 
 
 Test = Callable[[Any], None]
