@@ -17,8 +17,11 @@ from app.persistence import FILE_NAME, SessionArchive, save_sessions
 from app.sessions import SessionStore
 from app.settings import Settings
 from core import Sampling, Trainer, TrainerConfig
+from core.csv_data import read_csv
 from tests.app.helpers import body, create_session, server_process, weights_of
 from tests.servers import free_port
+
+CSV = {"content-type": "text/csv"}
 
 
 def _restarted(settings: Settings) -> TestClient:
@@ -165,3 +168,27 @@ async def test_a_session_busy_past_the_timeout_is_left_out_and_the_others_saved(
         await save_sessions(store, archive, timeout=0.2)
     saved = [session_id for session_id, _ in archive.load()]
     assert saved == ["default", idle.id]
+
+
+def test_a_session_on_an_uploaded_set_goes_on_after_a_restart(settings: Settings) -> None:
+    text = "a,b,k\n" + "".join(f"{i % 5},{i * 7 % 11},{'pq'[i % 3 == 0]}\n" for i in range(24))
+    with _restarted(settings) as client:
+        upload = client.post("/api/datasets", content=text.encode(), headers=CSV)
+        assert upload.status_code == 201, upload.text
+        name = body(upload)["name"]
+        first = create_session(client, dataset=name, hidden=[3], seed=4)
+        second = create_session(client, dataset=name)  # the set is read once for both
+        client.post(f"/api/sessions/{first}/step", json={"n": 600})
+        before = _state(client, first)
+    with _restarted(settings) as client:
+        assert _state(client, first) == before
+        assert body(client.get(f"/api/sessions/{second}"))["config"]["dataset"] == name
+        assert client.get(f"/api/datasets/{name}/samples").status_code == 200
+        after = body(client.post(f"/api/sessions/{first}/step", json={"n": 400}))
+        store = client.app.state.store  # type: ignore[attr-defined]
+        sessions = {s.id: s for s in store.sessions()}
+        assert sessions[first].trainer.dataset is sessions[second].trainer.dataset
+    trainer = Trainer(TrainerConfig(dataset=name, hidden=(3,), seed=4), dataset=read_csv(text))
+    trainer.run(1_000)
+    assert after["step"] == 1_000
+    assert [layer["weights"] for layer in after["layers"]] == weights_of(trainer)
