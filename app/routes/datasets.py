@@ -103,6 +103,24 @@ async def create_dataset(
 
 
 @router.get(
+    "/datasets/{name}",
+    responses={
+        404: {"model": ErrorResponse, "description": "No data set has this name."},
+        422: {"model": ValidationErrorResponse, "description": "An invalid value."},
+    },
+)
+async def read_dataset(name: DatasetName, store: StoreDep) -> DatasetInfo:
+    """One data set's descriptor, built-in or uploaded (as `GET /api/datasets` lists the
+    built-in ones and `POST /api/datasets` answers for an upload)."""
+    if is_upload_name(name):
+        return dataset_info(store.datasets.get(name))
+    try:
+        return dataset_info(load_dataset(name))
+    except ValueError as e:  # names the known data sets
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(e)) from None
+
+
+@router.get(
     "/datasets/{name}/samples",
     responses={
         404: {"model": ErrorResponse, "description": "No data set has this name."},

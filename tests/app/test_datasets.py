@@ -45,6 +45,12 @@ def test_an_upload_answers_201_with_the_descriptor(client: TestClient) -> None:
     }
     assert descriptor["name"].startswith("csv-")
     assert descriptor["name"] not in [d["name"] for d in body(client.get("/api/datasets"))]
+    response = client.get(f"/api/datasets/{descriptor['name']}")  # read back by name only
+    assert response.status_code == 200
+    assert body(response) == descriptor
+    assert body(client.get("/api/datasets/xor"))["plane"] is True
+    assert client.get("/api/datasets/csv-0123456789abcdef").status_code == 404
+    assert client.get("/api/datasets/mnist").status_code == 404
 
 
 def test_a_csv_round_trip_trains_and_serves_the_scaled_samples(client: TestClient) -> None:

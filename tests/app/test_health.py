@@ -22,6 +22,7 @@ PATHS = {
     "/api/sessions/{session_id}/gradient-check": {"get"},
     "/api/sessions/{session_id}/exercise": {"get"},
     "/api/check": {"post"},
+    "/api/datasets/{name}": {"get"},
     "/api/datasets/{name}/samples": {"get"},
     "/api/step": {"post"},
     "/api/reset": {"post"},
