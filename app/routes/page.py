@@ -28,6 +28,7 @@ from app.settings import Settings
 from app.static import PLOTLY_JS
 from core import ACTIVATIONS, Sampling, dataset_names, load_dataset
 from core.config import MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_LEARNING_RATE, MAX_WEIGHT_LIMIT
+from core.features import FEATURES, MAX_NOISE
 from core.snapshot import FORMAT
 
 PLOTLY_PATH = f"/static/vendor/{PLOTLY_JS}"
@@ -50,6 +51,7 @@ def _page_context(static_dir: Path, max_snapshot_size: int) -> dict[str, Any]:
     return {
         "datasets": [dataset_info(load_dataset(n)).model_dump() for n in dataset_names()],
         "activations": [activation_info(a).model_dump() for a in ACTIVATIONS.values()],
+        "features": list(FEATURES),
         "defaults": SessionConfig().model_dump(mode="json"),
         "sampling_modes": [s.value for s in Sampling],
         "limits": {
@@ -58,6 +60,7 @@ def _page_context(static_dir: Path, max_snapshot_size: int) -> dict[str, Any]:
             "max_learning_rate": MAX_LEARNING_RATE,
             "max_weight": MAX_WEIGHT_LIMIT,
             "max_snapshot_size": max_snapshot_size,
+            "max_noise": MAX_NOISE,
         },
         "speed": {
             "min": MIN_STEPS_PER_SECOND,

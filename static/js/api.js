@@ -42,11 +42,11 @@ function fieldsOf(body) {
 }
 
 /** Sends a request; resolves to the answer's text and its JSON (null when it is not JSON). */
-async function send(method, path, body) {
+async function send(method, path, body, contentType = 'application/json') {
   const init = { method, headers: { Accept: 'application/json' } };
   if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = typeof body === 'string' ? body : JSON.stringify(body); // a string: JSON already
+    init.headers['Content-Type'] = contentType;
+    init.body = typeof body === 'string' ? body : JSON.stringify(body); // a string: as it is
   }
   let response;
   try {
@@ -95,6 +95,18 @@ export const api = {
   restoreSnapshot: (text) => request('POST', '/api/sessions', `{"snapshot": ${text}}`),
   /** One's own step checked against the engine's: the verdict (see docs/check.md). */
   check: (problem, answer) => request('POST', '/api/check', { problem, answer }),
-  /** Every sample of a data set: `{train, validation, test}`, each `{x, label}`. */
-  samples: (name) => request('GET', `/api/datasets/${encodeURIComponent(name)}/samples`),
+  /** Every sample of a data set: `{train, validation, test}`, each `{x, label, target, plane}`;
+   * a 2-D set's with its `features` and `noise`. */
+  samples: (name, features, noise) => {
+    const query = new URLSearchParams();
+    for (const feature of features ?? []) query.append('features', feature);
+    if (noise) query.set('noise', String(noise));
+    const suffix = query.size ? `?${query}` : '';
+    return request('GET', `/api/datasets/${encodeURIComponent(name)}/samples${suffix}`);
+  },
+  /** One data set's descriptor, built-in or uploaded. */
+  dataset: (name) => request('GET', `/api/datasets/${encodeURIComponent(name)}`),
+  /** Uploads a CSV text as a data set (`task`: classification or regression): its descriptor. */
+  uploadDataset: async (text, task) =>
+    (await send('POST', `/api/datasets?task=${encodeURIComponent(task)}`, text, 'text/csv')).data,
 };

@@ -9,13 +9,21 @@ export class Controls {
    * @param {HTMLFormElement} form the settings and transport
    * @param {{min: number, max: number}} speedRange the speeds the slider offers, steps/s
    * @param {object} handlers onChange(config) (any field changed: the whole form's config),
-   *   onStep(n), onTogglePlay(), onSpeed(s), onReset(config), onFitScales(), onInvalid(InputError)
+   *   onStep(n), onTogglePlay(), onSpeed(s), onReset(config), onFitScales(), onInvalid(InputError),
+   *   isPlane(name) (whether a data set is a built-in 2-D one, which takes features and noise)
+   * @param {object} defaults the server's default config (the features and noise of other sets)
    */
-  constructor(form, speedRange, handlers) {
+  constructor(form, speedRange, handlers, defaults) {
     this.form = form;
     this.handlers = handlers;
     this.speedRange = speedRange;
+    this.defaults = defaults;
     this.inputs = Object.fromEntries(FIELDS.map((f) => [f, form.elements.namedItem(f)]));
+    // the features are a group of checkboxes: the group stands for the field
+    this.inputs.features = form.querySelector('#features');
+    this.featureBoxes = [...this.inputs.features.querySelectorAll('input[type="checkbox"]')];
+    this.planeInputs = form.querySelector('#inputs');
+    this.noiseOutput = form.querySelector('output[for="noise"]');
     this.speedInput = form.elements.namedItem('speed');
     this.speedOutput = form.querySelector('output[for="speed"]');
     this.playButton = form.querySelector('#play');
@@ -27,6 +35,9 @@ export class Controls {
     for (const field of FIELDS) {
       this.inputs[field].addEventListener('change', () => this.changed(field));
     }
+    this.inputs.noise.addEventListener('input', () => {
+      this.noiseOutput.value = this.inputs.noise.value;
+    });
     this.speedInput.addEventListener('input', () => {
       const speed = speedAt(Number(this.speedInput.value), speedRange);
       this.showSpeed(speed);
@@ -58,9 +69,24 @@ export class Controls {
   show(config) {
     for (const field of FIELDS) {
       const input = this.inputs[field];
-      input.value = formatField(config, field);
+      if (field === 'features') {
+        for (const box of this.featureBoxes) box.checked = config.features.includes(box.value);
+      } else {
+        input.value = formatField(config, field);
+      }
       input.removeAttribute('aria-invalid');
     }
+    this.noiseOutput.value = String(config.noise);
+    this.planeInputs.hidden = !this.handlers.isPlane(config.dataset);
+  }
+
+  /** Adds a data set (an uploaded one) to the choices, if it is not there yet. */
+  addDataset(name, description) {
+    const select = this.inputs.dataset;
+    if ([...select.options].some((option) => option.value === name)) return;
+    const option = new Option(name, name);
+    option.title = description;
+    select.append(option);
   }
 
   showSpeed(speed) {
@@ -91,19 +117,29 @@ export class Controls {
   readConfig() {
     const config = {};
     for (const field of FIELDS) {
-      config[field] = parseField(field, this.inputs[field].value);
+      if (field === 'features') {
+        config.features = this.featureBoxes.filter((box) => box.checked).map((box) => box.value);
+      } else {
+        config[field] = parseField(field, this.inputs[field].value);
+      }
+    }
+    if (!this.handlers.isPlane(config.dataset)) {
+      config.features = this.defaults.features;
+      config.noise = this.defaults.noise;
     }
     return config;
   }
 
   /** A field changed: the whole form goes, so that what it shows is what runs, or is refused
-   * with a reason (a value refused earlier is sent again until it is fixed). */
+   * with a reason (a value refused earlier is sent again until it is fixed); resolves when the
+   * change is applied. */
   changed(field) {
     this.inputs[field].removeAttribute('aria-invalid');
     try {
-      this.handlers.onChange(this.readConfig());
+      return this.handlers.onChange(this.readConfig());
     } catch (error) {
       this.handlers.onInvalid(error);
+      return undefined;
     }
   }
 

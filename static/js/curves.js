@@ -7,7 +7,8 @@
 // live in between. Drawn with Plotly: created once, then only the traces' data is restyled, at most
 // MAX_POINTS a trace. The axes' ranges only widen, by factors of 2 or 2.5, so a relayout is rare.
 // A restyle here re-runs the whole plot, with its ticks and legend: it is drawn on the slow views'
-// beat, about 10 times a second.
+// beat, about 10 times a second. A regression set has no classes: its classification error is
+// null, and the figure shows the network error alone.
 
 import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
 import { niceCeil } from './scale.js';
@@ -35,6 +36,7 @@ export class CurvesView {
     this.element = element;
     this.Plotly = null;
     this.history = null;
+    this.errorsOnly = false; // what the figure shows now: true for a regression set
     this.reset();
   }
 
@@ -133,6 +135,19 @@ export class CurvesView {
     if (frame.step > this.xMax) this.xMax = niceCeil(frame.step);
     if (yMax > this.yMax) this.yMax = niceCeil(yMax);
     const layout = {};
+    const errorsOnly = frame.metrics.train.classification_error === null;
+    if (errorsOnly !== this.errorsOnly) {
+      // a regression set has no classes: the network error takes the whole height
+      this.errorsOnly = errorsOnly;
+      layout['yaxis.domain'] = errorsOnly ? [0, 1] : [0.54, 1];
+      layout['yaxis2.visible'] = !errorsOnly;
+      layout['xaxis.anchor'] = errorsOnly ? 'y' : 'y2';
+      this.Plotly.restyle(
+        this.element,
+        { visible: SETS.map(() => !errorsOnly) },
+        SETS.map((_, k) => SETS.length + k),
+      );
+    }
     if (this.shown.xMax !== this.xMax) layout['xaxis.range'] = [0, this.xMax];
     if (this.shown.yMax !== this.yMax && this.yMax > 0) layout['yaxis.range'] = [0, this.yMax];
     this.shown = { xMax: this.xMax, yMax: this.yMax };

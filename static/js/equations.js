@@ -42,7 +42,7 @@ export class EquationsView {
 
   /** Lays out the equations of `config`'s net (one set of lines per layer). */
   configure(config) {
-    const shape = JSON.stringify([config.dataset, config.hidden]);
+    const shape = JSON.stringify([config.dataset, config.features, config.hidden]);
     if (shape === this.shape) return;
     this.shape = shape;
     const dataset = this.datasets.get(config.dataset);
@@ -126,9 +126,9 @@ export class EquationsView {
     }
     const dataset = this.datasets.get(frame.config.dataset);
     const target = trace.sample.target;
-    const cls = dataset.class_names[classOf(target)];
+    const cls = dataset.class_names.length ? ` (${dataset.class_names[classOf(target)]})` : '';
     this.sample.textContent =
-      `Step ${count(trace.step)}: ${trace.sample.set} sample #${trace.sample.index} (${cls}), ` +
+      `Step ${count(trace.step)}: ${trace.sample.set} sample #${trace.sample.index}${cls}, ` +
       `x = ${v(trace.sample.x)}, target t = ${v(target)}, \u03b7 = ${num(trace.learning_rate)}`;
     for (const row of this.rows) row.td.textContent = row.compute(trace);
   }

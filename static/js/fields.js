@@ -14,8 +14,11 @@ export const FIELDS = [
   'max_weight',
   'seed',
   'sampling',
+  'features',
+  'noise',
 ];
-const NUMBERS = new Set(['learning_rate', 'max_weight', 'seed']);
+const NUMBERS = new Set(['learning_rate', 'max_weight', 'seed', 'noise']);
+const LISTS = new Set(['hidden', 'features']);
 
 /** A value that is not even of the right form (the server never sees it). */
 export class InputError extends Error {
@@ -51,13 +54,14 @@ function parseNumber(field, text) {
 /** A field's value from its text; `InputError` for text that is not of the field's form. */
 export function parseField(field, text) {
   if (field === 'hidden') return parseHidden(text);
+  if (field === 'features') return text.split(',').filter(Boolean);
   if (NUMBERS.has(field)) return parseNumber(field, text);
   return text;
 }
 
 /** A field's value in `config` as the form and the URL show it. */
 export function formatField(config, field) {
-  return field === 'hidden' ? config.hidden.join(',') : String(config[field]);
+  return LISTS.has(field) ? config[field].join(',') : String(config[field]);
 }
 
 /**

@@ -149,6 +149,7 @@ export class NetworkView {
   configure(config) {
     const shape = JSON.stringify([
       config.dataset,
+      config.features,
       config.hidden,
       config.activation,
       config.max_weight,

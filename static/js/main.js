@@ -1,6 +1,7 @@
 // Wiring only: reads the page's data, makes the views, the controls and the session, and connects
 // them. Each part lives in its own module.
 
+import { api } from './api.js';
 import { Controls } from './controls.js';
 import { CurvesView } from './curves.js';
 import { EquationsView } from './equations.js';
@@ -17,6 +18,7 @@ import { FrameScheduler } from './scheduler.js';
 import { PlaygroundSession } from './session.js';
 import { SnapshotControls } from './snapshot.js';
 import { StatusView } from './status.js';
+import { UploadControl } from './upload.js';
 
 // curves, regions and the equations' text: about 11 draws per second, on a steady beat
 const SLOW_VIEW_INTERVAL_MS = 90;
@@ -32,7 +34,24 @@ const page = {
   snapshotFormat: root.dataset.snapshotFormat,
   plotlyUrl: root.dataset.plotlyUrl,
 };
-const datasets = new Map(page.datasets.map((d) => [d.name, d]));
+// the data sets as the server describes them (the built-in ones, then uploads), and as the views
+// see the current run's: a 2-D set's inputs are its chosen features (the heatmap's columns), its
+// plane's axes keep the set's own names (`plane_names`)
+const described = new Map(page.datasets.map((d) => [d.name, d]));
+const datasets = new Map(described);
+const RAW_FEATURES = page.defaults.features;
+const asRun = (config) => {
+  const dataset = described.get(config.dataset);
+  if (!dataset.plane) return dataset;
+  const engineered = JSON.stringify(config.features) !== JSON.stringify(RAW_FEATURES);
+  return {
+    ...dataset,
+    plane_names: dataset.feature_names,
+    feature_names: engineered ? config.features : dataset.feature_names,
+    input_count: config.features.length,
+    engineered,
+  };
+};
 const activations = new Map(page.activations.map((a) => [a.name, a]));
 const byId = (id) => document.getElementById(id);
 
@@ -102,8 +121,11 @@ byId('predict-first').addEventListener('change', (event) => {
 });
 
 let controls = null;
-/** Whether the config's data set has two features: only those have decision regions. */
-const hasRegions = (config) => datasets.get(config.dataset).input_count === 2;
+/** Whether the config's data set lies in a plane: only those have decision regions. */
+const hasRegions = (config) => {
+  const dataset = described.get(config.dataset);
+  return dataset.plane || dataset.input_count === 2;
+};
 const session = new PlaygroundSession({
   status,
   onFrame: (frame) => {
@@ -121,13 +143,15 @@ const session = new PlaygroundSession({
     predict.restart();
   },
   onConfig: (config) => {
+    datasets.set(config.dataset, asRun(config));
     controls.show(config);
     controls.writeUrl(config, session.speed);
     regions.configure(config);
     if (hasRegions(config)) {
-      loadSamples(config.dataset).then(
+      const plane = described.get(config.dataset).plane;
+      loadSamples(config.dataset, plane ? config.features : null, plane ? config.noise : 0).then(
         (samples) => {
-          regions.setSamples(config.dataset, samples);
+          regions.setSamples(config, samples);
           scheduler.invalidate('regions');
         },
         (error) => status.error(`Could not read the samples of ${config.dataset}`, error.message),
@@ -195,7 +219,30 @@ controls = new Controls(byId('controls'), page.speed, {
     redrawLive();
   },
   onInvalid: invalid,
-});
+  isPlane: (name) => Boolean(described.get(name)?.plane),
+}, page.defaults);
+
+/** Makes an uploaded set one of the choices (the views find it by name). */
+const addDataset = (descriptor) => {
+  described.set(descriptor.name, descriptor);
+  datasets.set(descriptor.name, descriptor);
+  controls.addDataset(descriptor.name, descriptor.description);
+};
+
+new UploadControl(
+  { file: byId('upload'), task: byId('upload-task') },
+  {
+    onUploaded: async (descriptor, fileName) => {
+      addDataset(descriptor);
+      byId('dataset').value = descriptor.name;
+      await controls.changed('dataset');
+      if (session.config.dataset === descriptor.name) {
+        status.note(`${fileName}: ${descriptor.description}, as ${descriptor.name}.`);
+      }
+    },
+    onError: (title, message) => status.error(title, message),
+  },
+);
 
 new SnapshotControls(
   { download: byId('download-snapshot'), file: byId('load-snapshot') },
@@ -207,6 +254,10 @@ new SnapshotControls(
 async function start() {
   const { config, speed, problems } = controls.readUrl(page.defaults);
   for (const problem of problems) status.error('The link has a bad value', problem);
+  if (config.dataset && !described.has(config.dataset)) {
+    // an uploaded set's name: this server may still hold it (if not, the session is refused)
+    await api.dataset(config.dataset).then(addDataset, () => {});
+  }
   session.setSpeed(speed ?? page.speed.default);
   controls.setSpeed(session.speed);
   controls.setPlaying(false);

@@ -1,7 +1,9 @@
 // Decision regions of a two-feature data set, as in TensorFlow Playground: the plane coloured by
 // what the net predicts (with one output unit, by its output: white at the 0.5 threshold), with
 // every sample on top (training samples as dots, validation and test samples as rings) and the
-// current step's sample ringed in black. A Plotly figure: a heatmap of the grid and three
+// current step's sample ringed in black. A built-in 2-D set is drawn over its plane (x1, x2)
+// whatever features of it the net sees; a regression set's samples are coloured by their target,
+// on the scale of the output's shade. A Plotly figure: a heatmap of the grid and three
 // scatters; each draw is one Plotly.react of the traces whose data changed.
 //
 // The grid comes from GET /regions (fetched up to ~10 times a second while training), the samples
@@ -23,23 +25,32 @@ const DEFAULT_RANGE = [-0.1, 1.1];
 const TICKS = [0, 0.5, 1];
 const TRACE = { grid: 0, heldOut: 1, training: 2, sample: 3 };
 
-/** The points to draw from GET /samples: validation and test first (drawn under the training
- * samples), leaving out those at the place of a training sample (and/or/xor: the same 4 points). */
+/** The points to draw from GET /samples (in the plane: a 2-D set's `plane`, else `x`):
+ * validation and test first (drawn under the training samples), leaving out those at the place
+ * of a training sample (and/or/xor: the same 4 points). */
 function pointsOf(samples) {
   const where = (x) => `${x[0]},${x[1]}`;
-  const train = samples.train.x.map((x, index) => ({
-    x,
-    c: samples.train.label[index],
-    set: 'training',
-    index,
-  }));
+  const of = (set) =>
+    (samples[set].plane ?? samples[set].x).map((x, index) => ({
+      x,
+      c: samples[set].label[index],
+      t: samples[set].target[index][0],
+      set: set === 'train' ? 'training' : set,
+      index,
+    }));
+  const train = of('train');
   const taken = new Set(train.map((p) => where(p.x)));
-  const heldOut = HELD_OUT.flatMap((set) =>
-    samples[set].x
-      .map((x, index) => ({ x, c: samples[set].label[index], set, index }))
-      .filter((p) => !taken.has(where(p.x))),
-  );
+  const heldOut = HELD_OUT.flatMap((set) => of(set).filter((p) => !taken.has(where(p.x))));
   return { heldOut, train };
+}
+
+/** A regression target's colour: orange at 0 to purple at 1, as the output's shade. */
+function targetColour(t) {
+  const rgb = (hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+  const [a, b] = [rgb(CLASS_COLOURS[0]), rgb(CLASS_COLOURS[1])];
+  const f = Math.max(0, Math.min(1, t));
+  const mixed = a.map((v, k) => Math.round(v + (b[k] - v) * f));
+  return `rgb(${mixed.join(', ')})`;
 }
 
 /** A colour scale of flat bands, one per class index 0…n−1 (z from −0.5 to n − 0.5). */
@@ -78,10 +89,16 @@ export class RegionsView {
     this.Plotly = Plotly;
   }
 
-  /** Takes the config of a run; a new data set: forgets its samples. */
+  /** Takes the config of a run; a new data set (or its features or noise): forgets its
+   * samples. */
   configure(config) {
-    if (this.dataset?.name === config.dataset) return;
+    const key = JSON.stringify([config.dataset, config.features, config.noise]);
+    if (this.key === key) return;
+    this.key = key;
     this.dataset = this.datasets.get(config.dataset);
+    this.twoD = Boolean(this.dataset.plane) || this.dataset.input_count === 2;
+    this.regression = this.dataset.task === 'regression';
+    this.planeNames = this.dataset.plane_names ?? this.dataset.feature_names;
     this.seen.clear();
     this.points = null;
     this.pointsChanged = true;
@@ -89,7 +106,7 @@ export class RegionsView {
     this.drawnRegions = null;
     this.sample = null;
     this.traces = null;
-    const twoD = this.dataset.input_count === 2;
+    const { twoD } = this;
     this.element.hidden = !twoD;
     this.legend.hidden = !twoD;
     this.note.hidden = twoD;
@@ -113,16 +130,19 @@ export class RegionsView {
       entry.append(mark, text);
       return entry;
     };
-    const classes = this.dataset.class_names.map((name, i) =>
-      item('dot', name, CLASS_COLOURS[i % CLASS_COLOURS.length]),
-    );
+    const classes = this.regression
+      ? [item('dot', 'target 0', targetColour(0)), item('dot', 'target 1', targetColour(1))]
+      : this.dataset.class_names.map((name, i) =>
+          item('dot', name, CLASS_COLOURS[i % CLASS_COLOURS.length]),
+        );
     const markers = [item('dot plain', 'training')];
     if (this.points?.heldOut.length) markers.push(item('dot hollow', 'validation, test'));
     markers.push(item('dot ring', 'this step\u2019s sample'));
     const shading = document.createElement('span');
     shading.className = 'shading';
-    shading.textContent =
-      this.dataset.output_count === 1
+    shading.textContent = this.regression
+      ? `shade: output ${this.dataset.output_names[0]}, from 0 to 1 as the targets`
+      : this.dataset.output_count === 1
         ? `shade: output ${this.dataset.output_names[0]}, white at 0.5`
         : 'shade: predicted class';
     this.legend.replaceChildren(...classes, ...markers, shading);
@@ -132,9 +152,11 @@ export class RegionsView {
     this.regions = regions;
   }
 
-  /** Takes every sample of data set `name` (GET /samples); ignored if another one runs now. */
-  setSamples(name, samples) {
-    if (this.dataset?.name !== name || this.dataset.input_count !== 2 || this.points) return;
+  /** Takes every sample of the run `config`'s data set (GET /samples); ignored if another one
+   * runs now. */
+  setSamples(config, samples) {
+    const key = JSON.stringify([config.dataset, config.features, config.noise]);
+    if (this.key !== key || !this.twoD || this.points) return;
     this.points = pointsOf(samples);
     this.pointsChanged = true;
     this.showLegend();
@@ -143,7 +165,8 @@ export class RegionsView {
   /** The figure's traces and layout for the current data set, made once per data set. */
   figure() {
     if (this.traces) return;
-    const { class_names: names, feature_names: features } = this.dataset;
+    const { class_names: names } = this.dataset;
+    const features = this.planeNames;
     const oneOutput = this.dataset.output_count === 1;
     const scatter = (name, marker) => ({
       type: 'scatter',
@@ -177,12 +200,17 @@ export class RegionsView {
           : { zmin: -0.5, zmax: names.length - 0.5, colorscale: classBands(names.length) }),
         hovertemplate:
           `${features[0]} = %{x:.2f}, ${features[1]} = %{y:.2f}<br>` +
-          (oneOutput ? 'output %{z:.3f}: ' : '') +
-          'predicts %{customdata}<extra></extra>',
+          (this.regression
+            ? 'output %{z:.3f}<extra></extra>'
+            : (oneOutput ? 'output %{z:.3f}: ' : '') + 'predicts %{customdata}<extra></extra>'),
       },
       // an open symbol's ring takes the marker's colour
       scatter('validation, test', { symbol: 'circle-open', size: 7, line: { width: 1.6 } }),
-      scatter('training', { size: 7.5, line: { width: 1, color: '#ffffff' } }),
+      // a regression target near 0.5 is pale: a darker edge
+      scatter('training', {
+        size: 7.5,
+        line: { width: 1, color: this.regression ? '#57606a' : '#ffffff' },
+      }),
       scatter('this step\u2019s sample', {
         symbol: 'circle-open',
         size: 15,
@@ -219,24 +247,38 @@ export class RegionsView {
   /** Puts `points` (samples) into scatter trace `k`, coloured by class. */
   setPoints(k, points) {
     const names = this.dataset.class_names;
-    const colours = points.map((p) => CLASS_COLOURS[p.c % CLASS_COLOURS.length]);
+    const colours = points.map((p) =>
+      this.regression ? targetColour(p.t) : CLASS_COLOURS[p.c % CLASS_COLOURS.length],
+    );
+    const what = (p) => (this.regression ? `target ${p.t.toPrecision(3)}` : names[p.c]);
     const trace = this.traces[k];
     trace.x = points.map((p) => p.x[0]);
     trace.y = points.map((p) => p.x[1]);
-    trace.text = points.map((p) => `${p.set} sample #${p.index}: ${names[p.c]}`);
+    trace.text = points.map((p) => `${p.set} sample #${p.index}: ${what(p)}`);
     trace.marker = { ...trace.marker, color: colours };
   }
 
+  /** The step's training sample with its place in the plane: its input, or with engineered
+   * features (other numbers) its point among the samples (none until they are there). */
+  placed(sample) {
+    if (!sample) return null;
+    if (this.dataset.engineered) {
+      const point = this.points?.train.find((p) => p.index === sample.index);
+      return point ? { ...sample, x: point.x } : null;
+    }
+    return sample.x[0] !== null && sample.x[1] !== null ? sample : null;
+  }
+
   draw(frame) {
-    if (!this.Plotly || !this.dataset || this.dataset.input_count !== 2) return false;
+    if (!this.Plotly || !this.dataset || !this.twoD) return false;
     this.figure();
     let changed = false;
-    const sample = frame.trace?.sample;
-    const current = sample && sample.x[0] !== null && sample.x[1] !== null ? sample : null;
+    const current = this.placed(frame.trace?.sample);
     if (current && !this.points && !this.seen.has(current.index)) {
       this.seen.set(current.index, {
         x: current.x,
         c: classOf(current.target),
+        t: current.target[0],
         set: 'training',
         index: current.index,
       });
@@ -248,7 +290,7 @@ export class RegionsView {
       this.pointsChanged = false;
       changed = true;
     }
-    if (current !== this.sample) {
+    if (current?.index !== this.sample?.index || current?.x !== this.sample?.x) {
       this.sample = current;
       const ring = this.traces[TRACE.sample];
       ring.x = current ? [current.x[0]] : [];
@@ -273,7 +315,8 @@ export class RegionsView {
     grid.x = regions.x1;
     grid.y = regions.x2;
     grid.z = this.dataset.output_count === 1 ? regions.output : regions.predicted;
-    grid.customdata = regions.predicted.map((row) => row.map((c) => names[c]));
+    if (!this.regression)
+      grid.customdata = regions.predicted.map((row) => row.map((c) => names[c]));
     const half = (regions.x1[1] - regions.x1[0]) / 2;
     const range = [regions.x1[0] - half, regions.x1[regions.x1.length - 1] + half];
     this.layout.xaxis.range = range;

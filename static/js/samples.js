@@ -3,15 +3,17 @@
 
 import { api } from './api.js';
 
-const loaded = new Map(); // data set name -> Promise of {train, validation, test}
+const loaded = new Map(); // data set, features and noise -> Promise of {train, validation, test}
 
-/** The samples of data set `name`: `{train, validation, test}`, each `{x: [[x1, x2]…], label}`.
- * A failed request is forgotten, so that the next call asks again. */
-export function loadSamples(name) {
-  if (!loaded.has(name)) {
-    const request = api.samples(name);
-    loaded.set(name, request);
-    request.catch(() => loaded.delete(name));
+/** The samples of data set `name` (a 2-D set's with `features` and `noise`): `{train,
+ * validation, test}`, each `{x, label, target, plane}`. A failed request is forgotten, so that
+ * the next call asks again. */
+export function loadSamples(name, features, noise) {
+  const key = JSON.stringify([name, features ?? null, noise ?? 0]);
+  if (!loaded.has(key)) {
+    const request = api.samples(name, features, noise);
+    loaded.set(key, request);
+    request.catch(() => loaded.delete(key));
   }
-  return loaded.get(name);
+  return loaded.get(key);
 }
