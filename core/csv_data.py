@@ -27,7 +27,6 @@ from core.datasets import Dataset, Task, classification_dataset, regression_data
 
 NAME_PREFIX = "csv-"
 NAME_PATTERN = re.compile(r"csv-[0-9a-f]{16}")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # no "nan", "inf", "1_000"
 
 
 @dataclass(frozen=True)
@@ -149,12 +148,18 @@ def read_csv(
                 " (a cell is missing)" if missing else " (one too many)"
             )
             raise CsvError(row, _column(at, names), reason)
-        for j, i in enumerate(feature_index):
-            x[r, j] = _number(cells[i], row, _column(i, names))
+        try:  # the usual case at once; a bad cell is found again below, to name it
+            x[r] = [float(cells[i]) for i in feature_index]
+        except ValueError:
+            x[r] = [_number(cells[i], row, _column(i, names)) for i in feature_index]
         value = cells[label_index].strip()
         if not value:
             raise CsvError(row, _column(label_index, names), "missing value (the label)")
         labels.append(value)
+    if not np.isfinite(x).all():  # "nan", "inf", "1e999": the first one named
+        r, j = np.argwhere(~np.isfinite(x))[0]
+        i = feature_index[j]
+        _number(data[r][1][i], data[r][0], _column(i, names))
     for j, i in enumerate(feature_index):
         if not np.isfinite(x[:, j].max() - x[:, j].min()):  # its scaling would overflow
             raise CsvError(None, _column(i, names), "the values span more than a float holds")
@@ -223,16 +228,16 @@ def read_csv(
 
 
 def _number(cell: str, row: int, column: str) -> float:
+    """A cell as a number (as Python's ``float`` reads it), or ``CsvError`` saying why not."""
     text = cell.strip()
     if not text:
         raise CsvError(row, column, "missing value")
-    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise CsvError(row, column, f"{_shown(text)} is not a finite number")
-    if not _NUMBER.fullmatch(text):
-        raise CsvError(row, column, f"{_shown(text)} is not a number")
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise CsvError(row, column, f"{_shown(text)} is not a number") from None
     if not math.isfinite(value):
-        raise CsvError(row, column, f"{_shown(text)} is too large (not a finite number)")
+        raise CsvError(row, column, f"{_shown(text)} is not a finite number")
     return value
 
 

@@ -176,6 +176,8 @@ def test_url_reproduces_the_configuration(page: Page, server_url: str, api: http
         "max_weight": 0.8,
         "seed": 7,
         "sampling": "epoch",
+        "features": ["x1", "x2", "x2^2"],
+        "noise": 0.15,
     }
     open_page(page, server_url, **config, speed=2000)
     first = api.get(f"/api/sessions/{session_id(page)}").json()
@@ -187,6 +189,9 @@ def test_url_reproduces_the_configuration(page: Page, server_url: str, api: http
     expect(page.locator("#max_weight")).to_have_value("0.8")
     expect(page.locator("#seed")).to_have_value("7")
     expect(page.locator("#sampling")).to_have_value("epoch")
+    expect(page.get_by_label("x2^2")).to_be_checked()
+    expect(page.get_by_label("x1^2")).not_to_be_checked()
+    expect(page.locator("#noise-value")).to_have_text("0.15")
     expect(page.locator("#speed-value")).to_have_text("2,000 steps/s")
 
     page.select_option("#sampling", "sequential")  # a change starts a new run and goes in the URL
