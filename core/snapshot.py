@@ -187,12 +187,12 @@ def _dataset_in(
     limits: CsvLimits | None,
     known: Callable[[str], Dataset | None] | None,
 ) -> Dataset | None:
+    held = known(config.dataset) if known is not None else None
+    if held is not None:  # the name is derived from the content: the same set
+        return held
     if value is None:
         return None  # a built-in set (or an uploaded one missing: the trainer says so)
     raw = _mapping(value, "dataset")
-    held = known(config.dataset) if known is not None else None
-    if held is not None:
-        return held
     text, label, task = raw.get("csv"), raw.get("label"), raw.get("task")
     if not isinstance(text, str):
         raise SnapshotError("dataset.csv", f"must be the CSV text, got {_shown(text)}")

@@ -173,20 +173,28 @@ def test_reads_from_another_site_are_answered_without_cors(client: TestClient) -
     assert "access-control-allow-origin" not in response.headers
 
 
-def test_no_endpoint_lists_sessions(client: TestClient) -> None:
+def test_no_endpoint_lists_sessions_or_uploaded_sets(client: TestClient) -> None:
     ids = [create_session(client) for _ in range(3)]
+    upload = client.post(
+        "/api/datasets",
+        content=b"a,k\n1,x\n2,y\n3,x\n4,y\n5,x\n6,y\n7,x\n8,y\n",
+        headers={"content-type": "text/csv"},
+    )
+    assert upload.status_code == 201
+    secrets = [*ids, body(upload)["name"]]
     paths = body(client.get("/openapi.json"))["paths"]
     readable = [p for p, ops in paths.items() if "get" in ops and "{session_id}" not in p]
     assert sorted(readable) == [
         "/api/activations",
         "/api/datasets",
+        "/api/datasets/{name}",
         "/api/datasets/{name}/samples",
         "/api/state",
         "/healthz",
     ]
     for path in readable:
         text = client.get(path.replace("{name}", "iris")).text
-        assert not any(session_id in text for session_id in ids), path
+        assert not any(secret in text for secret in secrets), path
     assert client.get("/api/sessions").status_code == 405
 
 
