@@ -234,3 +234,16 @@ def test_a_snapshot_whose_set_does_not_match_its_name_is_refused(client: TestCli
     response = fresh.post("/api/sessions", json={"snapshot": snapshot})
     assert response.status_code == 422
     assert body(response)["message"].startswith("snapshot.dataset.csv: ")
+
+
+def test_a_snapshot_without_its_set_restores_only_where_the_set_is(client: TestClient) -> None:
+    name = _upload(client, SMALL)["name"]
+    session_id = create_session(client, dataset=name)
+    snapshot = body(client.get(f"/api/sessions/{session_id}/snapshot"))
+    del snapshot["dataset"]
+    response = client.post("/api/sessions", json={"snapshot": snapshot})
+    assert response.status_code == 201, response.text
+    fresh = TestClient(create_app(Settings(persist=False)))
+    response = fresh.post("/api/sessions", json={"snapshot": snapshot})
+    assert response.status_code == 422
+    assert body(response)["message"].startswith(f"snapshot.dataset: {name!r}: no uploaded")
