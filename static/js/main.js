@@ -178,49 +178,56 @@ const invalid = (error) => {
   status.error(error.message);
 };
 
-controls = new Controls(byId('controls'), page.speed, {
-  onChange: async (config) => {
-    const running = session.config;
-    const changed = FIELDS.filter((f) => JSON.stringify(config[f]) !== JSON.stringify(running[f]));
-    if (changed.length === 1 && changed[0] === 'learning_rate') {
-      // the one setting that changes without a new run
-      if (await session.setLearningRate(config.learning_rate)) {
-        status.clearError();
-        status.note(
-          `Learning rate \u03b7 = ${config.learning_rate} from step ${count(session.step)} on, no reset.`,
-        );
-      } else {
-        controls.markInvalid('learning_rate');
+controls = new Controls(
+  byId('controls'),
+  page.speed,
+  {
+    onChange: async (config) => {
+      const running = session.config;
+      const changed = FIELDS.filter(
+        (f) => JSON.stringify(config[f]) !== JSON.stringify(running[f]),
+      );
+      if (changed.length === 1 && changed[0] === 'learning_rate') {
+        // the one setting that changes without a new run
+        if (await session.setLearningRate(config.learning_rate)) {
+          status.clearError();
+          status.note(
+            `Learning rate \u03b7 = ${config.learning_rate} from step ${count(session.step)} on, no reset.`,
+          );
+        } else {
+          controls.markInvalid('learning_rate');
+        }
+      } else if (changed.length) {
+        if (await session.reset(config)) {
+          status.clearError();
+          status.note(
+            `New run (${changed.map((f) => f.replace('_', ' ')).join(', ')} changed): ` +
+              'weights drawn again from the seed.',
+          );
+        }
       }
-    } else if (changed.length) {
+    },
+    onStep: (n) => session.stepBy(n),
+    onTogglePlay: () => session.togglePlay(),
+    onSpeed: (speed) => {
+      session.setSpeed(speed);
+      if (session.config) controls.writeUrl(session.config, speed);
+    },
+    onReset: async (config) => {
       if (await session.reset(config)) {
         status.clearError();
-        status.note(
-          `New run (${changed.map((f) => f.replace('_', ' ')).join(', ')} changed): ` +
-            'weights drawn again from the seed.',
-        );
+        status.note('Reset: weights drawn again from the seed.');
       }
-    }
+    },
+    onFitScales: () => {
+      network.fitScales();
+      redrawLive();
+    },
+    onInvalid: invalid,
+    isPlane: (name) => Boolean(described.get(name)?.plane),
   },
-  onStep: (n) => session.stepBy(n),
-  onTogglePlay: () => session.togglePlay(),
-  onSpeed: (speed) => {
-    session.setSpeed(speed);
-    if (session.config) controls.writeUrl(session.config, speed);
-  },
-  onReset: async (config) => {
-    if (await session.reset(config)) {
-      status.clearError();
-      status.note('Reset: weights drawn again from the seed.');
-    }
-  },
-  onFitScales: () => {
-    network.fitScales();
-    redrawLive();
-  },
-  onInvalid: invalid,
-  isPlane: (name) => Boolean(described.get(name)?.plane),
-}, page.defaults);
+  page.defaults,
+);
 
 /** Makes an uploaded set one of the choices (the views find it by name). */
 const addDataset = (descriptor) => {

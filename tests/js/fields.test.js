@@ -19,6 +19,8 @@ const DEFAULTS = {
   max_weight: 0.5,
   seed: 0,
   sampling: 'random',
+  features: ['x1', 'x2'],
+  noise: 0,
 };
 const SPEEDS = { min: 1, max: 20000 };
 
@@ -55,6 +57,13 @@ test('numbers must be finite, and a seed whole; the field is named in words', ()
   refused('seed', '1.5', 'seed "1.5" is not a whole number');
 });
 
+test("a 2-D set's features are a comma-separated list, its noise a number", () => {
+  assert.deepEqual(parseField('features', 'x1,x2,x1*x2'), ['x1', 'x2', 'x1*x2']);
+  assert.deepEqual(parseField('features', 'sin(x1)'), ['sin(x1)']);
+  assert.equal(parseField('noise', '0.25'), 0.25);
+  refused('noise', 'much', 'noise "much" is not a number');
+});
+
 test('names are left to the server to judge', () => {
   assert.equal(parseField('dataset', 'no such set'), 'no such set');
   assert.equal(parseField('sampling', 'epoch'), 'epoch');
@@ -86,7 +95,14 @@ test("a query string's speed is held within the slider's range, or left out", ()
 });
 
 test('writeQuery and readQuery round-trip a config and its speed', () => {
-  const config = { ...DEFAULTS, dataset: 'circle', hidden: [8, 4], learning_rate: 0.03 };
+  const config = {
+    ...DEFAULTS,
+    dataset: 'circle',
+    hidden: [8, 4],
+    learning_rate: 0.03,
+    features: ['x1^2', 'x1*x2'],
+    noise: 0.15,
+  };
   const read = readQuery(writeQuery(config, 1200), DEFAULTS, SPEEDS);
   assert.deepEqual(read, { config, speed: 1200, problems: [] });
 });
