@@ -18,6 +18,7 @@ from app.settings import Settings
 from app.static import plotly_path
 from core import ACTIVATIONS, Sampling, dataset_names, max_slope
 from core.config import MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_LEARNING_RATE, MAX_WEIGHT_LIMIT
+from core.features import FEATURES, MAX_NOISE
 from core.snapshot import FORMAT
 from tests.app.conftest import STATIC_JS
 from tests.app.helpers import strict_json
@@ -62,7 +63,9 @@ def test_the_page_gets_the_servers_facts_not_copies(client: TestClient, settings
         "max_learning_rate": MAX_LEARNING_RATE,
         "max_weight": MAX_WEIGHT_LIMIT,
         "max_snapshot_size": settings.max_snapshot_size,
+        "max_noise": MAX_NOISE,
     }
+    assert context["features"] == list(FEATURES)
     assert context["snapshot_format"] == FORMAT
     speed = context["speed"]
     assert speed["min"] == MIN_STEPS_PER_SECOND
