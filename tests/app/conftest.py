@@ -17,7 +17,7 @@ from app.settings import Settings
 TEMPLATE = """<!doctype html>
 <title>test page</title>
 <script id="context" type="application/json">{{ {"datasets": datasets, "activations":
-activations, "defaults": defaults, "sampling_modes": sampling_modes, "limits": limits, "speed":
+activations, "features": features, "defaults": defaults, "sampling_modes": sampling_modes, "limits": limits, "speed":
 speed, "snapshot_format": snapshot_format, "modules": modules, "plotly_url": plotly_url}
 | tojson }}</script>
 """
