@@ -10,8 +10,8 @@ import numpy as np
 from core.activations import get_activation
 from core.csv_data import is_upload_name
 from core.datasets import load_dataset
-from core.losses import get_loss
 from core.features import MAX_NOISE, RAW_FEATURES, check_features
+from core.losses import get_loss
 from core.sampling import Sampling
 
 MAX_HIDDEN_LAYERS = 4
