@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     wait_for_plotly,
     wait_for_step,
 )
+from tests.browser.test_page import samples_shown
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def test_an_uploaded_csv_trains_with_its_feature_names_on_the_heatmap(
 
     # a link to the uploaded set opens it again, while the server holds it
     page.goto(page.url)
-    wait_for_draws(page, "weights", 1)
+    wait_for_draws(page, "heatmaps", 1)
     expect(page.locator("#dataset")).to_have_value(name)
     expect(page.locator("#layers")).to_contain_text("petal_w")
 
@@ -106,8 +107,7 @@ def test_features_and_noise_of_a_2d_set_change_the_run_and_the_url(
     samples = api.get(
         "/api/datasets/xor/samples", params={"features": ["x1", "x2", "x1*x2"], "noise": 0.2}
     ).json()
-    page.wait_for_function("() => window.playground.samplesShown().length === 4", timeout=15_000)
-    shown_points = page.evaluate("window.playground.samplesShown()")
+    shown_points = samples_shown(page, 4)
     assert sorted(p["x"] for p in shown_points) == sorted(samples["train"]["plane"])
 
 
@@ -118,8 +118,8 @@ def test_a_regression_set_shows_errors_only_and_samples_by_target(page: Page, se
     wait_for_step(page, 100)
     expect(page.locator("#curves")).not_to_contain_text("classification")
     expect(page.locator("#regions-legend")).to_contain_text("target 0")
-    page.wait_for_function("() => window.playground.samplesShown().length === 200", timeout=15_000)
-    colours = {p["colour"] for p in page.evaluate("window.playground.samplesShown()")}
-    assert len(colours) > 20  # a scale of targets, not two classes
+    points = samples_shown(page, 200)
+    assert len({p["colour"] for p in points}) > 20  # a scale of targets, not two classes
+    assert all(p["text"].split(": ")[1].startswith("target ") for p in points)
     page.select_option("#dataset", "xor")  # classes again: the classification error is back
     expect(page.locator("#curves")).to_contain_text("classification")
