@@ -113,7 +113,8 @@ def load_trainers(
     """The saved sessions' trainers by id, in order, skipping (with a warning) those that
     cannot be restored, and the least recently used beyond ``max_sessions`` (besides the
     default session). An uploaded set a snapshot carries is read (within ``limits``) once for
-    all the sessions on it. Runs in a worker thread at start: each session takes a restore's time."""
+    all the sessions on it. Runs in a worker thread at start: each session takes a restore's
+    time."""
     rows = archive.load()
     others = [row for row in rows if row[0] != DEFAULT_SESSION_ID]
     if len(others) > max_sessions:
