@@ -19,10 +19,10 @@ from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
 from app.routes import (
     activations,
     check,
-    checks,
     datasets,
     default_session,
     docs,
+    gradient_check,
     health,
     live,
     page,
@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     steps.add_step_routes(app.router)
     for module in (
         sessions,
-        checks,
+        gradient_check,
         check,
         default_session,
         live,

@@ -3,30 +3,23 @@ numerically."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 
 from app.deps import StoreDep
 from app.responses import ArrayJSONResponse
-from app.schemas import ErrorResponse, ValidationErrorResponse
-from app.schemas.checks import GradientCheck
+from app.routes.sessions import ERRORS, SessionId
+from app.schemas import ErrorResponse
+from app.schemas.gradient_check import GradientCheck
 from core import StepRecord, Trainer
 from core.gradient_check import gradient_check
 
 INLINE_CHECK_WEIGHTS = 500  # weights whose central differences are computed on the event loop
 
-router = APIRouter(
-    prefix="/api/sessions",
-    tags=["sessions"],
-    responses={
-        404: {"model": ErrorResponse, "description": "No such session (or it was evicted)."},
-        422: {"model": ValidationErrorResponse, "description": "An invalid value."},
-    },
-)
-SessionId = Annotated[str, Path(description="The id `POST /api/sessions` returned, or `default`.")]
+router = APIRouter(prefix="/api/sessions", tags=["sessions"], responses=ERRORS)
 
 
 def _check(trainer: Trainer, record: StepRecord) -> dict[str, Any]:
