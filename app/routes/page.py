@@ -3,10 +3,11 @@
 The template gets, besides ``request``, what the page shows and what its scripts read (the
 server's facts, stated once here or where they are checked, never copied into ``static/js``):
 ``datasets`` and ``activations`` (as the API lists them, each activation's ``max_slope``
-included), ``defaults`` (a session's default config), ``sampling_modes``, ``limits`` (the bounds
-the page's fields and snapshot upload state), ``speed`` (the speed slider's ``min``, ``max`` and
-``default``, steps/s), ``snapshot_format`` (a snapshot's ``format``), ``modules`` (the page's
-ES modules, to preload) and ``plotly_url``; all plain JSON-able values, for
+included), ``losses`` (name and description), ``defaults`` (a session's default config),
+``sampling_modes``, ``limits`` (the bounds the page's fields and snapshot upload state),
+``speed`` (the speed slider's ``min``, ``max`` and ``default``, steps/s), ``snapshot_format``
+(a snapshot's ``format``), ``modules`` (the page's ES modules, to preload) and ``plotly_url``;
+all plain JSON-able values, for
 ``{{ limits | tojson }}`` and the like.
 """
 
@@ -26,7 +27,7 @@ from app.deps import SettingsDep
 from app.schemas import MIN_STEPS_PER_SECOND, SessionConfig
 from app.settings import Settings
 from app.static import PLOTLY_JS
-from core import ACTIVATIONS, Sampling, dataset_names, load_dataset
+from core import ACTIVATIONS, LOSSES, Sampling, dataset_names, load_dataset
 from core.config import MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_LEARNING_RATE, MAX_WEIGHT_LIMIT
 from core.features import FEATURES, MAX_NOISE
 from core.snapshot import FORMAT
@@ -54,6 +55,9 @@ def _page_context(static_dir: Path, max_snapshot_size: int) -> dict[str, Any]:
         "features": list(FEATURES),
         "defaults": SessionConfig().model_dump(mode="json"),
         "sampling_modes": [s.value for s in Sampling],
+        "losses": [
+            {"name": loss.name, "description": loss.description} for loss in LOSSES.values()
+        ],
         "limits": {
             "max_hidden_layers": MAX_HIDDEN_LAYERS,
             "max_hidden_units": MAX_HIDDEN_UNITS,

@@ -26,6 +26,15 @@ function largest(matrix) {
   return best;
 }
 
+/** This sample's loss before and after its own update (the record's `loss`, `loss_after`). */
+function beforeAfter(trace) {
+  const change = trace.loss_after - trace.loss;
+  return (
+    `${num(trace.loss, 6)} \u2192 ${num(trace.loss_after, 6)} ` +
+    `(${signed(change, 3)}, ${change < 0 ? 'lower' : 'not lower'} for this sample)`
+  );
+}
+
 export class EquationsView {
   /**
    * @param {HTMLElement} sample where the current sample is described
@@ -42,7 +51,7 @@ export class EquationsView {
 
   /** Lays out the equations of `config`'s net (one set of lines per layer). */
   configure(config) {
-    const shape = JSON.stringify([config.dataset, config.features, config.hidden]);
+    const shape = JSON.stringify([config.dataset, config.features, config.hidden, config.loss]);
     if (shape === this.shape) return;
     this.shape = shape;
     const dataset = this.datasets.get(config.dataset);
@@ -61,14 +70,24 @@ export class EquationsView {
       'e = t \u2212 y',
       (t) => `${v(t.sample.target)} \u2212 ${v(t.layers[L - 1].output)} = ${v(t.error)}`,
     ]);
-    lines.push([
-      `\u03b4${m(L - 1)} = e \u2218 f\u2032(net${m(L - 1)})`,
-      (t) => {
-        const layer = t.layers[L - 1];
-        return `${v(t.error)} \u2218 ${v(layer.activation_diff)} = ${v(layer.delta)}`;
-      },
-      PREDICTED,
-    ]);
+    const crossEntropy = config.loss === 'cross_entropy';
+    lines.push(
+      crossEntropy
+        ? // the output's slope cancels against −∂E/∂y (the explanation's one line of algebra)
+          [
+            `\u03b4${m(L - 1)} = t \u2212 y (f\u2032 cancels)`,
+            (t) => v(t.layers[L - 1].delta),
+            PREDICTED,
+          ]
+        : [
+            `\u03b4${m(L - 1)} = e \u2218 f\u2032(net${m(L - 1)})`,
+            (t) => {
+              const layer = t.layers[L - 1];
+              return `${v(t.error)} \u2218 ${v(layer.activation_diff)} = ${v(layer.delta)}`;
+            },
+            PREDICTED,
+          ],
+    );
     for (let l = L - 2; l >= 0; l--) {
       lines.push([
         `\u03b4${m(l)} = f\u2032(net${m(l)}) \u2218 (W${m(l + 1)})\u1d40\u03b4${m(l + 1)}`,
@@ -97,7 +116,13 @@ export class EquationsView {
         PREDICTED,
       ]);
     }
-    lines.push(['E = \u00bd\u2016e\u2016\u00b2', (t) => num(t.loss, 4)]);
+    const single = units[L - 1].length === 1;
+    const loss = crossEntropy
+      ? single
+        ? 'E = \u2212[t ln y + (1\u2212t) ln(1\u2212y)]'
+        : 'E = \u2212\u03a3 t\u2096 ln y\u2096'
+      : 'E = \u00bd\u2016e\u2016\u00b2';
+    lines.push([`${loss}, before \u2192 after the update`, (t) => beforeAfter(t)]);
 
     this.rows = lines.map(([symbols, compute, predicted]) => {
       const tr = document.createElement('tr');

@@ -9,6 +9,7 @@ import { clampSpeed } from './speed.js';
 export const FIELDS = [
   'dataset',
   'activation',
+  'loss',
   'hidden',
   'learning_rate',
   'max_weight',

@@ -1,8 +1,9 @@
 // The layers of the net, output layer first (backpropagation's order): for each, its weights W,
 // the step's update ΔW = η δ [x;1]ᵀ, and the vectors delta is built from, all in the rows of the
-// layer's units. The output layer is the recursion's base case, δ = e ∘ f'(net); a hidden
-// layer's delta is f'(net) ∘ Wᵀδ_next, with Wᵀδ_next (the error sent back through the next
-// layer's weights before the step, bias column left out) computed here from the step's record.
+// layer's units. The output layer is the recursion's base case, δ = e ∘ f'(net) (δ = t − y with
+// cross-entropy, the slope cancelled); a hidden layer's delta is f'(net) ∘ Wᵀδ_next, with Wᵀδ_next
+// (the error sent back through the next layer's weights before the step, bias column left out)
+// computed here from the step's record.
 //
 // Every heatmap is drawn in one Plotly figure and every bar chart in another (see grid.js); this
 // module names the plots, keeps their ranges and hands each figure its numbers.
@@ -21,6 +22,8 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
   const next = layerMark(index + 1, layerCount);
   const n = index + 1;
   const isOutput = index === layerCount - 1;
+  // a cross-entropy output layer's delta is t − y: its slope cancels (the explanation's algebra)
+  const cancels = isOutput && config.loss === 'cross_entropy';
   const fresh = { narrowAfter: NARROW_AFTER_FRAMES }; // made anew each step (see scale.js)
   const ranges = {
     weights: new WideningRange('symmetric', Math.max(config.max_weight, 0.05)),
@@ -68,9 +71,10 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       title: `\u03b4${m}`,
       kind: BarKind.SIGNED,
       range: ranges.delta,
-      hovertemplate:
-        `\u03b4${m}[%{y}] = %{x:.6~g}<br>= ${errorName} %{customdata[0]:.4~g} ` +
-        '\u00d7 f\u2032(net) %{customdata[1]:.4~g}<extra></extra>',
+      hovertemplate: cancels
+        ? `\u03b4${m}[%{y}] = %{x:.6~g}<br>= t \u2212 y, the slope cancelled<extra></extra>`
+        : `\u03b4${m}[%{y}] = %{x:.6~g}<br>= ${errorName} %{customdata[0]:.4~g} ` +
+          '\u00d7 f\u2032(net) %{customdata[1]:.4~g}<extra></extra>',
     },
     {
       name: `${isOutput ? 'error' : 'sent-back'}-${n}`,
@@ -100,13 +104,18 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
   ].map((plot, column) => ({ ...plot, column, rows: units }));
   const heading =
     layerCount > 1 ? `Layer ${index + 1} of ${layerCount}: ${kind}` : 'The one weight layer';
-  const rule = isOutput
+  const outputActivation = units.length > 1 ? 'softmax' : 'sigmoid';
+  const rule = cancels
     ? sizes +
-      `${layerCount > 1 ? 'Base case' : 'The tutorial\u2019s rule'}: ` +
-      `\u03b4${m} = e \u2218 f\u2032(net${m}), the error vector scaled by the slope.`
-    : sizes +
-      `Recursion: \u03b4${m} = f\u2032(net${m}) \u2218 ${sent}, ` +
-      'the next layer\u2019s delta sent back through its weights.';
+      `${layerCount > 1 ? 'Base case' : 'The rule'}, cross-entropy over a ${outputActivation} ` +
+      `output: \u03b4${m} = t \u2212 y, the slope f\u2032 cancelled; no damping by a flat slope.`
+    : isOutput
+      ? sizes +
+        `${layerCount > 1 ? 'Base case' : 'The tutorial\u2019s rule'}: ` +
+        `\u03b4${m} = e \u2218 f\u2032(net${m}), the error vector scaled by the slope.`
+      : sizes +
+        `Recursion: \u03b4${m} = f\u2032(net${m}) \u2218 ${sent}, ` +
+        'the next layer\u2019s delta sent back through its weights.';
   return { index, isOutput, units, inputNames, ranges, heatmaps, bars, heading, rule };
 }
 
@@ -153,6 +162,7 @@ export class NetworkView {
       config.hidden,
       config.activation,
       config.max_weight,
+      config.loss,
     ]);
     if (shape === this.shape) return false;
     this.shape = shape;
@@ -170,13 +180,20 @@ export class NetworkView {
         inputNames: inputs[index],
         units: layerUnits,
         config,
-        maxSlope: this.activations.get(config.activation).max_slope,
+        maxSlope: this.maxSlope(config, index === units.length - 1),
       }),
     );
     this.figures = null;
     this.lastStep = -1;
     this.run += 1;
     return true;
+  }
+
+  /** The largest slope of a layer's activation: a cross-entropy output layer's is the logistic
+   * sigmoid's (the softmax's diagonal has the same bound). */
+  maxSlope(config, isOutput) {
+    const name = isOutput && config.loss === 'cross_entropy' ? 'sigmoid' : config.activation;
+    return this.activations.get(name).max_slope;
   }
 
   /** The figures, made on first use after a new net or width (null without Plotly yet). */

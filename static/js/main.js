@@ -2,6 +2,7 @@
 // them. Each part lives in its own module.
 
 import { api } from './api.js';
+import { showLoss } from './basecase.js';
 import { Controls } from './controls.js';
 import { CurvesView } from './curves.js';
 import { EquationsView } from './equations.js';
@@ -147,6 +148,7 @@ const session = new PlaygroundSession({
     controls.show(config);
     controls.writeUrl(config, session.speed);
     regions.configure(config);
+    showLoss(byId('explain'), config.loss);
     if (hasRegions(config)) {
       const plane = described.get(config.dataset).plane;
       loadSamples(config.dataset, plane ? config.features : null, plane ? config.noise : 0).then(

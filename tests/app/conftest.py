@@ -18,9 +18,8 @@ TEMPLATE = """<!doctype html>
 <title>test page</title>
 <script id="context" type="application/json">{{ {"datasets": datasets, "activations":
 activations, "features": features, "defaults": defaults, "sampling_modes": sampling_modes,
-"limits": limits, "speed": speed, "snapshot_format": snapshot_format, "modules": modules,
-"plotly_url": plotly_url}
-| tojson }}</script>
+"losses": losses, "limits": limits, "speed": speed, "snapshot_format": snapshot_format,
+"modules": modules, "plotly_url": plotly_url} | tojson }}</script>
 """
 STATIC_JS = "export const answer = 42;\n" + "// padding so that gzip applies\n" * 64
 

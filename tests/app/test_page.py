@@ -16,7 +16,7 @@ from app.main import create_app
 from app.schemas import COMMAND, MAX_STEPS_PER_SECOND, MIN_STEPS_PER_SECOND
 from app.settings import Settings
 from app.static import plotly_path
-from core import ACTIVATIONS, Sampling, dataset_names, max_slope
+from core import ACTIVATIONS, LOSSES, Sampling, dataset_names, max_slope
 from core.config import MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS, MAX_LEARNING_RATE, MAX_WEIGHT_LIMIT
 from core.features import FEATURES, MAX_NOISE
 from core.snapshot import FORMAT
@@ -57,6 +57,7 @@ def test_the_page_gets_the_servers_facts_not_copies(client: TestClient, settings
         name: max_slope(a) for name, a in ACTIVATIONS.items()
     }
     assert context["sampling_modes"] == [s.value for s in Sampling]
+    assert [loss["name"] for loss in context["losses"]] == list(LOSSES)
     assert context["limits"] == {
         "max_hidden_layers": MAX_HIDDEN_LAYERS,
         "max_hidden_units": MAX_HIDDEN_UNITS,

@@ -14,6 +14,7 @@ import {
 const DEFAULTS = {
   dataset: 'iris',
   activation: 'tanh01',
+  loss: 'cross_entropy',
   hidden: [],
   learning_rate: 0.1,
   max_weight: 0.5,
