@@ -81,6 +81,7 @@ export const api = {
   reset: (id, config) => request('POST', `${session(id)}/reset`, config),
   setLearningRate: (id, learningRate) =>
     request('PATCH', session(id), { learning_rate: learningRate }),
+  gradientCheck: (id) => request('GET', `${session(id)}/gradient-check`),
   history: (id) => request('GET', `${session(id)}/history`),
   regions: (id, resolution) => request('GET', `${session(id)}/regions?resolution=${resolution}`),
   deleteSession: (id) => request('DELETE', session(id)),

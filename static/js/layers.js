@@ -107,8 +107,8 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
   const outputActivation = units.length > 1 ? 'softmax' : 'sigmoid';
   const rule = cancels
     ? sizes +
-      `${layerCount > 1 ? 'Base case' : 'The rule'}, cross-entropy over a ${outputActivation} ` +
-      `output: \u03b4${m} = t \u2212 y, the slope f\u2032 cancelled; no damping by a flat slope.`
+      `${layerCount > 1 ? 'Base case' : 'The rule'}, cross-entropy (${outputActivation}): ` +
+      `\u03b4${m} = t \u2212 y, the slope cancelled.`
     : isOutput
       ? sizes +
         `${layerCount > 1 ? 'Base case' : 'The tutorial\u2019s rule'}: ` +

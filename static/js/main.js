@@ -3,6 +3,7 @@
 
 import { api } from './api.js';
 import { showLoss } from './basecase.js';
+import { NumericalCheck } from './check.js';
 import { Controls } from './controls.js';
 import { CurvesView } from './curves.js';
 import { EquationsView } from './equations.js';
@@ -74,6 +75,16 @@ const regions = new RegionsView(
   datasets,
 );
 const counter = byId('step-count');
+let session = null;
+const check = new NumericalCheck(
+  {
+    toggle: byId('check-numerically'),
+    panel: byId('check'),
+    body: byId('check-body'),
+    summary: byId('check-summary'),
+  },
+  () => api.gradientCheck(session.id),
+);
 
 scheduler.add('heatmaps', (frame) => network.drawHeatmaps(frame));
 scheduler.add('bars', (frame) => network.drawBars(frame));
@@ -86,6 +97,7 @@ scheduler.add('counter', (frame) => {
 });
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
+scheduler.add('check', (frame) => check.draw(frame), slow);
 scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);
 
@@ -127,7 +139,7 @@ const hasRegions = (config) => {
   const dataset = described.get(config.dataset);
   return dataset.plane || dataset.input_count === 2;
 };
-const session = new PlaygroundSession({
+session = new PlaygroundSession({
   status,
   onFrame: (frame) => {
     show(predict.shown(frame));

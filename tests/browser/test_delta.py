@@ -4,6 +4,7 @@ the sample's loss before and after its update."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +28,7 @@ def test_switching_the_loss_changes_the_base_case(page: Page, server_url: str):
     expect(equations).to_contain_text("δ² = t − y (f′ cancels)")
     expect(equations).not_to_contain_text("δ² = e ∘ f′(net²)")
     expect(equations).to_contain_text("E = −[t ln y + (1−t) ln(1−y)]")
-    expect(rule).to_contain_text("cross-entropy over a sigmoid output: δ² = t − y")
+    expect(rule).to_contain_text("cross-entropy (sigmoid): δ² = t − y")
     expect(page.locator('#explain [data-loss="cross_entropy"]')).to_be_visible()
     expect(page.locator('#explain [data-loss="squared_error"]')).to_be_hidden()
     expect(page).to_have_url(re.compile(r"loss=cross_entropy"))
@@ -51,3 +52,30 @@ def test_the_samples_loss_before_and_after_its_update(page: Page, server_url: st
     expect(row).to_contain_text(
         f"{trace['loss']:.6g} → {trace['loss_after']:.6g}".replace("-", "−")
     )
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"dataset": "xor", "hidden": [2], "loss": "squared_error"},
+        {"dataset": "iris", "hidden": [4], "loss": "cross_entropy"},
+    ],
+)
+def test_the_numerical_check_agrees_with_the_engine(
+    page: Page, server_url: str, config: dict[str, Any]
+):
+    open_page(page, server_url, **config)
+    page.click("#step-10")
+    wait_for_step(page, 10)
+    summary = page.locator("#check-summary")
+    expect(page.locator("#check")).to_be_hidden()
+    page.check("#check-numerically")
+    expect(summary).to_have_attribute("data-step", "10")
+    assert float(summary.get_attribute("data-value") or "nan") < 1e-6
+    expect(summary).to_contain_text("largest relative difference")
+    layers = len(config["hidden"]) + 1
+    expect(page.locator("#check-body tr")).to_have_count(3 * layers)
+    # the next step shown is checked too
+    page.click("#step-1")
+    expect(summary).to_have_attribute("data-step", "11")
+    assert float(summary.get_attribute("data-value") or "nan") < 1e-6
