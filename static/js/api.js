@@ -82,6 +82,8 @@ export const api = {
   setLearningRate: (id, learningRate) =>
     request('PATCH', session(id), { learning_rate: learningRate }),
   gradientCheck: (id) => request('GET', `${session(id)}/gradient-check`),
+  /** Sets W[row][column] of layer `layer` (0: the first weight layer) to `value`. */
+  setWeight: (id, weight) => request('PATCH', session(id), { weight }),
   history: (id) => request('GET', `${session(id)}/history`),
   regions: (id, resolution) => request('GET', `${session(id)}/regions?resolution=${resolution}`),
   deleteSession: (id) => request('DELETE', session(id)),

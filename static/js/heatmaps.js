@@ -201,6 +201,37 @@ export class HeatmapsFigure {
     Plotly.newPlot(cells, traces, layout, PLOT_CONFIG);
   }
 
+  /**
+   * Outlines blocks of cells, each `{name, rows: [first, last], cols: [first, last], color}`
+   * (indices) in the heatmap `name`; an empty list takes every outline away.
+   */
+  outline(boxes) {
+    const shapes = boxes.map(({ name, rows, cols, color }) => {
+      const k = this.plots.findIndex((plot) => plot.name === name);
+      const axis = k ? String(k + 1) : '';
+      return {
+        type: 'rect',
+        xref: `x${axis}`,
+        yref: `y${axis}`,
+        x0: cols[0] - 0.5,
+        x1: cols[1] + 0.5,
+        y0: rows[0] - 0.5,
+        y1: rows[1] + 0.5,
+        line: { color, width: 2.5 },
+        fillcolor: 'rgba(0,0,0,0)',
+      };
+    });
+    this.Plotly.relayout(this.element, { shapes });
+  }
+
+  /** Calls `onPick(name, row, col)` when a cell is clicked. */
+  onClick(onPick) {
+    this.element.on('plotly_click', (event) => {
+      const point = event.points.find((p) => p.data.type === 'heatmap');
+      if (point) onPick(point.data.name, point.pointNumber[0], point.pointNumber[1]);
+    });
+  }
+
   /** The attributes of plot `k` that follow its colour range `r`. */
   rangeAttributes(k, r) {
     const decimals = decimalsFor(r);

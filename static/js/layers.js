@@ -142,6 +142,8 @@ export class NetworkView {
     this.width = 0;
     this.run = 0; // counts the runs shown, so that (run, step) names the state of a frame
     this.drawn = { heatmaps: null, bars: null }; // the state each figure shows
+    this.outlines = []; // cells outlined in the heatmaps (see HeatmapsFigure.outline)
+    this.onPick = () => {}; // (layer, row, column): a cell of W or ΔW was clicked
     new ResizeObserver(() => {
       if (!this.figures || this.container.clientWidth === this.width) return;
       this.figures = null;
@@ -256,6 +258,11 @@ export class NetworkView {
       ),
       order: shown,
     };
+    this.figures.heatmaps.onClick((name, row, column) => {
+      const layer = Number(name.split('-').pop()) - 1;
+      this.onPick(layer, row, column);
+    });
+    if (this.outlines.length) this.figures.heatmaps.outline(this.outlines);
     return this.figures;
   }
 
@@ -364,6 +371,12 @@ export class NetworkView {
     }
     figures.bars.draw(values, customdata, targets);
     return true;
+  }
+
+  /** Outlines cells of the heatmaps (kept when the figures are made again). */
+  outline(boxes) {
+    this.outlines = boxes;
+    this.figures?.heatmaps.outline(boxes);
   }
 
   /** Restarts every colour and bar scale (from the values drawn next: the caller redraws). */

@@ -11,6 +11,7 @@ import { CheckPanel } from './exercise.js';
 import { FIELDS, InputError } from './fields.js';
 import { count } from './format.js';
 import { NetworkView } from './layers.js';
+import { PinnedPanel } from './pinned.js';
 import { StreamState } from './live.js';
 import { loadPlotly } from './plotly.js';
 import { PredictFirst } from './predict.js';
@@ -76,6 +77,28 @@ const regions = new RegionsView(
 );
 const counter = byId('step-count');
 let session = null;
+const pinned = new PinnedPanel(
+  {
+    panel: byId('pinned'),
+    title: byId('pinned-title'),
+    lines: byId('pinned-lines'),
+    history: byId('pinned-history'),
+    value: byId('pinned-value'),
+    set: byId('pinned-set'),
+    unpin: byId('pinned-unpin'),
+  },
+  network,
+  async (weight) => {
+    if (await session.setWeight(weight)) {
+      network.redraw(); // the same step, another weight
+      status.note(`Weight set to ${weight.value}; the next steps go on from it.`);
+    }
+  },
+);
+network.onPick = (layer, row, column) => {
+  pinned.pinned(layer, row, column);
+  scheduler.invalidate('pinned');
+};
 const check = new NumericalCheck(
   {
     toggle: byId('check-numerically'),
@@ -97,6 +120,7 @@ scheduler.add('counter', (frame) => {
 });
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
+scheduler.add('pinned', (frame) => pinned.draw(frame), slow);
 scheduler.add('check', (frame) => check.draw(frame), slow);
 scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);
@@ -154,6 +178,7 @@ session = new PlaygroundSession({
   onNewRun: () => {
     network.restart();
     predict.restart();
+    pinned.restart();
   },
   onConfig: (config) => {
     datasets.set(config.dataset, asRun(config));
@@ -286,7 +311,7 @@ async function start() {
   // session is being made, and the plots draw as soon as both are there
   const plotly = loadPlotly(page.plotlyUrl).then(
     (Plotly) => {
-      for (const view of [network, curves, regions]) view.attach(Plotly);
+      for (const view of [network, curves, regions, pinned]) view.attach(Plotly);
       for (const name of ['heatmaps', 'bars', 'curves', 'regions']) scheduler.invalidate(name);
     },
     (error) => status.error('The plots cannot be drawn', error.message),

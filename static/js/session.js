@@ -234,6 +234,19 @@ export class PlaygroundSession {
     }
   }
 
+  /** Sets one weight by hand (`{layer, row, column, value}`); the next steps go on from it. The
+   * state with it, or null when refused. */
+  async setWeight(weight) {
+    try {
+      const state = await api.setWeight(this.id, weight);
+      this.accept(state, false);
+      return state;
+    } catch (error) {
+      this.fail('Could not set the weight', error);
+      return null;
+    }
+  }
+
   /**
    * The session's snapshot (`{text, document}`, see api.js), or null after saying why not.
    *

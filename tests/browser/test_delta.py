@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import open_page, session_id, wait_for_step
+from tests.browser.helpers import close, hover, open_page, session_id, wait_for_step
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +79,105 @@ def test_the_numerical_check_agrees_with_the_engine(
     page.click("#step-1")
     expect(summary).to_have_attribute("data-step", "11")
     assert float(summary.get_attribute("data-value") or "nan") < 1e-6
+
+
+def pin(page: Page, trace: str, row: int, col: int) -> None:
+    """Clicks cell (``row``, ``col``) of heatmap ``trace`` with the real mouse."""
+    hover(page, "heatmaps", trace, row, col)
+    page.mouse.down()
+    page.mouse.up()
+    expect(page.locator("#pinned")).to_be_visible()
+
+
+def part(page: Page, name: str) -> list[float]:
+    """The full values of the pinned panel's numbers named ``name``, in order."""
+    values: list[str] = page.locator(f'#pinned [data-part="{name}"]').evaluate_all(
+        "spans => spans.map((s) => s.dataset.value)"
+    )
+    return [float(v) for v in values]
+
+
+def test_a_pinned_hidden_weights_terms_sum_to_its_delta_and_update(
+    page: Page, server_url: str, api: httpx.Client
+):
+    open_page(page, server_url, dataset="xor", hidden=[3], seed=2)
+    page.click("#step-10")
+    wait_for_step(page, 10)
+    with page.expect_response("**/step") as answer:
+        page.click("#step-1")
+    record = answer.value.json()["trace"]
+    wait_for_step(page, 11)
+    k, j = 1, 0  # unit h2's weight from input a
+    pin(page, "weights-1", k, j)
+    expect(page.locator("#pinned-title")).to_have_text("Pinned: W¹[h2 ← a]")
+    expect(page.locator('#pinned [data-part="incoming-sum"]')).to_have_count(1)
+    hidden, output = record["layers"]
+
+    weights, deltas = part(page, "term-weight"), part(page, "term-delta")
+    assert weights == [row[k] for row in output["weights_before"]]  # column k of the next W
+    assert deltas == output["delta"]
+    (incoming,) = part(page, "incoming-sum")
+    assert close(sum(w * d for w, d in zip(weights, deltas, strict=True)), incoming)
+    assert close(incoming, hidden["incoming"][k])
+    (shown_incoming,), (slope,) = part(page, "incoming"), part(page, "slope")
+    (delta,), (delta_product,) = part(page, "delta"), part(page, "delta-product")
+    assert shown_incoming == incoming
+    assert delta == delta_product
+    assert close(shown_incoming * slope, delta)
+    assert close(delta, hidden["delta"][k])
+    (eta,), (x,), (update,) = part(page, "learning-rate"), part(page, "x"), part(page, "update")
+    assert x == record["sample"]["x"][j]
+    assert close(eta * delta * x, update)
+    assert close(update, hidden["weight_update"][k][j])
+    (before,), (after,) = part(page, "weight-before"), part(page, "weight")
+    assert close(before + update, after)
+
+    # the transpose made visible: column k of the next layer's W outlined in its heatmap
+    shapes = page.evaluate(
+        """() => {
+            const element = document.getElementById('heatmaps');
+            const axes = Object.fromEntries(element.data.map((t) => [t.name, t.xaxis ?? 'x']));
+            return (element.layout.shapes ?? []).map((s) => ({...s, axes}));
+        }"""
+    )
+    column = [s for s in shapes if s["xref"] == s["axes"]["weights-2"]]
+    assert [(s["x0"], s["x1"], s["y0"], s["y1"]) for s in column] == [(k - 0.5, k + 0.5, -0.5, 0.5)]
+    pinned_cell = [s for s in shapes if s["xref"] == s["axes"]["weights-1"]]
+    assert [(s["x0"], s["y0"]) for s in pinned_cell] == [(j - 0.5, k - 0.5)]
+
+
+def test_a_pinned_output_weight_and_setting_it(page: Page, server_url: str, api: httpx.Client):
+    open_page(page, server_url, dataset="xor", hidden=[2])
+    with page.expect_response("**/step") as answer:
+        page.click("#step-1")
+    record = answer.value.json()["trace"]
+    wait_for_step(page, 1)
+    pin(page, "update-2", 0, 2)  # the output unit's bias weight
+    output = record["layers"][1]
+    (target,), (y,), (incoming,) = (
+        part(page, "target"),
+        part(page, "output"),
+        part(page, "incoming-sum"),
+    )
+    assert close(target - y, incoming)
+    assert close(incoming, output["incoming"][0])
+    assert part(page, "x") == [1.0]
+    assert close(part(page, "update")[0], output["weight_update"][0][2])
+    expect(page.locator('#pinned [data-part="term-weight"]')).to_have_count(0)
+
+    page.fill("#pinned-value", "0.75")
+    page.click("#pinned-set")
+    expect(page.locator('#pinned [data-part="weight"]')).to_have_attribute("data-value", "0.75")
+    state = api.get(f"/api/sessions/{session_id(page)}").json()
+    assert state["layers"][1]["weights"][0][2] == 0.75
+    # its recent values: steps 1 and 2, the set value shown at step 1 again
+    page.click("#step-1")
+    wait_for_step(page, 2)
+    history = page.locator("#pinned-history")
+    expect(history).to_be_visible()
+    page.wait_for_function(
+        "() => document.getElementById('pinned-history').data?.[0].x.length === 2"
+    )
+    assert history.evaluate("e => e.data[0].x") == [1, 2]
+    page.click("#pinned-unpin")
+    expect(page.locator("#pinned")).to_be_hidden()
