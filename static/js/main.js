@@ -16,6 +16,7 @@ import { StreamState } from './live.js';
 import { loadPlotly } from './plotly.js';
 import { PredictFirst } from './predict.js';
 import { RegionsView } from './regions.js';
+import { SaturationView } from './saturation.js';
 import { loadSamples } from './samples.js';
 import { FrameScheduler } from './scheduler.js';
 import { PlaygroundSession } from './session.js';
@@ -121,6 +122,8 @@ scheduler.add('counter', (frame) => {
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('pinned', (frame) => pinned.draw(frame), slow);
+const saturation = new SaturationView(byId('saturation'), network);
+scheduler.add('saturation', (frame) => saturation.draw(frame), slow);
 scheduler.add('check', (frame) => check.draw(frame), slow);
 scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);

@@ -9,6 +9,7 @@
 import { num, signed } from './format.js';
 import { layerMark } from './net.js';
 import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { DAMPED_BELOW } from './saturation.js';
 
 const DIGITS = 5;
 const HISTORY = 300; // recent values kept for the line
@@ -177,6 +178,13 @@ export class PinnedPanel {
       ' = ',
       ['delta-product', record.delta[row]],
     );
+    const maxSlope = this.network.maxSlope(frame.config, isOutput);
+    if (record.activation_diff[row] < DAMPED_BELOW * maxSlope) {
+      line(
+        `Saturated: f\u2032(net${m}${k}) is under a tenth of f\u2019s largest slope ` +
+          `${num(maxSlope)}, so its delta is damped whatever its error.`,
+      ).className = 'saturated';
+    }
     if (isOutput) {
       line(
         `(t \u2212 y)${k} = `,

@@ -3,6 +3,7 @@ the sample's loss before and after its update."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -181,3 +182,35 @@ def test_a_pinned_output_weight_and_setting_it(page: Page, server_url: str, api:
     assert history.evaluate("e => e.data[0].x") == [1, 2]
     page.click("#pinned-unpin")
     expect(page.locator("#pinned")).to_be_hidden()
+
+
+def test_a_saturated_unit_is_marked(page: Page, server_url: str, api: httpx.Client):
+    open_page(page, server_url, dataset="xor", hidden=[2], activation="sigmoid")
+    # h1's bias so large that its net sits far up the sigmoid's flat end, whatever the sample
+    response = api.patch(
+        f"/api/sessions/{session_id(page)}",
+        json={"weight": {"layer": 0, "row": 0, "column": 2, "value": 12}},
+    )
+    assert response.status_code == 200
+    with page.expect_response("**/step") as answer:
+        page.click("#step-1")
+    record = answer.value.json()["trace"]
+    wait_for_step(page, 1)
+    (sigmoid,) = [a for a in api.get("/api/activations").json() if a["name"] == "sigmoid"]
+    expected = [
+        [layer, row]
+        for layer, unit in enumerate(record["layers"])
+        for row, slope in enumerate(unit["activation_diff"])
+        if slope < sigmoid["max_slope"] / 10
+    ]
+    assert [0, 0] in expected
+    saturation = page.locator("#saturation")
+    expect(saturation).to_be_visible()
+    expect(saturation).to_have_attribute("data-units", json.dumps(expected, separators=(",", ":")))
+    expect(saturation).to_contain_text("h1")
+    expect(saturation).to_contain_text("damped whatever its error")
+    pin(page, "weights-1", 0, 0)
+    expect(page.locator("#pinned .saturated")).to_contain_text("damped whatever its error")
+    pin(page, "weights-1", 1, 0)
+    expect(page.locator("#pinned-title")).to_have_text("Pinned: W¹[h2 ← a]")
+    expect(page.locator("#pinned .saturated")).to_have_count(1 if [0, 1] in expected else 0)
