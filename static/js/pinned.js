@@ -178,13 +178,6 @@ export class PinnedPanel {
       ' = ',
       ['delta-product', record.delta[row]],
     );
-    const maxSlope = this.network.maxSlope(frame.config, isOutput);
-    if (record.activation_diff[row] < DAMPED_BELOW * maxSlope) {
-      line(
-        `Saturated: f\u2032(net${m}${k}) is under a tenth of f\u2019s largest slope ` +
-          `${num(maxSlope)}, so its delta is damped whatever its error.`,
-      ).className = 'saturated';
-    }
     if (isOutput) {
       line(
         `(t \u2212 y)${k} = `,
@@ -213,6 +206,13 @@ export class PinnedPanel {
           `is a unit of layer ${layer + 2}, a column one of its inputs, so this unit's error ` +
           `comes back along a column: the transpose.)`,
       ).className = 'aside';
+    }
+    const maxSlope = this.network.maxSlope(frame.config, isOutput);
+    if (record.activation_diff[row] < DAMPED_BELOW * maxSlope) {
+      line(
+        `Saturated: f\u2032(net${m}${k}) is under a tenth of f\u2019s largest slope ` +
+          `${num(maxSlope)}, so its delta is damped whatever its error.`,
+      ).className = 'saturated';
     }
     this.elements.lines.replaceChildren(...lines);
   }
