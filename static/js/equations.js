@@ -63,12 +63,19 @@ export class EquationsView {
     const lines = [];
     for (let l = 0; l < L; l++) {
       const out = l === L - 1 ? 'y' : `a${m(l)}`;
-      lines.push([`net${m(l)} = W${m(l)}\u00b7[${inputOf(l)};1]`, (t) => v(t.layers[l].net)]);
-      lines.push([`${out} = f(net${m(l)})`, (t) => v(t.layers[l].output)]);
+      lines.push([
+        `net${m(l)} = W${m(l)}\u00b7[${inputOf(l)};1]`,
+        (t) => v(t.layers[l].net),
+        false,
+        `forward-${l}`,
+      ]);
+      lines.push([`${out} = f(net${m(l)})`, (t) => v(t.layers[l].output), false, `forward-${l}`]);
     }
     lines.push([
       'e = t \u2212 y',
       (t) => `${v(t.sample.target)} \u2212 ${v(t.layers[L - 1].output)} = ${v(t.error)}`,
+      false,
+      'error',
     ]);
     const crossEntropy = config.loss === 'cross_entropy';
     lines.push(
@@ -78,6 +85,7 @@ export class EquationsView {
             `\u03b4${m(L - 1)} = t \u2212 y (f\u2032 cancels)`,
             (t) => v(t.layers[L - 1].delta),
             PREDICTED,
+            `delta-${L - 1}`,
           ]
         : [
             `\u03b4${m(L - 1)} = e \u2218 f\u2032(net${m(L - 1)})`,
@@ -86,6 +94,7 @@ export class EquationsView {
               return `${v(t.error)} \u2218 ${v(layer.activation_diff)} = ${v(layer.delta)}`;
             },
             PREDICTED,
+            `delta-${L - 1}`,
           ],
     );
     for (let l = L - 2; l >= 0; l--) {
@@ -96,6 +105,7 @@ export class EquationsView {
           return `${v(t.layers[l].activation_diff)} \u2218 ${v(back)} = ${v(t.layers[l].delta)}`;
         },
         PREDICTED,
+        `delta-${l}`,
       ]);
     }
     for (let l = L - 1; l >= 0; l--) {
@@ -114,6 +124,7 @@ export class EquationsView {
           );
         },
         PREDICTED,
+        'update',
       ]);
     }
     const single = units[L - 1].length === 1;
@@ -122,10 +133,11 @@ export class EquationsView {
         ? 'E = \u2212[t ln y + (1\u2212t) ln(1\u2212y)]'
         : 'E = \u2212\u03a3 t\u2096 ln y\u2096'
       : 'E = \u00bd\u2016e\u2016\u00b2';
-    lines.push([`${loss}, before \u2192 after the update`, (t) => beforeAfter(t)]);
+    lines.push([`${loss}, before \u2192 after the update`, (t) => beforeAfter(t), false, 'after']);
 
-    this.rows = lines.map(([symbols, compute, predicted]) => {
+    this.rows = lines.map(([symbols, compute, predicted, phase]) => {
       const tr = document.createElement('tr');
+      tr.dataset.phase = phase; // the step-through's phase this line belongs to (walk.js)
       if (predicted) tr.className = 'predicted'; // hidden while "predict first" holds it back
       const th = document.createElement('th');
       th.scope = 'row';

@@ -23,6 +23,7 @@ import { PlaygroundSession } from './session.js';
 import { SnapshotControls } from './snapshot.js';
 import { StatusView } from './status.js';
 import { UploadControl } from './upload.js';
+import { StepThrough } from './walk.js';
 
 // curves, regions and the equations' text: about 11 draws per second, on a steady beat
 const SLOW_VIEW_INTERVAL_MS = 90;
@@ -124,6 +125,16 @@ scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('pinned', (frame) => pinned.draw(frame), slow);
 const saturation = new SaturationView(byId('saturation'), network);
 scheduler.add('saturation', (frame) => saturation.draw(frame), slow);
+const walk = new StepThrough({
+  start: byId('walk-start'),
+  back: byId('walk-back'),
+  next: byId('walk-next'),
+  phase: byId('walk-phase'),
+  controls: byId('walk-controls'),
+  numbers: byId('numbers'),
+  layers: byId('layers'),
+});
+scheduler.add('walk', (frame) => walk.draw(frame), slow);
 scheduler.add('check', (frame) => check.draw(frame), slow);
 scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);

@@ -214,3 +214,44 @@ def test_a_saturated_unit_is_marked(page: Page, server_url: str, api: httpx.Clie
     pin(page, "weights-1", 1, 0)
     expect(page.locator("#pinned-title")).to_have_text("Pinned: W¹[h2 ← a]")
     expect(page.locator("#pinned .saturated")).to_have_count(1 if [0, 1] in expected else 0)
+
+
+def test_step_through_visits_every_phase_in_order(page: Page, server_url: str):
+    open_page(page, server_url, dataset="xor", hidden=[3, 2])
+    page.click("#step-10")
+    wait_for_step(page, 10)
+    start = page.locator("#walk-start")
+    expect(start).to_be_enabled()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    start.click()
+    phase = page.locator("#walk-phase")
+    order = ["sample", "forward-0", "forward-1", "forward-2", "error", "delta-2", "delta-1"]
+    order += ["delta-0", "update", "after"]
+    for n, key in enumerate(order):
+        expect(phase).to_have_attribute("data-phase", key)
+        expect(phase).to_contain_text(f"phase {n + 1} of {len(order)}")
+        current = page.locator("#numbers .current")
+        expect(current.first).to_have_attribute("data-phase", key)
+        phases = current.evaluate_all("rows => rows.map((r) => r.dataset.phase)")
+        assert set(phases) == {key}
+        # every other line of the step in numbers dimmed
+        dimmed = page.locator("#numbers .dimmed").evaluate_all(
+            "rows => rows.map((r) => r.dataset.phase)"
+        )
+        assert dimmed
+        assert key not in dimmed
+        page.keyboard.press("]")
+    expect(phase).to_have_attribute("data-phase", "after")  # the last phase stays
+    page.keyboard.press("[")
+    expect(phase).to_have_attribute("data-phase", "update")
+    expect(page.locator("#layers")).to_have_attribute("data-walk", "heatmaps")
+    page.click("#walk-back")
+    expect(phase).to_have_attribute("data-phase", "delta-0")
+    # delta-0 comes from layer 2's delta: layers 1 and 2 shown, the output layer dimmed
+    expect(page.locator("#layer-3")).to_have_class(re.compile(r"\bdimmed\b"))
+    expect(page.locator("#layer-1")).not_to_have_class(re.compile(r"\bdimmed\b"))
+    page.keyboard.press("Escape")
+    expect(page.locator("#walk-controls")).to_be_hidden()
+    expect(page.locator("#numbers .dimmed")).to_have_count(0)
+    assert requests == []  # walked from the record: no server call
