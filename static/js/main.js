@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { showLoss } from './basecase.js';
-import { NumericalCheck } from './check.js';
+import { NumericalCheck } from './numerical.js';
 import { Controls } from './controls.js';
 import { CurvesView } from './curves.js';
 import { EquationsView } from './equations.js';
@@ -101,12 +101,12 @@ network.onPick = (layer, row, column) => {
   pinned.pinned(layer, row, column);
   scheduler.invalidate('pinned');
 };
-const check = new NumericalCheck(
+const numerical = new NumericalCheck(
   {
-    toggle: byId('check-numerically'),
-    panel: byId('check'),
-    body: byId('check-body'),
-    summary: byId('check-summary'),
+    toggle: byId('numerical-check'),
+    panel: byId('numerical'),
+    body: byId('numerical-body'),
+    summary: byId('numerical-summary'),
   },
   () => api.gradientCheck(session.id),
 );
@@ -135,7 +135,7 @@ const walk = new StepThrough({
   layers: byId('layers'),
 });
 scheduler.add('walk', (frame) => walk.draw(frame), slow);
-scheduler.add('check', (frame) => check.draw(frame), slow);
+scheduler.add('numerical', (frame) => numerical.draw(frame), slow);
 scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);
 

@@ -68,14 +68,14 @@ def test_the_numerical_check_agrees_with_the_engine(
     open_page(page, server_url, **config)
     page.click("#step-10")
     wait_for_step(page, 10)
-    summary = page.locator("#check-summary")
-    expect(page.locator("#check")).to_be_hidden()
-    page.check("#check-numerically")
+    summary = page.locator("#numerical-summary")
+    expect(page.locator("#numerical")).to_be_hidden()
+    page.check("#numerical-check")
     expect(summary).to_have_attribute("data-step", "10")
     assert float(summary.get_attribute("data-value") or "nan") < 1e-6
     expect(summary).to_contain_text("largest relative difference")
     layers = len(config["hidden"]) + 1
-    expect(page.locator("#check-body tr")).to_have_count(3 * layers)
+    expect(page.locator("#numerical-body tr")).to_have_count(3 * layers)
     # the next step shown is checked too
     page.click("#step-1")
     expect(summary).to_have_attribute("data-step", "11")
