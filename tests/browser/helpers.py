@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 from playwright.sync_api import Page, WebSocket, expect
 
 LIVE_VIEWS = ("heatmaps", "bars")
-SLOW_VIEWS = ("equations", "curves", "regions")
+# slow views (static/js/main.js: a steady beat): the text and the side panels
+SLOW_VIEWS = ("equations", "curves", "regions", "pinned", "saturation", "walk", "numerical")
 TIMEOUT_MS = 15_000
 
 
