@@ -102,16 +102,19 @@ def _name(value: Any, place: str, known: Any) -> str:
     return value
 
 
+def _check_fields(value: object, place: str, known: Sequence[str]) -> None:
+    """``ExerciseError`` unless ``value`` is a mapping whose keys are all in ``known``."""
+    if not isinstance(value, Mapping):
+        raise ExerciseError(place, "must be a mapping of " + ", ".join(known))
+    for key in value:
+        if key not in known:
+            raise ExerciseError(f"{place}.{key}", "unknown field; known: " + ", ".join(known))
+
+
 def problem_from(problem: Mapping[str, Any]) -> Problem:
     """The problem read from plain values (``loss`` defaults to ``squared_error``);
     ``ExerciseError`` naming the place of the first thing that does not fit."""
-    if not isinstance(problem, Mapping):
-        raise ExerciseError("problem", "must be a mapping of " + ", ".join(PROBLEM_FIELDS))
-    for key in problem:
-        if key not in PROBLEM_FIELDS:
-            raise ExerciseError(
-                f"problem.{key}", "unknown field; known: " + ", ".join(PROBLEM_FIELDS)
-            )
+    _check_fields(problem, "problem", PROBLEM_FIELDS)
     for key in ("activation", "learning_rate", "x", "target", "weights"):
         if key not in problem:
             raise ExerciseError(f"problem.{key}", "missing")
@@ -160,13 +163,7 @@ def problem_from(problem: Mapping[str, Any]) -> Problem:
 def answer_from(answer: Mapping[str, Any], layer_count: int) -> Answer:
     """The answer read from plain values, for a problem of ``layer_count`` layers;
     ``ExerciseError`` naming the place of the first thing that cannot be read."""
-    if not isinstance(answer, Mapping):
-        raise ExerciseError("answer", "must be a mapping of " + ", ".join(ANSWER_FIELDS))
-    for key in answer:
-        if key not in ANSWER_FIELDS:
-            raise ExerciseError(
-                f"answer.{key}", "unknown field; known: " + ", ".join(ANSWER_FIELDS)
-            )
+    _check_fields(answer, "answer", ANSWER_FIELDS)
     raw_layers = answer.get("layers")
     if raw_layers is None:
         raw_layers = [{}] * layer_count

@@ -13,7 +13,7 @@
 
 import { num } from './format.js';
 import { xDomain, yDomain } from './grid.js';
-import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { PLOT_CONFIG, PLOT_FONT, liveLayout } from './plotly.js';
 
 const POSITIVE = '#2166ac';
 const NEGATIVE = '#b2182b';
@@ -51,18 +51,7 @@ export class BarsFigure {
     this.plots = plots;
     const width = geometry.barsWidth;
     const { height } = geometry;
-    const layout = {
-      width,
-      height,
-      font: PLOT_FONT,
-      margin: { l: 0, r: 0, t: 0, b: 0 },
-      paper_bgcolor: 'rgba(0,0,0,0)',
-      plot_bgcolor: 'rgba(0,0,0,0)',
-      showlegend: false,
-      hovermode: 'closest',
-      dragmode: false,
-      barmode: 'overlay',
-    };
+    const layout = { ...liveLayout(width, height), barmode: 'overlay' };
     const frameLayout = { width, height, margin: layout.margin, font: PLOT_FONT, annotations: [] };
     Object.assign(frameLayout, {
       paper_bgcolor: layout.paper_bgcolor,

@@ -12,7 +12,7 @@
 
 import { num } from './format.js';
 import { LABELS_PX, xDomain, yDomain } from './grid.js';
-import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { PLOT_CONFIG, liveLayout } from './plotly.js';
 import { DIVERGING } from './scale.js';
 
 const CELL_TEXT = { width: 32, height: 16, charPx: 6.4 }; // to print a value in a cell
@@ -46,17 +46,7 @@ export class HeatmapsFigure {
     const width = geometry.heatmapsWidth;
     const { height } = geometry;
     this.textFits = [];
-    const base = {
-      width,
-      height,
-      font: PLOT_FONT,
-      margin: { l: 0, r: 0, t: 0, b: 0 },
-      paper_bgcolor: 'rgba(0,0,0,0)',
-      plot_bgcolor: 'rgba(0,0,0,0)',
-      showlegend: false,
-      hovermode: 'closest',
-      dragmode: false,
-    };
+    const base = liveLayout(width, height);
     const layout = { ...base };
     const frameLayout = { ...base, hovermode: false, annotations: [] };
     const annotations = frameLayout.annotations;

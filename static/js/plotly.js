@@ -17,7 +17,6 @@ export function loadPlotly(url) {
   return loading;
 }
 
-/** Options shared by every Plotly figure of the page. */
 /** Options shared by every Plotly figure of the page: no mode bar (in small plots it covers the
  * top-right cells), and nothing that would redraw a figure but our own calls. */
 export const PLOT_CONFIG = Object.freeze({
@@ -32,3 +31,19 @@ export const PLOT_FONT = Object.freeze({
   size: 11,
   color: '#1f2328',
 });
+
+/** The layout a live figure and its frame start from: a fixed size, no margins, transparent,
+ * no legend, hover on the nearest point, no dragging (zoom and pan would fight the updates). */
+export function liveLayout(width, height) {
+  return {
+    width,
+    height,
+    font: PLOT_FONT,
+    margin: { l: 0, r: 0, t: 0, b: 0 },
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    showlegend: false,
+    hovermode: 'closest',
+    dragmode: false,
+  };
+}

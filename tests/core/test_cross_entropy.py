@@ -12,6 +12,7 @@ import core.gradient_check
 from core import ACTIVATIONS, BackpropRecord, ConfigError, Trainer, TrainerConfig, backprop
 from core.activations import Activation
 from core.gradient_check import EPSILON, gradient_check
+from tests.core.finite_differences import central_difference
 
 
 def _softmax(net: np.ndarray) -> np.ndarray:
@@ -46,16 +47,6 @@ def _loss_from_net(
 def _loss(weights: list[np.ndarray], hidden: Activation, x: np.ndarray, t: np.ndarray) -> float:
     net = weights[0][:, :-1] @ x + weights[0][:, -1]
     return _loss_from_net(weights, hidden, 0, net, t)
-
-
-def _central_difference(fn, at: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(at)
-    for idx in np.ndindex(at.shape):
-        plus, minus = at.copy(), at.copy()
-        plus[idx] += eps
-        minus[idx] -= eps
-        grad[idx] = (fn(plus) - fn(minus)) / (2 * eps)
-    return grad
 
 
 def _trained_a_little(dataset: str, activation: str, hidden: tuple[int, ...]) -> Trainer:
@@ -104,7 +95,7 @@ def test_cross_entropy_delta_and_update_are_the_loss_gradients(
     np.testing.assert_array_equal(output.delta, t - output.output)
     np.testing.assert_array_equal(record.error, t - output.output)
     for layer, rec in enumerate(record.layers):
-        gradient = _central_difference(
+        gradient = central_difference(
             lambda net, layer=layer: _loss_from_net(before, act, layer, net, t), np.array(rec.net)
         )
         np.testing.assert_allclose(rec.delta, -gradient, rtol=1e-5, atol=1e-9)
@@ -114,7 +105,7 @@ def test_cross_entropy_delta_and_update_are_the_loss_gradients(
             weights[layer] = w
             return _loss(weights, act, x, t)
 
-        gradient = _central_difference(loss_of, before[layer])
+        gradient = central_difference(loss_of, before[layer])
         np.testing.assert_allclose(
             rec.weight_update, -record.learning_rate * gradient, rtol=1e-5, atol=1e-10
         )
@@ -130,7 +121,7 @@ def test_incoming_is_minus_the_loss_gradient_wrt_the_output(dataset: str) -> Non
     record = trainer.step()
     hidden, output = record.layers
     t = np.array(record.sample.target)
-    gradient = _central_difference(lambda y: _cross_entropy(y, t), np.array(output.output))
+    gradient = central_difference(lambda y: _cross_entropy(y, t), np.array(output.output))
     np.testing.assert_allclose(output.incoming, -gradient, rtol=1e-6, atol=1e-9)
     # below the output layer, incoming is the next delta carried back through the weights
     np.testing.assert_array_equal(hidden.incoming, output.weights_before[:, :-1].T @ output.delta)
@@ -142,7 +133,7 @@ def test_softmax_activation_diff_is_the_diagonal_of_its_jacobian() -> None:
     (layer,) = record.layers
     jacobian = np.array(  # jacobian[k, j] = ∂y_k/∂net_j
         [
-            _central_difference(lambda net, k=k: _softmax(net)[k], np.array(layer.net))
+            central_difference(lambda net, k=k: _softmax(net)[k], np.array(layer.net))
             for k in range(3)
         ]
     )
@@ -227,7 +218,7 @@ def test_the_gradient_check_agrees_with_the_chain_rule_and_with_differences_take
     for layer, (part, rec) in enumerate(zip(check.layers, record.layers, strict=True)):
         np.testing.assert_array_equal(part.delta, rec.delta)
         np.testing.assert_array_equal(part.weight_update, rec.weight_update)
-        here = -_central_difference(
+        here = -central_difference(
             lambda net, layer=layer: _loss_from_net(before, trainer.activation, layer, net, t),
             np.array(rec.net),
         )
@@ -238,7 +229,7 @@ def test_the_gradient_check_agrees_with_the_chain_rule_and_with_differences_take
             weights[layer] = w
             return _loss(weights, trainer.activation, x, t)
 
-        here_update = -record.learning_rate * _central_difference(loss_of, before[layer])
+        here_update = -record.learning_rate * central_difference(loss_of, before[layer])
         np.testing.assert_allclose(part.numerical_weight_update, here_update, rtol=1e-6, atol=1e-12)
         assert part.max_relative_difference < 1e-6
         floor = np.maximum(np.maximum(np.abs(rec.delta), np.abs(part.numerical_delta)), 1e-8)

@@ -9,6 +9,7 @@ import pytest
 
 from core import ACTIVATIONS, LayerRecord, Trainer, TrainerConfig, backprop
 from core.activations import Activation
+from tests.core.finite_differences import central_difference
 
 # ---------------------------------------------------------------------------------------------
 # A hand-worked single step of the tutorial's 4-3 iris net (seed 0, tanh01, learning rate 0.1).
@@ -105,16 +106,6 @@ def _loss_from_net(
     return 0.5 * float(np.sum((t - a) ** 2))
 
 
-def _central_difference(fn, at: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    grad = np.zeros_like(at)
-    for idx in np.ndindex(at.shape):
-        plus, minus = at.copy(), at.copy()
-        plus[idx] += eps
-        minus[idx] -= eps
-        grad[idx] = (fn(plus) - fn(minus)) / (2 * eps)
-    return grad
-
-
 def _trained_a_little(activation: str, hidden: tuple[int, ...]) -> Trainer:
     """A net 7 steps in (so that nothing sits at its initial point) whose next step has no net
     input within 1e-3 of a ReLU kink (a twin trainer with the same seed takes that step first)."""
@@ -149,7 +140,7 @@ def test_weight_update_is_minus_learning_rate_times_gradient(
             weights[layer] = w
             return _loss(weights, act, x, t)
 
-        gradient = _central_difference(loss_of, before[layer])
+        gradient = central_difference(loss_of, before[layer])
         np.testing.assert_allclose(
             rec.weight_update, -record.learning_rate * gradient, rtol=1e-5, atol=1e-10
         )
@@ -164,7 +155,7 @@ def test_delta_is_minus_loss_gradient_wrt_net(activation: str, hidden: tuple[int
     record = trainer.step()
     t = np.array(record.sample.target)
     for layer, rec in enumerate(record.layers):
-        gradient = _central_difference(
+        gradient = central_difference(
             lambda net, layer=layer: _loss_from_net(before, trainer.activation, layer, net, t),
             np.array(rec.net),
         )
