@@ -17,3 +17,20 @@ def central_difference(fn: Callable[..., Any], at: np.ndarray, eps: float = 1e-6
         minus[idx] -= eps
         grad[idx] = (fn(plus) - fn(minus)) / (2 * eps)
     return grad
+
+
+def numerical_weight_update(
+    loss: Callable[[list[np.ndarray]], float],
+    weights: list[np.ndarray],
+    layer: int,
+    learning_rate: float,
+) -> np.ndarray:
+    """``-learning_rate · ∂E/∂W`` of layer ``layer`` by central differences, ``E = loss(weights)``
+    with only that layer's matrix moved."""
+
+    def loss_of(w: np.ndarray) -> float:
+        moved = list(weights)
+        moved[layer] = w
+        return loss(moved)
+
+    return -learning_rate * central_difference(loss_of, weights[layer])

@@ -12,7 +12,7 @@ import core.gradient_check
 from core import ACTIVATIONS, BackpropRecord, ConfigError, Trainer, TrainerConfig, backprop
 from core.activations import Activation
 from core.gradient_check import EPSILON, gradient_check
-from tests.core.finite_differences import central_difference
+from tests.core.finite_differences import central_difference, numerical_weight_update
 
 
 def _softmax(net: np.ndarray) -> np.ndarray:
@@ -100,15 +100,10 @@ def test_cross_entropy_delta_and_update_are_the_loss_gradients(
         )
         np.testing.assert_allclose(rec.delta, -gradient, rtol=1e-5, atol=1e-9)
 
-        def loss_of(w: np.ndarray, layer: int = layer) -> float:
-            weights = list(before)
-            weights[layer] = w
-            return _loss(weights, act, x, t)
-
-        gradient = central_difference(loss_of, before[layer])
-        np.testing.assert_allclose(
-            rec.weight_update, -record.learning_rate * gradient, rtol=1e-5, atol=1e-10
+        update = numerical_weight_update(
+            lambda weights: _loss(weights, act, x, t), before, layer, record.learning_rate
         )
+        np.testing.assert_allclose(rec.weight_update, update, rtol=1e-5, atol=1e-10)
     assert record.loss == pytest.approx(_loss(before, act, x, t), rel=1e-12)
     after = [np.array(layer.weights) for layer in record.layers]
     assert record.loss_after == pytest.approx(_loss(after, act, x, t), rel=1e-12)
@@ -224,12 +219,12 @@ def test_the_gradient_check_agrees_with_the_chain_rule_and_with_differences_take
         )
         np.testing.assert_allclose(part.numerical_delta, here, rtol=1e-6, atol=1e-10)
 
-        def loss_of(w: np.ndarray, layer: int = layer) -> float:
-            weights = list(before)
-            weights[layer] = w
-            return _loss(weights, trainer.activation, x, t)
-
-        here_update = -record.learning_rate * central_difference(loss_of, before[layer])
+        here_update = numerical_weight_update(
+            lambda weights: _loss(weights, trainer.activation, x, t),
+            before,
+            layer,
+            record.learning_rate,
+        )
         np.testing.assert_allclose(part.numerical_weight_update, here_update, rtol=1e-6, atol=1e-12)
         assert part.max_relative_difference < 1e-6
         floor = np.maximum(np.maximum(np.abs(rec.delta), np.abs(part.numerical_delta)), 1e-8)

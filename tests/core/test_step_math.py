@@ -9,7 +9,7 @@ import pytest
 
 from core import ACTIVATIONS, LayerRecord, Trainer, TrainerConfig, backprop
 from core.activations import Activation
-from tests.core.finite_differences import central_difference
+from tests.core.finite_differences import central_difference, numerical_weight_update
 
 # ---------------------------------------------------------------------------------------------
 # A hand-worked single step of the tutorial's 4-3 iris net (seed 0, tanh01, learning rate 0.1).
@@ -135,15 +135,10 @@ def test_weight_update_is_minus_learning_rate_times_gradient(
     for layer, rec in enumerate(record.layers):
         np.testing.assert_array_equal(rec.weights_before, before[layer])
 
-        def loss_of(w: np.ndarray, layer: int = layer) -> float:
-            weights = list(before)
-            weights[layer] = w
-            return _loss(weights, act, x, t)
-
-        gradient = central_difference(loss_of, before[layer])
-        np.testing.assert_allclose(
-            rec.weight_update, -record.learning_rate * gradient, rtol=1e-5, atol=1e-10
+        update = numerical_weight_update(
+            lambda weights: _loss(weights, act, x, t), before, layer, record.learning_rate
         )
+        np.testing.assert_allclose(rec.weight_update, update, rtol=1e-5, atol=1e-10)
         np.testing.assert_array_equal(rec.weights, before[layer] + rec.weight_update)
 
 
