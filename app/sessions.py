@@ -58,6 +58,9 @@ class Session:
         self.lock = asyncio.Lock()
         self.streams = 0  # live streams connected to it
         self.closed = False  # deleted or evicted: nobody may use it any more
+        # counts the changes of its state (steps, reset, learning rate, a weight set by hand):
+        # what a store compares to know whether the copy it keeps is behind
+        self.version = 0
 
     @classmethod
     def of_trainer(cls, session_id: str, trainer: Trainer) -> Session:
@@ -84,6 +87,7 @@ class Session:
             record = self.trainer.run(n)
         else:
             record = await to_thread.run_sync(self.trainer.run, n)
+        self.version += 1
         assert record is not None  # n >= 1 steps always leave a record
         return record
 
@@ -91,11 +95,19 @@ class Session:
         """Starts over with ``config`` (on ``dataset``, an uploaded set it names): new weights
         from its seed, step 0, empty history."""
         self.config, self.trainer = config, Trainer(config, dataset=dataset)
+        self.version += 1
 
     def set_learning_rate(self, learning_rate: float) -> None:
         """Changes the learning rate from the next step on, without resetting anything."""
         self.trainer.learning_rate = learning_rate
         self.config = replace(self.config, learning_rate=self.trainer.learning_rate)
+        self.version += 1
+
+    def set_weight(self, layer: int, row: int, column: int, value: float) -> None:
+        """Sets one weight by hand (``Trainer.set_weight``: ``ConfigError`` naming a bad index or
+        value), from the next step on."""
+        self.trainer.set_weight(layer, row, column, value)
+        self.version += 1
 
 
 class SessionStore:

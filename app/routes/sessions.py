@@ -111,7 +111,7 @@ async def update_session(session_id: SessionId, store: StoreDep, update: Session
     async with store.use(session_id) as session:
         if update.weight is not None:
             edit = update.weight
-            session.trainer.set_weight(edit.layer, edit.row, edit.column, edit.value)
+            session.set_weight(edit.layer, edit.row, edit.column, edit.value)
         if update.learning_rate is not None:
             session.set_learning_rate(update.learning_rate)
         return ArrayJSONResponse(state_fields(session))

@@ -130,3 +130,25 @@ def test_creating_a_session_when_all_are_streaming_answers_503(client: TestClien
     finally:
         for ws in streams:
             ws.__exit__(None, None, None)
+
+
+@pytest.mark.anyio
+async def test_every_change_of_a_session_counts_in_its_version_and_a_read_does_not() -> None:
+    store = SessionStore(max_sessions=2)
+    session = store.create(TrainerConfig())
+    versions = [session.version]
+    async with store.use(session.id) as used:
+        await used.run(1)
+        versions.append(used.version)
+        await used.run(100)  # a worker thread's run counts once, as one change
+        versions.append(used.version)
+        used.set_learning_rate(0.2)
+        versions.append(used.version)
+        used.set_weight(0, 0, 0, 0.25)
+        versions.append(used.version)
+        used.reset(TrainerConfig())
+        versions.append(used.version)
+        assert used.trainer.weights  # reading changes nothing
+        used.trainer.set_errors()
+        versions.append(used.version)
+    assert versions == [0, 1, 2, 3, 4, 5, 5]
