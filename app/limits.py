@@ -18,12 +18,12 @@ answers is held up by its own socket (TCP's flow control), not buffered for with
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.clock import MONOTONIC, Clock
 from app.errors import error_response
 
 COMMANDS_PER_SECOND = 100.0  # far above a person's clicks and a speed slider's drag
@@ -80,28 +80,28 @@ class BodyLimitMiddleware:
 
 
 class _Bucket:
-    """A token bucket: ``capacity`` at once, refilled at ``rate`` a second."""
+    """A token bucket: ``capacity`` at once, refilled at ``rate`` a second of ``clock``'s time."""
 
-    def __init__(self, capacity: float, rate: float) -> None:
-        self.capacity, self.rate = capacity, rate
-        self.tokens, self.clock = capacity, time.monotonic()
+    def __init__(self, capacity: float, rate: float, clock: Clock) -> None:
+        self.capacity, self.rate, self.clock = capacity, rate, clock
+        self.tokens, self.counted = capacity, clock.now()
 
     def take(self, tokens: float) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.clock) * self.rate)
-        self.clock = now
+        now = self.clock.now()
+        self.tokens = min(self.capacity, self.tokens + (now - self.counted) * self.rate)
+        self.counted = now
         if tokens > self.tokens:
             return False
         self.tokens -= tokens
         return True
 
 
-class _StreamGuard:
+class StreamGuard:
     """One connection's limits."""
 
-    def __init__(self, max_message_size: int) -> None:
+    def __init__(self, max_message_size: int, clock: Clock = MONOTONIC) -> None:
         self.max_message_size = max_message_size
-        self.commands = _Bucket(COMMAND_BURST, COMMANDS_PER_SECOND)
+        self.commands = _Bucket(COMMAND_BURST, COMMANDS_PER_SECOND, clock)
 
     def check(self, message: Message) -> tuple[int, str] | None:
         """The close code and reason if ``message`` goes over a limit, else ``None``."""
@@ -119,18 +119,19 @@ class _StreamGuard:
 
 
 class LiveStreamLimitMiddleware:
-    """Applies ``_StreamGuard``'s limits to every WebSocket connection (pure ASGI; HTTP requests
+    """Applies ``StreamGuard``'s limits to every WebSocket connection (pure ASGI; HTTP requests
     pass straight through)."""
 
-    def __init__(self, app: ASGIApp, max_message_size: int) -> None:
+    def __init__(self, app: ASGIApp, max_message_size: int, clock: Clock = MONOTONIC) -> None:
         self.app = app
         self.max_message_size = max_message_size
+        self.clock = clock  # the buckets' time: the real one, or one a test moves by hand
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
             await self.app(scope, receive, send)
             return
-        guard = _StreamGuard(self.max_message_size)
+        guard = StreamGuard(self.max_message_size, self.clock)
         violation: tuple[int, str] | None = None
         closed = False
 
