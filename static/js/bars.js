@@ -13,18 +13,12 @@
 
 import { num } from './format.js';
 import { xDomain, yDomain } from './grid.js';
-import { PLOT_CONFIG, PLOT_FONT, liveLayout } from './plotly.js';
+import { NO_TRANSITION, PLOT_CONFIG, PLOT_FONT, liveLayout } from './plotly.js';
 
 const POSITIVE = '#2166ac';
 const NEGATIVE = '#b2182b';
 const COLOURS = { slope: '#5a7d3a', output: '#8c6bb1' };
 const TARGET = '#1f2328';
-const NO_TRANSITION = {
-  transition: { duration: 0 },
-  frame: { duration: 0, redraw: false },
-  // Plotly paints an animate on the next animation frame; one asked for before then replaces it
-  mode: 'immediate',
-};
 
 /** How the bars of a plot are coloured: by sign, as a slope, or as outputs against targets. */
 export const BarKind = Object.freeze({ SIGNED: 'signed', SLOPE: 'slope', OUTPUT: 'output' });

@@ -4,13 +4,13 @@
 //
 // The history (GET /history, thinned by the server to a bounded number of points) is fetched a few
 // times a second; the newest point comes with every frame (its `metrics`), so the curves' ends move
-// live in between. Drawn with Plotly: created once, then only the traces' data is restyled, at most
-// MAX_POINTS a trace. The axes' ranges only widen, by factors of 2 or 2.5, so a relayout is rare.
-// A restyle here re-runs the whole plot, with its ticks and legend: it is drawn on the slow views'
-// beat, about 10 times a second. A regression set has no classes: its classification error is
-// null, and the figure shows the network error alone.
+// live in between. Drawn with Plotly: created once, then the lines are moved by a Plotly.animate
+// without transition and without redraw (a restyle would draw the whole figure again, ticks and
+// legend, several times the cost), at most MAX_POINTS a trace. The axes' ranges only widen, by
+// factors of 2 or 2.5, so a relayout is rare. Drawn on the slow views' beat. A regression set has
+// no classes: its classification error is null, and the figure shows the network error alone.
 
-import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { NO_TRANSITION, PLOT_CONFIG, PLOT_FONT } from './plotly.js';
 import { niceCeil } from './scale.js';
 
 const SETS = [
@@ -151,8 +151,9 @@ export class CurvesView {
     if (this.shown.xMax !== this.xMax) layout['xaxis.range'] = [0, this.xMax];
     if (this.shown.yMax !== this.yMax && this.yMax > 0) layout['yaxis.range'] = [0, this.yMax];
     this.shown = { xMax: this.xMax, yMax: this.yMax };
-    if (Object.keys(layout).length) this.Plotly.update(this.element, { x: xs, y: ys }, layout);
-    else this.Plotly.restyle(this.element, { x: xs, y: ys });
+    if (Object.keys(layout).length) this.Plotly.relayout(this.element, layout);
+    const data = xs.map((x, k) => ({ x, y: ys[k] }));
+    this.Plotly.animate(this.element, { data, traces: data.map((_, k) => k) }, NO_TRANSITION);
     return true;
   }
 }

@@ -26,6 +26,15 @@ export const PLOT_CONFIG = Object.freeze({
   scrollZoom: false,
 });
 
+/** A Plotly.animate that only moves what is animatable (bars, lines, markers, their text) to its
+ * new data: no transition, no redraw of the rest of the figure, and one asked for before Plotly
+ * paints the last one (on the next animation frame) replaces it. */
+export const NO_TRANSITION = Object.freeze({
+  transition: { duration: 0 },
+  frame: { duration: 0, redraw: false },
+  mode: 'immediate',
+});
+
 export const PLOT_FONT = Object.freeze({
   family: 'system-ui, -apple-system, "Segoe UI", sans-serif',
   size: 11,
