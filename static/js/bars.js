@@ -5,8 +5,9 @@
 //
 // A frame is one Plotly.animate without transition and without redraw: the bars move, nothing
 // else is drawn again (nor styled: a bar keeps the colour it was made with, so positive and
-// negative values are two traces, each null where the other has its bar, and the values are not
-// printed beside the bars, the hover has them). The value axes are fixed ranges that only widen
+// negative values are two traces, each null where the other has its bar). The values are printed
+// beside the bars (Plotly's bar text, over x) in rows tall enough, and only in the first
+// BAR_TEXT_BUDGET bars from the output layer down: each is measured on every frame. The value axes are fixed ranges that only widen
 // (see scale.js), changed by a relayout, rarely. No ticks: each axis's range is printed under it,
 // and the titles above, in a figure of their own under the bars' (as the heatmaps' names and
 // colour bars, see heatmaps.js: each animate goes over the whole layout of its figure).
@@ -19,6 +20,7 @@ const POSITIVE = '#2166ac';
 const NEGATIVE = '#b2182b';
 const COLOURS = { slope: '#5a7d3a', output: '#8c6bb1' };
 const TARGET = '#1f2328';
+const BAR_TEXT = { budget: 16, minRowPx: 12, size: 9 };
 
 /** How the bars of a plot are coloured: by sign, as a slope, or as outputs against targets. */
 export const BarKind = Object.freeze({ SIGNED: 'signed', SLOPE: 'slope', OUTPUT: 'output' });
@@ -59,6 +61,7 @@ export class BarsFigure {
     this.traceOf = []; // per plot: its first trace's index (the negative bars, or the targets,
     // follow it)
     this.shownRange = [];
+    let budget = BAR_TEXT.budget;
     plots.forEach((plot, k) => {
       const band = geometry.bands[plot.band];
       const axis = k ? String(k + 1) : '';
@@ -104,7 +107,19 @@ export class BarsFigure {
       this.shownRange.push([plot.range.lo, plot.range.hi]);
       // bars made at once (null: no bar yet), so that Plotly styles them; animate only moves them
       const none = plot.rows.map(() => null);
+      const printed = band.rowPx >= BAR_TEXT.minRowPx && plot.rows.length <= budget;
+      if (printed) budget -= plot.rows.length;
+      const text = printed
+        ? {
+            texttemplate: '%{x:.2~g}',
+            textposition: 'outside',
+            constraintext: 'none',
+            cliponaxis: false,
+            textfont: { size: BAR_TEXT.size, color: '#57606a' },
+          }
+        : {};
       const bars = (name, color) => ({
+        ...text,
         type: 'bar',
         orientation: 'h',
         name,

@@ -10,7 +10,7 @@
 // factors of 2 or 2.5, so a relayout is rare. Drawn on the slow views' beat. A regression set has
 // no classes: its classification error is null, and the figure shows the network error alone.
 
-import { NO_TRANSITION, PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { DOWNLOAD_CONFIG, NO_TRANSITION, PLOT_FONT } from './plotly.js';
 import { niceCeil } from './scale.js';
 
 const SETS = [
@@ -36,6 +36,7 @@ export class CurvesView {
     this.element = element;
     this.Plotly = null;
     this.history = null;
+    this.created = false;
     this.errorsOnly = false; // what the figure shows now: true for a regression set
     this.reset();
   }
@@ -46,9 +47,15 @@ export class CurvesView {
     this.shown = { xMax: null, yMax: null }; // the ranges the figure has now
   }
 
-  /** Creates the (empty) figure once Plotly.js is loaded. */
+  /** Plotly.js is there: the figure is made on the first draw (after the live views'). */
   attach(Plotly) {
     this.Plotly = Plotly;
+  }
+
+  /** Makes the (empty) figure. */
+  create() {
+    this.created = true;
+    this.drawn = false;
     const traces = [];
     for (const [metric, axis, format] of [
       ['error', 'y', '.4f'],
@@ -97,7 +104,7 @@ export class CurvesView {
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: '#ffffff',
     };
-    return Plotly.newPlot(this.element, traces, layout, { ...PLOT_CONFIG, responsive: true });
+    this.Plotly.newPlot(this.element, traces, layout, DOWNLOAD_CONFIG);
   }
 
   /** The history of the current run (null after a reset: nothing recorded yet). */
@@ -108,6 +115,7 @@ export class CurvesView {
 
   draw(frame) {
     if (!this.Plotly) return false;
+    if (!this.created) this.create();
     const xs = [];
     const ys = [];
     let yMax = 0;
@@ -151,7 +159,12 @@ export class CurvesView {
     if (this.shown.xMax !== this.xMax) layout['xaxis.range'] = [0, this.xMax];
     if (this.shown.yMax !== this.yMax && this.yMax > 0) layout['yaxis.range'] = [0, this.yMax];
     this.shown = { xMax: this.xMax, yMax: this.yMax };
-    if (Object.keys(layout).length) this.Plotly.relayout(this.element, layout);
+    if (Object.keys(layout).length || !this.drawn) {
+      // a whole redraw: the first (Plotly leaves empty traces out of the legend) or new ranges
+      this.Plotly.update(this.element, { x: xs, y: ys }, layout);
+      this.drawn = true;
+      return true;
+    }
     const data = xs.map((x, k) => ({ x, y: ys[k] }));
     this.Plotly.animate(this.element, { data, traces: data.map((_, k) => k) }, NO_TRANSITION);
     return true;
