@@ -89,7 +89,15 @@ export class HeatmapsFigure {
       };
       // the values' figure places its text by cell index (and below the cells: the colour bar's)
       valuesLayout[`xaxis${axis}`] = { ...layout[`xaxis${axis}`], type: 'linear' };
-      valuesLayout[`yaxis${axis}`] = { ...layout[`yaxis${axis}`], type: 'linear' };
+      // (its y axis reaches down to the colour bar: Plotly hides unclipped text points beyond
+      // an axis's range)
+      const reach = 3 + COLOUR_BAR_PX + 2; // px below the cells
+      valuesLayout[`yaxis${axis}`] = {
+        ...layout[`yaxis${axis}`],
+        type: 'linear',
+        domain: [y[0] - reach / height, y[1]],
+        range: [plot.rows.length - 0.5 + reach / band.rowPx, -0.5],
+      };
       const { columnPx } = band;
       const above = (px) => 1 - (band.plotTop - px) / height;
       annotations.push({
@@ -147,21 +155,27 @@ export class HeatmapsFigure {
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
         // the scale on a fixed range: a range that widens changes only the end values' text
-        marker: { color: [0], colorscale: DIVERGING, cmin: -1, cmax: 1, showscale: true },
-        colorbar: {
-          orientation: 'h',
-          x: x[0] + bar / 2,
-          xanchor: 'left',
-          len: x[1] - x[0] - bar,
-          y: barY,
-          yanchor: 'top',
-          yref: 'paper',
-          thickness: COLOUR_BAR_PX,
-          outlinewidth: 0,
-          showticklabels: false,
-          ticks: '',
-          xpad: 0,
-          ypad: 0,
+        marker: {
+          color: [0],
+          colorscale: DIVERGING,
+          cmin: -1,
+          cmax: 1,
+          showscale: true,
+          colorbar: {
+            orientation: 'h',
+            x: x[0] + bar / 2,
+            xanchor: 'left',
+            len: x[1] - x[0] - bar,
+            y: barY,
+            yanchor: 'top',
+            yref: 'paper',
+            thickness: COLOUR_BAR_PX,
+            outlinewidth: 0,
+            showticklabels: false,
+            ticks: '',
+            xpad: 0,
+            ypad: 0,
+          },
         },
       });
       printed.push({

@@ -60,6 +60,9 @@ def test_cells_show_their_values_and_the_colour_bars_their_ends(
         drawn = page.locator("#heatmaps-values .textpoint text").all_text_contents()
         for text in cells:
             assert text in drawn, text
+    # a colour bar under each heatmap, between its ends (Plotly's, of the frame figure)
+    heatmaps = page.evaluate("() => document.getElementById('heatmaps').data.length")
+    assert page.locator("#heatmaps-frame .colorbar").count() == heatmaps
     # the updates' cells too, with the decimals their (narrower) range needs, or none at all
     # when those do not fit in a cell
     update = printed(page, "update-1")[:-2]
