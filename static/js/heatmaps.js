@@ -91,7 +91,7 @@ export class HeatmapsFigure {
       valuesLayout[`xaxis${axis}`] = { ...layout[`xaxis${axis}`], type: 'linear' };
       // (its y axis reaches down to the colour bar: Plotly hides unclipped text points beyond
       // an axis's range)
-      const reach = 3 + COLOUR_BAR_PX + 2; // px below the cells
+      const reach = 3 + COLOUR_BAR_PX + 2; // px below the cells: to the end values' tops
       valuesLayout[`yaxis${axis}`] = {
         ...layout[`yaxis${axis}`],
         type: 'linear',
@@ -191,15 +191,14 @@ export class HeatmapsFigure {
         cliponaxis: false,
         textfont: { size: Math.min(11, band.rowPx - 5), color: [] },
       });
-      // the colour bar's end values, left and right of it, level with its middle
+      // the colour bar's end values, under its ends
       const cols = plot.cols.length;
       const barEnd = (COLOUR_BAR_LEN + (1 - COLOUR_BAR_LEN) / 2) * cols - 0.5;
-      const endGap = 3 / columnPx;
-      const barMiddle = plot.rows.length - 0.5 + (3 + COLOUR_BAR_PX / 2) / band.rowPx;
+      const under = plot.rows.length - 0.5 + (3 + COLOUR_BAR_PX + 1) / band.rowPx;
       ends.push({
-        x: [cols - 1 - barEnd - endGap, barEnd + endGap],
-        y: [barMiddle, barMiddle],
-        textposition: ['middle left', 'middle right'],
+        x: [cols - 1 - barEnd, barEnd],
+        y: [under, under],
+        textposition: ['bottom center', 'bottom center'],
       });
       return {
         type: 'heatmap',
