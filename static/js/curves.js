@@ -55,7 +55,6 @@ export class CurvesView {
   /** Makes the (empty) figure. */
   create() {
     this.created = true;
-    this.drawn = false;
     const traces = [];
     for (const [metric, axis, format] of [
       ['error', 'y', '.4f'],
@@ -159,10 +158,10 @@ export class CurvesView {
     if (this.shown.xMax !== this.xMax) layout['xaxis.range'] = [0, this.xMax];
     if (this.shown.yMax !== this.yMax && this.yMax > 0) layout['yaxis.range'] = [0, this.yMax];
     this.shown = { xMax: this.xMax, yMax: this.yMax };
-    if (Object.keys(layout).length || !this.drawn) {
-      // a whole redraw: the first (Plotly leaves empty traces out of the legend) or new ranges
+    if (Object.keys(layout).length) {
+      // new ranges (and so the first draw, whose traces Plotly then puts in the legend): a
+      // whole redraw
       this.Plotly.update(this.element, { x: xs, y: ys }, layout);
-      this.drawn = true;
       return true;
     }
     const data = xs.map((x, k) => ({ x, y: ys[k] }));
