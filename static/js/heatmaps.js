@@ -43,7 +43,7 @@ export class HeatmapsFigure {
    * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per heatmap: `band` (index), `column` (0: W, 1: ΔW), `name`,
-   *   `title`, `rows` and `cols` (names), `range` (a symmetric WideningRange), `hover(hasTrace)`
+   *   `title` (and `heldTitle`, while a step's update is held back), `rows` and `cols` (names), `range` (a symmetric WideningRange), `hover(hasTrace)`
    *   (the hovertemplate, with or without the last step's numbers in its customdata)
    */
   constructor({ frame, cells, values }, Plotly, geometry, plots) {
@@ -55,6 +55,8 @@ export class HeatmapsFigure {
     const width = geometry.heatmapsWidth;
     const { height } = geometry;
     this.textFits = [];
+    this.titles = []; // per plot: its title's annotation in the frame
+    this.held = false; // whether the titles say the step's update is held back
     const base = liveLayout(width, height);
     const layout = { ...base };
     const frameLayout = { ...base, hovermode: false, annotations: [] };
@@ -100,6 +102,7 @@ export class HeatmapsFigure {
       };
       const { columnPx } = band;
       const above = (px) => 1 - (band.plotTop - px) / height;
+      this.titles[k] = annotations.length;
       annotations.push({
         text: plot.title,
         xref: 'paper',
@@ -284,6 +287,19 @@ export class HeatmapsFigure {
       const point = event.points.find((p) => p.data.type === 'heatmap');
       if (point) onPick(point.data.name, point.pointNumber[0], point.pointNumber[1]);
     });
+  }
+
+  /** Titles the plots for a step whose update is held back (`held`), or shown. */
+  showHeld(held) {
+    if (held === this.held) return;
+    this.held = held;
+    const titles = {};
+    this.plots.forEach((plot, k) => {
+      if (plot.heldTitle) {
+        titles[`annotations[${this.titles[k]}].text`] = held ? plot.heldTitle : plot.title;
+      }
+    });
+    this.Plotly.relayout(this.frame, titles);
   }
 
   /** The attributes of plot `k` that follow its colour range `r`. */

@@ -47,6 +47,7 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       name: `weights-${n}`,
       column: 0,
       title: `W${m} after the step`,
+      heldTitle: `W${m} before the step`, // while the step's update is held back (predict.js)
       range: ranges.weights,
       hover: (hasTrace) =>
         `W${m}[%{y} \u2190 %{x}] = %{z:.6~g}` +
@@ -333,6 +334,7 @@ export class NetworkView {
           : null,
       );
     }
+    figures.heatmaps.showHeld(Boolean(frame.held));
     figures.heatmaps.draw(zs, customdata);
     return true;
   }
