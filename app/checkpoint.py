@@ -71,7 +71,6 @@ class Checkpointer:
         a worker thread). A session in use is waited for up to ``wait`` seconds in all (0: left
         for the next checkpoint)."""
         sessions = self.sessions()
-        ids = [session.id for session in sessions]
         deadline = time.monotonic() + wait
         changed: list[tuple[Session, int]] = []  # each with the version its copy is of
         rows: list[tuple[str, int, TrainerState, Dataset]] = []
@@ -83,11 +82,14 @@ class Checkpointer:
                 busy += 1
                 continue
             try:  # the copy is taken holding the lock, so no step is half in it
+                if session.closed:  # deleted or evicted while the final checkpoint waited
+                    continue
                 trainer = session.trainer
                 rows.append((session.id, position, trainer.state(), trainer.dataset))
                 changed.append((session, session.version))
             finally:
                 session.lock.release()
+        ids = [session.id for session in sessions if not session.closed]
         written = {session.id for session, _ in changed}
         in_file = [i for i in ids if i in self._saved or i in written]  # busy new ones are not
         if not rows and in_file == self._order:

@@ -40,12 +40,14 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
-@pytest.fixture(autouse=True)
-def allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def allowed_hosts() -> Iterator[None]:
     """Servers answer to ``TestClient``'s ``testserver`` too, besides the loopback names
-    (``Settings()`` reads ``PLAYGROUND_ALLOWED_HOSTS``)."""
+    (``Settings()`` reads ``PLAYGROUND_ALLOWED_HOSTS``), module-scoped ones included."""
     hosts = [*Settings.model_fields["allowed_hosts"].get_default(), "testserver"]
-    monkeypatch.setenv("PLAYGROUND_ALLOWED_HOSTS", json.dumps(hosts))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PLAYGROUND_ALLOWED_HOSTS", json.dumps(hosts))
+        yield
 
 
 @pytest.fixture

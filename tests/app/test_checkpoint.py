@@ -4,6 +4,7 @@ SIGKILL comes back with every session as of its last checkpoint."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -111,6 +112,25 @@ async def test_a_busy_session_is_left_for_the_next_checkpoint(archive: SessionAr
     assert session.id not in _rows(archive.path)
     assert (await checkpointer.checkpoint()).written == 1
     assert _rows(archive.path)[session.id]["step"] == 5
+
+
+async def test_a_session_deleted_while_the_final_checkpoint_waits_is_not_saved(
+    archive: SessionArchive,
+) -> None:
+    store = SessionStore(2)
+    session = store.create(TrainerConfig())
+    checkpointer = Checkpointer(archive, store.sessions, 1.0)
+    await checkpointer.checkpoint()
+    await _step(store, session, 3)  # changed since
+    await session.lock.acquire()  # a request under way, which deletes it before it ends
+    final = asyncio.create_task(checkpointer.checkpoint(wait=60))
+    while not session.lock._waiters:  # until the checkpoint waits for the lock
+        assert not final.done()
+        await asyncio.sleep(0)
+    store.delete(session.id)
+    session.lock.release()
+    assert (await final).kept == 1
+    assert list(_rows(archive.path)) == ["default"]
 
 
 async def test_adopted_sessions_are_not_rewritten_and_stale_rows_go(
