@@ -70,7 +70,7 @@ def main() -> None:
     runs: dict[str, list[float]] = {"checkpoints on": [], "persistence off": []}
     with (
         tempfile.TemporaryDirectory() as data_dir,
-        server("app", "warning", PERSIST="true", DATA_DIR=data_dir) as on_url,
+        server("app", "warning", PLAYGROUND_PERSIST="true", PLAYGROUND_DATA_DIR=data_dir) as on_url,
         server("app", "warning") as off_url,
     ):
         urls = {"checkpoints on": on_url, "persistence off": off_url}
