@@ -13,7 +13,6 @@ from fastapi.templating import Jinja2Templates
 
 from app import persistence
 from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
-from app.datasets import DatasetRegistry
 from app.errors import add_exception_handlers
 from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
 from app.routes import (
@@ -33,6 +32,7 @@ from app.security import SecurityHeadersMiddleware
 from app.sessions import SessionStore
 from app.settings import Settings
 from app.static import VENDOR_MAX_AGE, CachedStaticFiles, CompressedFile, plotly_path
+from app.store import Store, create_store
 
 GZIP_MINIMUM_SIZE = 1000  # bytes; smaller responses are sent as they are
 GZIP_LEVEL = 6  # zlib's default: most of the highest level's gain for less CPU
@@ -44,21 +44,26 @@ TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": Fa
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """With ``settings.persist``: the saved sessions back on start, every session saved on a
-    graceful shutdown (see ``app.persistence``)."""
+    """The store connected; in memory with ``settings.persist``: the saved sessions back on
+    start, every session saved on a graceful shutdown (see ``app.persistence``; Redis keeps
+    its own)."""
     settings: Settings = app.state.settings
-    store: SessionStore = app.state.store
-    archive = (
-        persistence.SessionArchive.in_directory(settings.data_dir) if settings.persist else None
-    )
+    store: Store = app.state.store
+    await store.start()
+    archive = None
+    if settings.persist and isinstance(store, SessionStore):
+        archive = persistence.SessionArchive.in_directory(settings.data_dir)
     if archive is not None:
+        assert isinstance(store, SessionStore)
         trainers = await to_thread.run_sync(
             persistence.load_trainers, archive, store.max_sessions, settings.csv_limits()
         )
         persistence.restore_sessions(store, trainers)
     yield
     if archive is not None:
+        assert isinstance(store, SessionStore)
         await persistence.save_sessions(store, archive, settings.shutdown_timeout)
+    await store.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -75,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=TELEMETRY_OFF,
     )
     app.state.settings = settings
-    app.state.store = SessionStore(settings.max_sessions, DatasetRegistry(settings.max_datasets))
+    app.state.store = create_store(settings)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.plotly = CompressedFile(plotly_path(), "text/javascript", VENDOR_MAX_AGE)
 

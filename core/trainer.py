@@ -123,9 +123,12 @@ class Trainer:
         self.history = History(history_capacity, history_interval)
         self.history.record(0, self.set_errors())
 
-    def state(self) -> TrainerState:
-        """The complete state, as plain values (copies): ``Trainer.from_state`` resumes it."""
-        history = self.history
+    def state(self, *, history: bool = True) -> TrainerState:
+        """The complete state, as plain values (copies): ``Trainer.from_state`` resumes it.
+        Without ``history`` its curves are left empty (a store that keeps them apart, appending
+        only new points, spares a copy of them at every step)."""
+        curves = copy.deepcopy(self.history.curves) if history else {}
+        recorded = self.history
         queue, position = self._sampler.queue
         return TrainerState(
             config=self.config,
@@ -136,9 +139,9 @@ class Trainer:
             rng=copy.deepcopy(dict(self._rng.bit_generator.state)),
             sampler_queue=queue,
             sampler_position=position,
-            history_capacity=history.capacity,
-            history_interval=history.interval,
-            history=copy.deepcopy(history.curves),
+            history_capacity=recorded.capacity,
+            history_interval=recorded.interval,
+            history=curves,
         )
 
     @classmethod
