@@ -15,8 +15,9 @@ Keys, under the ``redis_prefix`` setting:
   ``dataset`` the name of the set it trains on;
 - ``h:{id}``: its learning curves, a list of points, appended to (rewritten when thinned);
 - ``l:{id}``: its lease: the holder's token, with an expiry;
-- ``lru``: a sorted set of the session ids (not ``default``) by last use, for the cluster-wide
-  cap and eviction (the least recently used idle one: no lease held);
+- ``lru``: a sorted set of the session ids (not ``default``) by last use (a count of uses,
+  ``lru:uses``: no clocks to agree on), for the cluster-wide cap and eviction (the least
+  recently used idle one: no lease held);
 - ``ds:{name}``: an uploaded set's CSV (``csv``, ``label``, ``task``); ``dsu`` the set names
   by last use; ``du:{name}`` the ids of the sessions training on it (a set in use stays).
 
@@ -35,6 +36,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -64,7 +66,9 @@ LOCAL_SPARE = 1  # sessions kept in memory beyond the cap (the default one)
 PEEK = """
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return {0} end
-if ARGV[2] ~= 'default' then redis.call('ZADD', KEYS[3], 'XX', ARGV[3], ARGV[2]) end
+if ARGV[2] ~= 'default' then
+  redis.call('ZADD', KEYS[3], 'XX', redis.call('INCR', KEYS[3] .. ':uses'), ARGV[2])
+end
 if v == ARGV[1] then return {1, v} end
 return {1, v, redis.call('HGET', KEYS[1], 'state'), redis.call('LRANGE', KEYS[2], 0, -1)}
 """
@@ -85,20 +89,24 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
 redis.call('HSET', KEYS[1], 'state', ARGV[2])
 local old = redis.call('HGET', KEYS[1], 'dataset')
-if old ~= ARGV[7] then
-  if old then redis.call('SREM', ARGV[8] .. 'du:' .. old, ARGV[4]) end
-  redis.call('SADD', ARGV[8] .. 'du:' .. ARGV[7], ARGV[4])
-  redis.call('HSET', KEYS[1], 'dataset', ARGV[7])
+if old ~= ARGV[6] then
+  if old then redis.call('SREM', ARGV[7] .. 'du:' .. old, ARGV[4]) end
+  redis.call('SADD', ARGV[7] .. 'du:' .. ARGV[6], ARGV[4])
+  redis.call('HSET', KEYS[1], 'dataset', ARGV[6])
 end
 if ARGV[3] == 'replace' then redis.call('DEL', KEYS[2]) end
-if #ARGV > 8 then redis.call('RPUSH', KEYS[2], unpack(ARGV, 9)) end
-if ARGV[4] ~= 'default' then redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4]) end
-if ARGV[6] == '1' then redis.call('DEL', KEYS[3]) end
+if #ARGV > 7 then redis.call('RPUSH', KEYS[2], unpack(ARGV, 8)) end
+if ARGV[4] ~= 'default' then
+  redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[4] .. ':uses'), ARGV[4])
+end
+if ARGV[5] == '1' then redis.call('DEL', KEYS[3]) end
 return v
 """
 RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-if ARGV[2] ~= 'default' then redis.call('ZADD', KEYS[2], 'XX', ARGV[3], ARGV[2]) end
+if ARGV[2] ~= 'default' then
+  redis.call('ZADD', KEYS[2], 'XX', redis.call('INCR', KEYS[2] .. ':uses'), ARGV[2])
+end
 return 1
 """
 RENEW = """
@@ -106,11 +114,11 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 """
 # a session put under its id (a new one, a restored one, the default one unless it exists:
-# ARGV[7] '1'), evicting the least recently used one no process holds when the cap is reached
+# ARGV[6] '1'), evicting the least recently used one no process holds when the cap is reached
 CREATE = """
-local p = ARGV[5]
+local p = ARGV[4]
 local exists = redis.call('EXISTS', KEYS[1]) == 1
-if exists and ARGV[7] == '1' then return {1, redis.call('HGET', KEYS[1], 'v')} end
+if exists and ARGV[6] == '1' then return {1, redis.call('HGET', KEYS[1], 'v')} end
 if ARGV[1] ~= 'default' and not exists and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[3]) then
   local evicted = false
   for _, id in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
@@ -132,10 +140,12 @@ if old and tonumber(old) >= v then v = tonumber(old) + 1 end
 local ds = redis.call('HGET', KEYS[1], 'dataset')
 if ds then redis.call('SREM', p .. 'du:' .. ds, ARGV[1]) end
 redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[1], 'v', v, 'state', ARGV[2], 'dataset', ARGV[6])
-redis.call('SADD', p .. 'du:' .. ARGV[6], ARGV[1])
-if #ARGV > 7 then redis.call('RPUSH', KEYS[2], unpack(ARGV, 8)) end
-if ARGV[1] ~= 'default' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1]) end
+redis.call('HSET', KEYS[1], 'v', v, 'state', ARGV[2], 'dataset', ARGV[5])
+redis.call('SADD', p .. 'du:' .. ARGV[5], ARGV[1])
+if #ARGV > 6 then redis.call('RPUSH', KEYS[2], unpack(ARGV, 7)) end
+if ARGV[1] ~= 'default' then
+  redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[3] .. ':uses'), ARGV[1])
+end
 return {1, redis.call('HGET', KEYS[1], 'v')}
 """
 DELETE = """
@@ -149,14 +159,14 @@ return 1
 # an uploaded set kept (the least recently used one no session trains on evicted when full)
 PUT_DATASET = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[2] .. ':uses'), ARGV[1])
   return 1
 end
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
   local evicted = false
   for _, name in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-    if redis.call('SCARD', ARGV[7] .. 'du:' .. name) == 0 then
-      redis.call('DEL', ARGV[7] .. 'ds:' .. name)
+    if redis.call('SCARD', ARGV[6] .. 'du:' .. name) == 0 then
+      redis.call('DEL', ARGV[6] .. 'ds:' .. name)
       redis.call('ZREM', KEYS[2], name)
       evicted = true
       break
@@ -165,13 +175,13 @@ if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
   if not evicted then return -1 end
 end
 redis.call('HSET', KEYS[1], 'csv', ARGV[2], 'label', ARGV[3], 'task', ARGV[4])
-redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
+redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[2] .. ':uses'), ARGV[1])
 return 1
 """
 GET_DATASET = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-redis.call('ZADD', KEYS[2], 'XX', ARGV[2], ARGV[1])
-if ARGV[3] == '1' then return {1} end
+redis.call('ZADD', KEYS[2], 'XX', redis.call('INCR', KEYS[2] .. ':uses'), ARGV[1])
+if ARGV[2] == '1' then return {1} end
 return redis.call('HMGET', KEYS[1], 'csv', 'label', 'task')
 """
 
@@ -191,10 +201,6 @@ class RedisSession(Session):
         self.written = state_codec.HistoryMark(0, 0)
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 class RedisStore:
     """``app.store.Store`` in Redis (``settings.redis_url``)."""
 
@@ -206,7 +212,8 @@ class RedisStore:
         self.lease_ms = max(1, round(settings.lease_ttl * 1000))
         self.lease_wait = settings.lease_wait
         self.prefix = settings.redis_prefix
-        self.where = settings.redis_url.split("@")[-1]  # never a password in a message
+        url = urlsplit(settings.redis_url)
+        self.where = f"{url.hostname}:{url.port or 6379}"  # never a password in a message
         self.redis = aioredis.Redis.from_url(
             settings.redis_url,
             socket_timeout=settings.redis_timeout,
@@ -284,7 +291,6 @@ class RedisStore:
             session.id,
             state_codec.encode(trainer),
             self.max_sessions,
-            _now_ms(),
             self.prefix,
             trainer.dataset.name,
             "1" if if_new else "0",
@@ -313,7 +319,7 @@ class RedisStore:
             self._local.move_to_end(session_id)
             return session
         keys = [self._key("s", session_id), self._key("h", session_id), self._key("lru")]
-        answer = await self._run("peek", keys, ["", session_id, _now_ms()])
+        answer = await self._run("peek", keys, ["", session_id])
         if answer[0] == 0:
             raise SessionNotFoundError(session_id)
         session = self._local.get(session_id)  # loaded meanwhile by another request
@@ -365,7 +371,7 @@ class RedisStore:
         assert source is not None, "only uploaded sets are kept"
         keys = [self._key("ds", dataset.name), self._key("dsu")]
         args = [dataset.name, source.text, source.label, str(source.task)]
-        answer = await self._run("put_dataset", keys, [*args, self.max_datasets, _now_ms()])
+        answer = await self._run("put_dataset", keys, [*args, self.max_datasets, self.prefix])
         if answer == -1:
             raise DatasetLimitError(
                 f"the cluster holds its maximum of {self.max_datasets} uploaded data sets and "
@@ -376,9 +382,7 @@ class RedisStore:
     async def get_dataset(self, name: str) -> Dataset:
         held = self._datasets.get(name)
         keys = [self._key("ds", name), self._key("dsu")]
-        answer = await self._run(
-            "get_dataset", keys, [name, _now_ms(), "1" if held is not None else "0"]
-        )
+        answer = await self._run("get_dataset", keys, [name, "1" if held is not None else "0"])
         if answer is None:
             raise DatasetNotFoundError(name)
         if held is None:
@@ -424,8 +428,8 @@ class RedisStore:
             return await call()
         except (RedisError, OSError) as e:
             raise StoreUnavailableError(
-                f"the session store (Redis at {self.where}) is unavailable ({e}); nothing was "
-                "changed: try again once it is back"
+                f"the session store (Redis at {self.where}) is unavailable ({e}); the request "
+                "was not completed: try again once it is back"
             ) from None
 
 
@@ -463,7 +467,7 @@ class _Held:
                 await self._acquire(session)
             else:
                 keys = [store._key("s", session.id), store._key("h", session.id)]
-                args = [session.stored or "", session.id, _now_ms()]
+                args = [session.stored or "", session.id]
                 answer = await store._run("peek", [*keys, store._key("lru")], args)
                 await store._refresh(session, answer)
         except BaseException:
@@ -516,7 +520,7 @@ class _Held:
     async def _release(self) -> None:
         store = self.store
         keys = [store._key("l", self.session_id), store._key("lru")]
-        await store._run("release", keys, [self.token, self.session_id, _now_ms()])
+        await store._run("release", keys, [self.token, self.session_id])
 
     async def __aexit__(self, *exc_info: object) -> None:
         session = self.session
@@ -538,7 +542,7 @@ class _Held:
         mode, points = state_codec.history_change(trainer.history, session.written)
         keys = [store._key(kind, session.id) for kind in ("s", "h", "l")] + [store._key("lru")]
         args: list[Any] = [self.token, state_codec.encode(trainer), mode, session.id]
-        args += [_now_ms(), "1", trainer.dataset.name, store.prefix, *points]
+        args += ["1", trainer.dataset.name, store.prefix, *points]
         try:
             answer = await store._run("write", keys, args)
         except StoreUnavailableError:
