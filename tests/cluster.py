@@ -171,13 +171,17 @@ class Cluster:
 
 @contextmanager
 def cluster(
-    directory: Path, processes: int = 2, env: dict[str, str] | None = None
+    directory: Path,
+    processes: int = 2,
+    env: dict[str, str] | None = None,
+    redis_args: tuple[str, ...] = (),
 ) -> Iterator[Cluster]:
-    """The topology of compose.yaml, running, and stopped at the end."""
+    """The topology of compose.yaml, running, and stopped at the end (``redis_args``: more
+    ``redis-server`` options)."""
     require("redis-server")
     require("nginx")
     with ExitStack() as stack:
-        redis = RedisServer(directory / "redis")
+        redis = RedisServer(directory / "redis", args=redis_args)
         redis.start()
         stack.callback(redis.stop)
         settings = {"PLAYGROUND_REDIS_URL": redis.url, "PLAYGROUND_PERSIST": "false", **(env or {})}

@@ -25,9 +25,12 @@ START_TIMEOUT = 10.0  # seconds: a guard against hanging, not a measurement
 class RedisServer:
     """One ``redis-server`` process on ``port``, its files in ``directory``."""
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(
+        self, directory: Path, port: int | None = None, args: tuple[str, ...] = ()
+    ) -> None:
         self.directory = directory
         self.port = port if port is not None else free_port()
+        self.args = args  # more options, over the defaults (e.g. an append-only file)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -54,6 +57,7 @@ class RedisServer:
                 str(self.directory),
                 "--dbfilename",
                 "dump.rdb",
+                *self.args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -73,6 +77,14 @@ class RedisServer:
                 return sock.recv(64).startswith(b"+PONG")
         except OSError:
             return False
+
+    def kill(self) -> None:
+        """``kill -9``: gone at once, its files (an append-only file, if on) as they were."""
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait()
+        self.process = None
 
     def stop(self, *, save: bool = False) -> None:
         """Stops it; with ``save`` its data is written to its directory first and loaded by the
