@@ -138,7 +138,7 @@ class Trainer:
             sampler_position=position,
             history_capacity=history.capacity,
             history_interval=history.interval,
-            history=copy.deepcopy(history.curves),
+            history={name: curve.copy() for name, curve in history.curves.items()},
         )
 
     @classmethod
