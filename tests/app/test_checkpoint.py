@@ -64,7 +64,8 @@ async def test_only_the_changed_sessions_are_written(archive: SessionArchive) ->
     after = _rows(archive.path)
     assert after[second.id] == take_snapshot(second.trainer)
     assert after[second.id]["step"] == 25
-    assert after[first.id] == before[first.id] and after["default"] == before["default"]
+    assert after[first.id] == before[first.id]
+    assert after["default"] == before["default"]
     assert (await checkpointer.checkpoint()).written == 0  # nothing changed: nothing written
     store.get(first.id)  # a read: no new state, but first is now the most recently used
     assert (await checkpointer.checkpoint()).written == 0
@@ -74,12 +75,13 @@ async def test_only_the_changed_sessions_are_written(archive: SessionArchive) ->
 
 async def test_deleted_and_evicted_sessions_are_removed(archive: SessionArchive) -> None:
     store = SessionStore(2)
-    first, second = store.create(TrainerConfig()), store.create(TrainerConfig())
+    first = store.create(TrainerConfig())
+    store.create(TrainerConfig())
     checkpointer = Checkpointer(archive, store.sessions, 1.0)
     await checkpointer.checkpoint()
     store.delete(first.id)
     third = store.create(TrainerConfig())
-    fourth = store.create(TrainerConfig())  # full: second, the least recently used, is evicted
+    fourth = store.create(TrainerConfig())  # full: the second, the least recently used, is evicted
     done = await checkpointer.checkpoint()
     assert (done.written, done.kept) == (2, 3)
     assert list(_rows(archive.path)) == ["default", third.id, fourth.id]

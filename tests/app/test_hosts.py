@@ -9,6 +9,7 @@ import httpx
 import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from app.settings import Settings
 from tests.app.helpers import body, server_process
@@ -38,7 +39,7 @@ def test_a_foreign_host_is_refused_over_http_and_websocket(port: int) -> None:
         with socket.create_connection(("127.0.0.1", port)) as sock:
             uri = f"ws://{FOREIGN}:{port}/api/sessions/default/live"
             with pytest.raises(InvalidStatus) as handshake:
-                connect(uri, sock=sock, origin=f"http://{FOREIGN}:{port}")  # type: ignore[arg-type]
+                connect(uri, sock=sock, origin=Origin(f"http://{FOREIGN}:{port}"))
         assert handshake.value.response.status_code == 400
         assert FOREIGN in handshake.value.response.body.decode()
         assert body(httpx.get(f"{base}/api/state"))["step"] == 0  # nothing was driven

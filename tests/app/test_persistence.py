@@ -12,8 +12,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
 from app.checkpoint import Checkpointer
+from app.main import create_app
 from app.persistence import FILE_NAME, SessionArchive
 from app.sessions import SessionStore
 from app.settings import Settings
