@@ -1,5 +1,5 @@
 """The FastAPI application, assembled: settings, the session store, routers, middleware, and the
-lifespan that restores saved sessions on start and saves them on shutdown."""
+lifespan that restores saved sessions on start, checkpoints them while serving and on shutdown."""
 
 from __future__ import annotations
 
