@@ -20,7 +20,8 @@ COPY app ./app
 COPY templates ./templates
 COPY static ./static
 
-# sessions are saved here on shutdown and restored on start (PLAYGROUND_DATA_DIR): a volume the
+# sessions are checkpointed here while serving and on shutdown, and restored on start
+# (PLAYGROUND_DATA_DIR): a volume the
 # non-root user owns, so that they outlive the container
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin playground \
     && mkdir -p /srv/playground/data \
@@ -32,6 +33,9 @@ ENV PLAYGROUND_HOST=0.0.0.0 \
     PLAYGROUND_PORT=8000 \
     PLAYGROUND_DATA_DIR=/srv/playground/data
 EXPOSE 8000
+# the server answers only the Host names in PLAYGROUND_ALLOWED_HOSTS (default: the loopback
+# names), so set it to the names the container is reached by, as a JSON list, keeping 127.0.0.1
+# for the health check: PLAYGROUND_ALLOWED_HOSTS='["playground.example.org", "127.0.0.1"]'
 
 # the slim image has no curl: ask /healthz with Python's standard library
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \

@@ -1,8 +1,11 @@
 """The FastAPI application, assembled: settings, the session store, routers, middleware, and the
-lifespan that restores saved sessions on start and saves them on shutdown."""
+lifespan that restores saved sessions on start, checkpoints them while serving and on shutdown."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,8 +15,10 @@ from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
 
 from app import persistence
+from app.checkpoint import Checkpointer
 from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
 from app.errors import add_exception_handlers
+from app.hosts import AllowedHostsMiddleware
 from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
 from app.routes import (
     activations,
@@ -36,6 +41,7 @@ from app.store import Store, create_store
 
 GZIP_MINIMUM_SIZE = 1000  # bytes; smaller responses are sent as they are
 GZIP_LEVEL = 6  # zlib's default: most of the highest level's gain for less CPU
+log = logging.getLogger("uvicorn.error.persistence")  # shown with uvicorn's own messages
 # FastAPI's built-in OpenTelemetry hook, off: the playground configures no OpenTelemetry provider,
 # and looking for one costs every request, a noticeable share of a one-step request's time
 # (docs/benchmarks.md)
@@ -45,25 +51,41 @@ TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": Fa
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The store connected; in memory with ``settings.persist``: the saved sessions back on
-    start, every session saved on a graceful shutdown (see ``app.persistence``; Redis keeps
-    its own)."""
+    start, checkpoints of the changed ones while serving, and a final one on a graceful shutdown
+    (see ``app.persistence``; Redis keeps its own)."""
     settings: Settings = app.state.settings
     store: Store = app.state.store
     await store.start()
-    archive = None
-    if settings.persist and isinstance(store, SessionStore):
-        archive = persistence.SessionArchive.in_directory(settings.data_dir)
-    if archive is not None:
+    try:
+        archive = (
+            persistence.SessionArchive.in_directory(settings.data_dir)
+            if settings.persist and isinstance(store, SessionStore)
+            else None
+        )
+        if archive is None:
+            yield
+            return
         assert isinstance(store, SessionStore)
         trainers = await to_thread.run_sync(
             persistence.load_trainers, archive, store.max_sessions, settings.csv_limits()
         )
         persistence.restore_sessions(store, trainers)
-    yield
-    if archive is not None:
-        assert isinstance(store, SessionStore)
-        await persistence.save_sessions(store, archive, settings.shutdown_timeout)
-    await store.close()
+        checkpointer = Checkpointer(archive, store.sessions, settings.checkpoint_interval)
+        checkpointer.adopt()
+        checkpoints = asyncio.create_task(checkpointer.run())
+        try:
+            yield
+        finally:
+            checkpoints.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await checkpoints  # a write under way finishes first
+            final = await checkpointer.checkpoint(wait=settings.shutdown_timeout)
+            if final.busy:
+                log.warning("%d sessions not saved in their latest state: still busy", final.busy)
+            if final.ok:
+                log.info("saved %d sessions to %s", final.kept, archive.path)
+    finally:
+        await store.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -102,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ("POST", "/api/datasets"): settings.max_upload_size,  # CSV uploads
         },
     )
+    app.add_middleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     # routes are tried in the order they are added: the steps (the busiest) first, then the
     # routers, the sessions' first

@@ -1,22 +1,31 @@
-"""Sessions that survive a restart: their snapshots in an SQLite file, saved on a graceful
-shutdown and restored on start.
+"""Sessions that survive a restart, even a crash: their snapshots in an SQLite file, written by
+checkpoints (``app.checkpoint``) while the server runs and once more on a graceful shutdown, and
+restored on start.
 
 The file is ``sessions.sqlite3`` in the ``data_dir`` setting, readable by its owner only (a
-session's id is the key to it). One table, ``sessions``: ``id``, ``position`` (the default
-session ``-1``, then the others least recently used first) and ``snapshot`` (the document of
-``GET /api/sessions/{id}/snapshot``, as JSON text). A save replaces every row in one transaction,
-so the file holds one whole save or the one before. Starting reads the rows back, with the same
-ids, steps, weights and order of use; a row that cannot be restored (a damaged snapshot, one of a
-format this version does not read, a data set that no longer exists) is skipped with a warning,
-and a file that is not a database is moved aside: the server always starts.
+session's id is the key to it), in WAL journal mode. One table, ``sessions``: ``id``,
+``position`` (the default session ``-1``, then the others least recently used first) and
+``snapshot`` (the document of ``GET /api/sessions/{id}/snapshot``, as JSON text). A checkpoint
+is one transaction: it upserts the rows of the sessions that changed, renumbers the positions if
+the order of use changed, and deletes the rows of sessions deleted or evicted since, so the file
+holds one whole checkpoint or the one before, whenever the process stops. Starting reads the rows
+back, with the same ids, steps, weights and order of use; a row that cannot be restored (a
+damaged snapshot, one of a format this version does not read, a data set that no longer exists)
+is skipped with a warning, and a file that is not a database is moved aside: the server always
+starts.
 
-A crash (no graceful shutdown, e.g. SIGKILL) saves nothing: the next start finds the sessions of
-the last graceful shutdown.
+The window of a crash (no graceful shutdown, e.g. SIGKILL): a session comes back as of the last
+checkpoint, so it misses what it did after it, at most about one ``checkpoint_interval``
+(default 1 s) of training plus the time a checkpoint takes; a session busy for a whole interval
+(a long run of steps in a worker thread) is written at the first checkpoint after it is free.
+A graceful shutdown loses nothing: its final checkpoint waits for busy sessions (up to
+``shutdown_timeout``). Each write reaches the operating system before the checkpoint is counted
+done (``synchronous=NORMAL``): a killed process loses nothing written, a power cut may lose the
+last checkpoints.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -27,11 +36,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from anyio import to_thread
 
 from app.datasets import DatasetLimitError
 from app.sessions import DEFAULT_SESSION_ID, SessionStore
-from app.snapshots import restore_trainer, snapshot_of
+from app.snapshots import restore_trainer
 from core import Dataset, Trainer
 from core.csv_data import CsvLimits
 from core.snapshot import SnapshotError
@@ -44,6 +52,10 @@ CREATE TABLE IF NOT EXISTS sessions (
     position INTEGER NOT NULL,
     snapshot TEXT NOT NULL
 )
+"""
+UPSERT = """
+INSERT INTO sessions (id, position, snapshot) VALUES (?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET position = excluded.position, snapshot = excluded.snapshot
 """
 
 log = logging.getLogger("uvicorn.error.persistence")  # shown with uvicorn's own messages
@@ -72,18 +84,27 @@ class SessionArchive:
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         connection = sqlite3.connect(self.path, timeout=10)
         try:
+            # WAL: a reader never waits for a checkpoint, and a write is one append to the log;
+            # NORMAL is safe against a killed process in WAL mode (see the module docstring)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
             yield connection
         finally:
             connection.close()
 
-    def save(self, rows: list[tuple[str, int, str]]) -> None:
-        """Replaces the saved sessions with ``rows`` (id, position, snapshot JSON), at once."""
+    def write(
+        self, rows: list[tuple[str, int, str]], positions: list[tuple[int, str]], ids: list[str]
+    ) -> None:
+        """One checkpoint, in one transaction: ``rows`` (id, position, snapshot JSON) upserted,
+        ``positions`` (position, id) set, and every row whose id is not in ``ids`` deleted."""
         with self._connect() as connection, connection:  # one transaction
             connection.execute(SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            connection.execute("DELETE FROM sessions")
-            connection.executemany(
-                "INSERT INTO sessions (id, position, snapshot) VALUES (?, ?, ?)", rows
+            connection.executemany(UPSERT, rows)
+            connection.executemany("UPDATE sessions SET position = ? WHERE id = ?", positions)
+            connection.execute(
+                "DELETE FROM sessions WHERE id NOT IN (SELECT value FROM json_each(?))",
+                (orjson.dumps(ids).decode(),),
             )
 
     def load(self) -> list[tuple[str, str]]:
@@ -151,41 +172,6 @@ def restore_sessions(store: SessionStore, trainers: list[tuple[str, Trainer]]) -
             continue
         restored += 1
     log.info("restored %d saved sessions", restored)
-
-
-async def save_sessions(store: SessionStore, archive: SessionArchive, timeout: float) -> None:
-    """Saves every session, each snapshot taken holding its session's lock (a run of steps in
-    progress finishes first; sessions still busy ``timeout`` seconds after the start are left
-    out)."""
-    rows = []
-    deadline = time.monotonic() + timeout  # for all the sessions together
-    for position, session in enumerate(store.sessions(), start=-1):
-        if not await _acquire(session.lock, deadline):
-            log.warning("session %s not saved: still busy", _short(session.id))
-            continue
-        try:
-            document = snapshot_of(session)
-        finally:
-            session.lock.release()
-        rows.append((session.id, position, orjson.dumps(document).decode()))
-    try:
-        await to_thread.run_sync(archive.save, rows)
-    except (OSError, sqlite3.Error) as e:
-        log.error("sessions not saved to %s: %s", archive.path, e)
-        return
-    log.info("saved %d sessions to %s", len(rows), archive.path)
-
-
-async def _acquire(lock: asyncio.Lock, deadline: float) -> bool:
-    """Takes ``lock``: at once if it is free, else waiting until ``deadline`` at most."""
-    if not lock.locked():
-        await lock.acquire()  # does not wait
-        return True
-    try:
-        await asyncio.wait_for(lock.acquire(), max(0.0, deadline - time.monotonic()))
-    except TimeoutError:
-        return False
-    return True
 
 
 def _document(text: str) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.csv_data import CsvLimits
@@ -79,8 +79,15 @@ class Settings(BaseSettings):
     )
     persist: bool = Field(
         default=True,
-        description="Save every session's snapshot in `data_dir` on shutdown and restore them "
-        "on start (false: sessions last as long as the process).",
+        description="Save the sessions' snapshots in `data_dir` (checkpoints while running, and "
+        "on shutdown) and restore them on start (false: sessions last as long as the process).",
+    )
+    checkpoint_interval: float = Field(
+        default=1.0,
+        gt=0,
+        le=3600,
+        description="Seconds between checkpoints of the sessions that changed (with `persist`): "
+        "after a crash, a session comes back at most about this much training behind.",
     )
     data_dir: Path = Field(
         default=ROOT / "data",
@@ -111,6 +118,14 @@ class Settings(BaseSettings):
         description="Seconds a request waits for a session another process holds; past that, "
         "a 503.",
     )
+    allowed_hosts: list[str] = Field(
+        default=["127.0.0.1", "localhost", "[::1]"],
+        min_length=1,
+        description="Names the server answers to in the `Host` header (others: 400), so a "
+        'DNS-rebinding site cannot drive it; `*.example.com` for subdomains, `["*"]` for any. '
+        "In the environment, a JSON list: "
+        "`PLAYGROUND_ALLOWED_HOSTS='[\"playground.example.org\"]'`.",
+    )
     static_max_age: int = Field(
         default=600, ge=0, description="Cache-Control max-age of /static files, in seconds."
     )
@@ -120,6 +135,17 @@ class Settings(BaseSettings):
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
         default="info", description="uvicorn's log level."
     )
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_patterns(cls, hosts: list[str]) -> list[str]:
+        """Patterns ``TrustedHostMiddleware`` accepts, checked here to name the bad one."""
+        for host in hosts:
+            if "*" in host[1:] or (
+                host.startswith("*") and host != "*" and not host.startswith("*.")
+            ):
+                raise ValueError(f"{host!r}: a wildcard must be the whole name or start it as '*.'")
+        return hosts
 
     def csv_limits(self) -> CsvLimits:
         """The limits on an uploaded set, for the engine."""

@@ -30,12 +30,12 @@ def running_server(
     module: str, health: tuple[str, str], env: dict[str, str]
 ) -> Iterator[tuple[str, int]]:
     """The server's URL and process id, once ``health`` (a method and a path) answers 200; ``env``
-    on top of the environment (a benchmark's sessions are never saved)."""
+    on top of the environment (sessions are not saved unless ``env`` sets PLAYGROUND_PERSIST)."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", module],
         cwd=ROOT,
-        env=os.environ | env | {"PLAYGROUND_PORT": str(port), "PLAYGROUND_PERSIST": "false"},
+        env=os.environ | {"PLAYGROUND_PERSIST": "false"} | env | {"PLAYGROUND_PORT": str(port)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

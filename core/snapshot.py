@@ -58,7 +58,12 @@ class SnapshotError(ValueError):
 
 def take_snapshot(trainer: Trainer) -> dict[str, Any]:
     """The trainer's state as a JSON-ready document (see the module docstring)."""
-    state = trainer.state()
+    return snapshot_document(trainer.state(), trainer.dataset)
+
+
+def snapshot_document(state: TrainerState, dataset: Dataset) -> dict[str, Any]:
+    """The document of ``state`` (a ``Trainer.state()``, a copy) on ``dataset``: the costly part
+    of ``take_snapshot``, which may run away from the trainer (in another thread, say)."""
     config = state.config
     return {
         "format": FORMAT,
@@ -81,7 +86,7 @@ def take_snapshot(trainer: Trainer) -> dict[str, Any]:
         "weights": [w.tolist() for w in state.weights],
         "rng": ints_to_strings(state.rng),
         "sampler": {"queue": list(state.sampler_queue), "position": state.sampler_position},
-        **_dataset_out(trainer.dataset),
+        **_dataset_out(dataset),
         "history": {
             "capacity": state.history_capacity,
             "interval": state.history_interval,

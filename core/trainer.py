@@ -127,7 +127,9 @@ class Trainer:
         """The complete state, as plain values (copies): ``Trainer.from_state`` resumes it.
         Without ``history`` its curves are left empty (a store that keeps them apart, appending
         only new points, spares a copy of them at every step)."""
-        curves = copy.deepcopy(self.history.curves) if history else {}
+        curves = (
+            {name: curve.copy() for name, curve in self.history.curves.items()} if history else {}
+        )
         recorded = self.history
         queue, position = self._sampler.queue
         return TrainerState(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +38,14 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(data))
     return data
+
+
+@pytest.fixture(autouse=True)
+def allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Servers answer to ``TestClient``'s ``testserver`` too, besides the loopback names
+    (``Settings()`` reads ``PLAYGROUND_ALLOWED_HOSTS``)."""
+    hosts = [*Settings.model_fields["allowed_hosts"].get_default(), "testserver"]
+    monkeypatch.setenv("PLAYGROUND_ALLOWED_HOSTS", json.dumps(hosts))
 
 
 @pytest.fixture

@@ -79,7 +79,9 @@ def _parametrize(schema: BaseSchema) -> Callable[[Test], Test]:
 
 
 def _schema(phases: list[str]) -> BaseSchema:
-    app = create_app(Settings(persist=False, max_sessions=64))
+    # Schemathesis sends the Host of its ASGI client, testserver
+    settings = Settings(persist=False, max_sessions=64, allowed_hosts=["testserver"])
+    app = create_app(settings)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     schema.config.seed = SEED
     schema.config.generation.update(max_examples=MAX_EXAMPLES, deterministic=True)

@@ -12,8 +12,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.checkpoint import Checkpointer
 from app.main import create_app
-from app.persistence import FILE_NAME, SessionArchive, save_sessions
+from app.persistence import FILE_NAME, SessionArchive
 from app.sessions import SessionStore
 from app.settings import Settings
 from core import Sampling, Trainer, TrainerConfig
@@ -165,7 +166,8 @@ async def test_a_session_busy_past_the_timeout_is_left_out_and_the_others_saved(
     busy, idle = await store.create(TrainerConfig()), await store.create(TrainerConfig(seed=2))
     archive = SessionArchive(tmp_path / FILE_NAME)
     async with busy.lock:  # a run of steps that does not end in time
-        await save_sessions(store, archive, timeout=0.2)
+        final = await Checkpointer(archive, store.sessions, 1.0).checkpoint(wait=0.2)
+    assert (final.written, final.busy) == (2, 1)
     saved = [session_id for session_id, _ in archive.load()]
     assert saved == ["default", idle.id]
 
