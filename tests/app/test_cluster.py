@@ -10,6 +10,7 @@ twice changes them.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from core import Trainer, TrainerConfig
@@ -237,3 +239,25 @@ def test_restarting_nginx_loses_nothing(tmp_path: Path) -> None:
         seen = state(running.nginx.url, session_id)
         assert seen["step"] == 30
         assert weights(seen) == serial_weights(30)
+
+
+def test_nginx_passes_the_clients_host_on_so_the_app_refuses_a_foreign_one(
+    topology: Cluster,
+) -> None:
+    """The app checks ``Host`` (PLAYGROUND_ALLOWED_HOSTS, the loopback names by default): a name
+    it allows reaches it through nginx unchanged (were nginx to send its upstream's name,
+    ``playground``, every request would be refused), and a foreign one (a DNS-rebinding page's)
+    gets the app's 400, over HTTP and for a live stream."""
+    url = topology.nginx.url
+    session_id = new_session(url)
+    allowed = httpx.get(f"{url}/api/sessions/{session_id}", headers={"Host": "localhost"})
+    assert allowed.status_code == 200, allowed.text
+    foreign = httpx.get(f"{url}/api/sessions/{session_id}", headers={"Host": "rebind.example"})
+    assert foreign.status_code == 400
+    assert "rebind.example" in body(foreign)["message"]
+    with socket.create_connection(("127.0.0.1", topology.nginx.port)) as sock:
+        ws_url = f"ws://rebind.example:{topology.nginx.port}/api/sessions/{session_id}/live"
+        with pytest.raises(InvalidStatus) as refused:
+            connect(ws_url, sock=sock)
+    assert refused.value.response.status_code == 400
+    assert "rebind.example" in refused.value.response.body.decode()  # the app's answer, not nginx's
