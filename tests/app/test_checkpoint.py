@@ -222,7 +222,7 @@ def test_a_killed_server_comes_back_as_of_its_last_checkpoint(tmp_path: Path) ->
             latest = snapshot(busy)
             by_step[latest["step"]] = latest
         process.kill()  # SIGKILL: no shutdown, no final save
-        process.communicate()
+        process.wait()
     in_file = _rows(path)  # what the last checkpoint holds
     with server_process(port, **env):
         restored = {i: snapshot(i) for i in [*ids, "default"]}
