@@ -172,7 +172,9 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         persist=False,
         data_dir=tmp_path_factory.mktemp("data"),
         max_sessions=64,
-        allowed_hosts=["testserver"],  # TestClient's name: conftest's per-test setting comes too late
+        allowed_hosts=[
+            "testserver"
+        ],  # TestClient's name: conftest's per-test setting comes too late
     )
     with TestClient(create_app(settings)) as client:
         yield client
