@@ -286,6 +286,10 @@ def test_two_apps_on_one_redis_serve_one_session_as_a_serial_run(
         reference.run(55)
         assert state["step"] == 55
         assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+        for path in ("gradient-check", "exercise"):  # the last step, recomputed elsewhere
+            mine = first.get(f"/api/sessions/{session_id}/{path}")
+            assert mine.status_code == 200, mine.text
+            assert mine.json() == second.get(f"/api/sessions/{session_id}/{path}").json()
         for client in (first, second):  # the default session is the cluster's
             assert client.post("/api/step").status_code == 200
         assert first.get("/api/state").json()["step"] == 2
