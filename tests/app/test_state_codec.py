@@ -9,12 +9,13 @@ import pytest
 from app import state_codec
 from core import Trainer, TrainerConfig
 from core.history import History
+from core.sampling import Sampling
 from tests.app.helpers import weights_of
 
 CONFIGS = [
     TrainerConfig(),
-    TrainerConfig(hidden=(4, 3), loss="cross_entropy", sampling="epoch", seed=7),
-    TrainerConfig(dataset="xor", hidden=(3,), sampling="sequential", seed=2),
+    TrainerConfig(hidden=(4, 3), loss="cross_entropy", sampling=Sampling.EPOCH, seed=7),
+    TrainerConfig(dataset="xor", hidden=(3,), sampling=Sampling.SEQUENTIAL, seed=2),
 ]
 
 
