@@ -5,26 +5,23 @@
 //
 // A frame is one Plotly.animate without transition and without redraw: the bars move, nothing
 // else is drawn again (nor styled: a bar keeps the colour it was made with, so positive and
-// negative values are two traces, each null where the other has its bar, and the values are not
-// printed beside the bars, the hover has them). The value axes are fixed ranges that only widen
+// negative values are two traces, each null where the other has its bar). The values are printed
+// at the bars' ends (a trace of text points a plot, moved with the bars: a bar's own text is not
+// moved by an animate), outside a bar or, near the range's end, inside it, in rows tall enough
+// and only for the first BAR_TEXT.budget bars from the output layer down. The value axes are fixed ranges that only widen
 // (see scale.js), changed by a relayout, rarely. No ticks: each axis's range is printed under it,
 // and the titles above, in a figure of their own under the bars' (as the heatmaps' names and
 // colour bars, see heatmaps.js: each animate goes over the whole layout of its figure).
 
 import { num } from './format.js';
 import { xDomain, yDomain } from './grid.js';
-import { PLOT_CONFIG, PLOT_FONT, liveLayout } from './plotly.js';
+import { NO_TRANSITION, PLOT_CONFIG, PLOT_FONT, liveLayout } from './plotly.js';
 
 const POSITIVE = '#2166ac';
 const NEGATIVE = '#b2182b';
 const COLOURS = { slope: '#5a7d3a', output: '#8c6bb1' };
 const TARGET = '#1f2328';
-const NO_TRANSITION = {
-  transition: { duration: 0 },
-  frame: { duration: 0, redraw: false },
-  // Plotly paints an animate on the next animation frame; one asked for before then replaces it
-  mode: 'immediate',
-};
+const BAR_TEXT = { budget: 16, minRowPx: 12, size: 9, inside: 0.6 }; // inside: of the range
 
 /** How the bars of a plot are coloured: by sign, as a slope, or as outputs against targets. */
 export const BarKind = Object.freeze({ SIGNED: 'signed', SLOPE: 'slope', OUTPUT: 'output' });
@@ -32,6 +29,19 @@ export const BarKind = Object.freeze({ SIGNED: 'signed', SLOPE: 'slope', OUTPUT:
 /** The range under an axis: ±r for a symmetric one, else its two ends. */
 function rangeText({ lo, hi }) {
   return lo === -hi ? `\u00b1${num(hi, 2)}` : `${num(lo, 2)} \u2026 ${num(hi, 2)}`;
+}
+
+/** The text points of a plot's values `x` (nulls: none) on its range: at each bar's end, outside
+ * it, or inside it where outside would leave the plot. */
+function valueTexts(x, { lo, hi }) {
+  const inside = (v) => (v >= 0 ? v > BAR_TEXT.inside * hi : v < BAR_TEXT.inside * lo);
+  const outwards = (v) => v >= 0 !== inside(v);
+  return {
+    x: x.map((v) => v ?? 0),
+    text: x.map((v) => (v === null ? '' : num(v, 2))),
+    textposition: x.map((v) => (outwards(v) ? 'middle right' : 'middle left')),
+    textfont: { color: x.map((v) => (v !== null && inside(v) ? '#ffffff' : '#57606a')) },
+  };
 }
 
 export class BarsFigure {
@@ -65,6 +75,8 @@ export class BarsFigure {
     this.traceOf = []; // per plot: its first trace's index (the negative bars, or the targets,
     // follow it)
     this.shownRange = [];
+    this.valuesOf = []; // per plot: the index of its values' text trace, or null
+    let budget = BAR_TEXT.budget;
     plots.forEach((plot, k) => {
       const band = geometry.bands[plot.band];
       const axis = k ? String(k + 1) : '';
@@ -110,6 +122,8 @@ export class BarsFigure {
       this.shownRange.push([plot.range.lo, plot.range.hi]);
       // bars made at once (null: no bar yet), so that Plotly styles them; animate only moves them
       const none = plot.rows.map(() => null);
+      const printed = band.rowPx >= BAR_TEXT.minRowPx && plot.rows.length <= budget;
+      if (printed) budget -= plot.rows.length;
       const bars = (name, color) => ({
         type: 'bar',
         orientation: 'h',
@@ -128,6 +142,7 @@ export class BarsFigure {
       } else {
         traces.push(bars(plot.name, COLOURS[plot.kind]));
       }
+      this.valuesOf.push(printed ? traces.length + (plot.kind === BarKind.OUTPUT ? 1 : 0) : null);
       if (plot.kind === BarKind.OUTPUT) {
         traces.push({
           type: 'scatter',
@@ -144,6 +159,21 @@ export class BarsFigure {
           },
           cliponaxis: false,
           hovertemplate: 'target t[%{y}] = %{x:.6~g}<extra></extra>',
+        });
+      }
+      if (printed) {
+        traces.push({
+          type: 'scatter',
+          mode: 'text',
+          name: `${plot.name}-values`,
+          y: plot.rows,
+          x: none,
+          text: plot.rows.map(() => ''),
+          xaxis: `x${axis}`,
+          yaxis: `y${axis}`,
+          hoverinfo: 'skip',
+          cliponaxis: false,
+          textfont: { size: BAR_TEXT.size, color: [] },
         });
       }
     });
@@ -191,6 +221,10 @@ export class BarsFigure {
       if (plot.kind === BarKind.OUTPUT) {
         data.push({ x: values[k] ? targets : x });
         traces.push(first + 1);
+      }
+      if (this.valuesOf[k] !== null) {
+        data.push(valueTexts(x, plot.range));
+        traces.push(this.valuesOf[k]);
       }
     });
     this.Plotly.animate(this.element, { data, traces }, NO_TRANSITION);

@@ -4,13 +4,13 @@
 //
 // The history (GET /history, thinned by the server to a bounded number of points) is fetched a few
 // times a second; the newest point comes with every frame (its `metrics`), so the curves' ends move
-// live in between. Drawn with Plotly: created once, then only the traces' data is restyled, at most
-// MAX_POINTS a trace. The axes' ranges only widen, by factors of 2 or 2.5, so a relayout is rare.
-// A restyle here re-runs the whole plot, with its ticks and legend: it is drawn on the slow views'
-// beat, about 10 times a second. A regression set has no classes: its classification error is
-// null, and the figure shows the network error alone.
+// live in between. Drawn with Plotly: created once, then the lines are moved by a Plotly.animate
+// without transition and without redraw (a restyle would draw the whole figure again, ticks and
+// legend, several times the cost), at most MAX_POINTS a trace. The axes' ranges only widen, by
+// factors of 2 or 2.5, so a relayout is rare. Drawn on the slow views' beat. A regression set has
+// no classes: its classification error is null, and the figure shows the network error alone.
 
-import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { DOWNLOAD_CONFIG, NO_TRANSITION, PLOT_FONT } from './plotly.js';
 import { niceCeil } from './scale.js';
 
 const SETS = [
@@ -36,6 +36,7 @@ export class CurvesView {
     this.element = element;
     this.Plotly = null;
     this.history = null;
+    this.created = false;
     this.errorsOnly = false; // what the figure shows now: true for a regression set
     this.reset();
   }
@@ -46,9 +47,14 @@ export class CurvesView {
     this.shown = { xMax: null, yMax: null }; // the ranges the figure has now
   }
 
-  /** Creates the (empty) figure once Plotly.js is loaded. */
+  /** Plotly.js is there: the figure is made on the first draw (after the live views'). */
   attach(Plotly) {
     this.Plotly = Plotly;
+  }
+
+  /** Makes the (empty) figure. */
+  create() {
+    this.created = true;
     const traces = [];
     for (const [metric, axis, format] of [
       ['error', 'y', '.4f'],
@@ -97,7 +103,7 @@ export class CurvesView {
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: '#ffffff',
     };
-    return Plotly.newPlot(this.element, traces, layout, { ...PLOT_CONFIG, responsive: true });
+    this.Plotly.newPlot(this.element, traces, layout, DOWNLOAD_CONFIG);
   }
 
   /** The history of the current run (null after a reset: nothing recorded yet). */
@@ -108,6 +114,7 @@ export class CurvesView {
 
   draw(frame) {
     if (!this.Plotly) return false;
+    if (!this.created) this.create();
     const xs = [];
     const ys = [];
     let yMax = 0;
@@ -151,8 +158,14 @@ export class CurvesView {
     if (this.shown.xMax !== this.xMax) layout['xaxis.range'] = [0, this.xMax];
     if (this.shown.yMax !== this.yMax && this.yMax > 0) layout['yaxis.range'] = [0, this.yMax];
     this.shown = { xMax: this.xMax, yMax: this.yMax };
-    if (Object.keys(layout).length) this.Plotly.update(this.element, { x: xs, y: ys }, layout);
-    else this.Plotly.restyle(this.element, { x: xs, y: ys });
+    if (Object.keys(layout).length) {
+      // new ranges (and so the first draw, whose traces Plotly then puts in the legend): a
+      // whole redraw
+      this.Plotly.update(this.element, { x: xs, y: ys }, layout);
+      return true;
+    }
+    const data = xs.map((x, k) => ({ x, y: ys[k] }));
+    this.Plotly.animate(this.element, { data, traces: data.map((_, k) => k) }, NO_TRANSITION);
     return true;
   }
 }

@@ -16,6 +16,13 @@ export function num(value, digits = 3) {
   return text.replaceAll('-', MINUS); // the exponent's too: −1.2e−5
 }
 
+/** A number with `decimals` decimals and a real minus sign, as Plotly prints one; "NaN" for
+ * null. */
+export function fixed(value, decimals) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'NaN';
+  return value.toFixed(decimals).replace('-', MINUS);
+}
+
 /** A number with an explicit sign, for updates and deltas: "+0.012", "−0.3". */
 export function signed(value, digits = 3) {
   const text = num(value, digits);

@@ -3,25 +3,32 @@
 // Rows are a layer's units, columns its inputs and the bias. The colour scale is diverging and
 // centred at zero; its range only widens (see scale.js), so a colour change is a weight change.
 // A frame is one Plotly.restyle of the traces' z (and their hover data), which redraws everything
-// in the figure: so the heatmaps' figure holds nothing else (no ticks, no colour bars, no names),
-// and what stays put is a second figure under it, of the same size: the plots' titles, the units'
-// and inputs' names (annotations) and the colour bars (of invisible markers), redrawn only when
-// a colour range changes. The values are printed in the cells only where they fit. No gaps
-// between the cells: with them, Plotly paints every cell at the screen's resolution, not one
-// pixel a cell, several times slower.
+// in the figure: so the heatmaps' figure holds nothing else (no ticks, no colour bars, no names,
+// no cell text). What stays put is a second figure under it, of the same size: the plots' titles,
+// the units' and inputs' names and the colour bars' end values (annotations, relaid out one by
+// one when a range changes) and the colour bars themselves (of invisible markers, on a fixed
+// range). The values printed in the cells, where they fit, and the colour bars' end values are a
+// third figure over the cells, of text points moved by Plotly.animate (a heatmap's own cell text
+// is measured again on every restyle, the most costly part of its redraw, and a relayout of an
+// annotation redraws all of them); it lets the pointer through, and fades while a hover label is
+// up, which it would cover. No gaps between the cells:
+// with them, Plotly paints every cell at the screen's resolution, not one pixel a cell, several
+// times slower.
 
-import { num } from './format.js';
+import { fixed, num } from './format.js';
 import { LABELS_PX, xDomain, yDomain } from './grid.js';
-import { PLOT_CONFIG, liveLayout } from './plotly.js';
+import { NO_TRANSITION, PLOT_CONFIG, liveLayout } from './plotly.js';
 import { DIVERGING } from './scale.js';
 
 const CELL_TEXT = { width: 32, height: 16, charPx: 6.4 }; // to print a value in a cell
-// Cells with their value printed, at most: every printed value is an SVG text drawn again on every
-// frame, several times the cost of the cells' colours; the weights get them first, from the
-// output layer down, then the updates.
+// Cells with their value printed, at most: every printed value is an SVG text moved on every
+// frame; the weights get them first, from the output layer down, then the updates.
 const CELL_TEXT_BUDGET = 32;
 const NAME_SIZE = 10;
 const COLOUR_BAR_LEN = 0.84; // of the heatmap's width: room for the end labels between two
+const COLOUR_BAR_PX = 6; // its thickness
+const DARK_CELL = 0.55; // of the colour range's half-width: white text beyond, dark within
+const TEXT_COLOURS = { dark: '#1f2328', light: '#ffffff' };
 
 /** Decimals that a range of half-width `r` needs: 2 for weights up to ±10, more for updates. */
 function decimalsFor(r) {
@@ -30,27 +37,35 @@ function decimalsFor(r) {
 
 export class HeatmapsFigure {
   /**
-   * @param {{frame: HTMLElement, cells: HTMLElement}} elements the two figures' divs, the
-   *   cells' on top of the frame's (it takes the pointer: hover)
+   * @param {{frame: HTMLElement, cells: HTMLElement, values: HTMLElement}} elements the three
+   *   figures' divs, bottom to top: the frame, the cells (they take the pointer: hover), the
+   *   values printed in the cells
    * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per heatmap: `band` (index), `column` (0: W, 1: ΔW), `name`,
-   *   `title`, `rows` and `cols` (names), `range` (a symmetric WideningRange), `hover(hasTrace)`
+   *   `title` (and `heldTitle`, while a step's update is held back), `rows` and `cols` (names), `range` (a symmetric WideningRange), `hover(hasTrace)`
    *   (the hovertemplate, with or without the last step's numbers in its customdata)
    */
-  constructor({ frame, cells }, Plotly, geometry, plots) {
+  constructor({ frame, cells, values }, Plotly, geometry, plots) {
     this.element = cells;
     this.frame = frame;
+    this.values = values;
     this.Plotly = Plotly;
     this.plots = plots;
     const width = geometry.heatmapsWidth;
     const { height } = geometry;
     this.textFits = [];
+    this.titles = []; // per plot: its title's annotation in the frame
+    this.held = false; // whether the titles say the step's update is held back
     const base = liveLayout(width, height);
     const layout = { ...base };
     const frameLayout = { ...base, hovermode: false, annotations: [] };
+    const valuesLayout = { ...base, hovermode: false };
     const annotations = frameLayout.annotations;
     const scales = [];
+    const printed = []; // the text points, a trace per plot: its cells where they fit, then the
+    // colour bar's two end values
+    const ends = [];
     const traces = plots.map((plot, k) => {
       const band = geometry.bands[plot.band];
       const [left, right] = geometry.heatmapX[plot.column];
@@ -74,8 +89,20 @@ export class HeatmapsFigure {
         range: [plot.rows.length - 0.5, -0.5], // first unit on top
         fixedrange: true,
       };
+      // the values' figure places its text by cell index (and below the cells: the colour bar's)
+      valuesLayout[`xaxis${axis}`] = { ...layout[`xaxis${axis}`], type: 'linear' };
+      // (its y axis reaches down to the colour bar: Plotly hides unclipped text points beyond
+      // an axis's range)
+      const reach = 3 + COLOUR_BAR_PX + 2; // px below the cells: to the end values' tops
+      valuesLayout[`yaxis${axis}`] = {
+        ...layout[`yaxis${axis}`],
+        type: 'linear',
+        domain: [y[0] - reach / height, y[1]],
+        range: [plot.rows.length - 0.5 + reach / band.rowPx, -0.5],
+      };
       const { columnPx } = band;
       const above = (px) => 1 - (band.plotTop - px) / height;
+      this.titles[k] = annotations.length;
       annotations.push({
         text: plot.title,
         xref: 'paper',
@@ -120,6 +147,7 @@ export class HeatmapsFigure {
           ? (decimals) => columnPx >= (decimals + 3) * CELL_TEXT.charPx
           : null;
       const bar = (1 - COLOUR_BAR_LEN) * (x[1] - x[0]);
+      const barY = 1 - (band.plotTop + band.plotHeight + 3) / height;
       scales.push({
         type: 'scatter',
         mode: 'markers',
@@ -129,23 +157,51 @@ export class HeatmapsFigure {
         hoverinfo: 'skip',
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
-        marker: { color: [0], colorscale: DIVERGING, showscale: true },
-        colorbar: {
-          orientation: 'h',
-          x: x[0] + bar / 2,
-          xanchor: 'left',
-          len: x[1] - x[0] - bar,
-          y: 1 - (band.plotTop + band.plotHeight + 3) / height,
-          yanchor: 'top',
-          yref: 'paper',
-          thickness: 6,
-          outlinewidth: 0,
-          tickmode: 'array',
-          ticks: '',
-          tickfont: { size: 10 },
-          xpad: 0,
-          ypad: 0,
+        // the scale on a fixed range: a range that widens changes only the end values' text
+        marker: {
+          color: [0],
+          colorscale: DIVERGING,
+          cmin: -1,
+          cmax: 1,
+          showscale: true,
+          colorbar: {
+            orientation: 'h',
+            x: x[0] + bar / 2,
+            xanchor: 'left',
+            len: x[1] - x[0] - bar,
+            y: barY,
+            yanchor: 'top',
+            yref: 'paper',
+            thickness: COLOUR_BAR_PX,
+            outlinewidth: 0,
+            showticklabels: false,
+            ticks: '',
+            xpad: 0,
+            ypad: 0,
+          },
         },
+      });
+      printed.push({
+        type: 'scatter',
+        mode: 'text',
+        name: plot.name,
+        x: [],
+        y: [],
+        text: [],
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        hoverinfo: 'skip',
+        cliponaxis: false,
+        textfont: { size: Math.min(11, band.rowPx - 5), color: [] },
+      });
+      // the colour bar's end values, under its ends
+      const cols = plot.cols.length;
+      const barEnd = (COLOUR_BAR_LEN + (1 - COLOUR_BAR_LEN) / 2) * cols - 0.5;
+      const under = plot.rows.length - 0.5 + (3 + COLOUR_BAR_PX + 1) / band.rowPx;
+      ends.push({
+        x: [cols - 1 - barEnd, barEnd],
+        y: [under, under],
+        textposition: ['bottom center', 'bottom center'],
       });
       return {
         type: 'heatmap',
@@ -158,7 +214,6 @@ export class HeatmapsFigure {
         colorscale: DIVERGING,
         showscale: false,
         hoverongaps: false,
-        textfont: { size: Math.min(11, band.rowPx - 5) },
       };
     });
     let budget = CELL_TEXT_BUDGET;
@@ -170,6 +225,20 @@ export class HeatmapsFigure {
         else budget -= cells;
       });
     }
+    // the cells whose value is printed: every cell of a plot whose values fit, else none
+    const valueTraces = printed.map((trace, k) => {
+      const { rows, cols } = plots[k];
+      const cells = this.textFits[k]
+        ? rows.flatMap((_, row) => cols.map((__, col) => [row, col]))
+        : [];
+      return {
+        ...trace,
+        x: [...cells.map(([, col]) => col), ...ends[k].x],
+        y: [...cells.map(([row]) => row), ...ends[k].y],
+        textposition: [...cells.map(() => 'middle center'), ...ends[k].textposition],
+      };
+    });
+    this.cellCount = valueTraces.map((trace) => trace.x.length - 2);
     // what each trace has now of the attributes restyled only when they change
     this.attrs = plots.map((plot, k) => ({
       hasTrace: false,
@@ -177,18 +246,16 @@ export class HeatmapsFigure {
       ...this.rangeAttributes(k, plot.range.hi),
     }));
     traces.forEach((trace, k) => {
-      const { zmin, zmax, texttemplate, hovertemplate } = this.attrs[k];
-      Object.assign(trace, { zmin, zmax, texttemplate, hovertemplate });
-      const { marker, colorbar } = scales[k];
-      Object.assign(marker, { cmin: zmin, cmax: zmax, colorbar });
-      Object.assign(colorbar, {
-        tickvals: this.attrs[k].tickvals,
-        ticktext: this.attrs[k].ticktext,
-      });
-      delete scales[k].colorbar;
+      const { zmin, zmax, hovertemplate } = this.attrs[k];
+      Object.assign(trace, { zmin, zmax, hovertemplate });
     });
     Plotly.newPlot(frame, scales, frameLayout, { ...PLOT_CONFIG, staticPlot: true });
     Plotly.newPlot(cells, traces, layout, PLOT_CONFIG);
+    Plotly.newPlot(values, valueTraces, valuesLayout, { ...PLOT_CONFIG, staticPlot: true });
+    this.drawValues(plots.map(() => null));
+    // a hover label is drawn in the cells' figure, under the values: they fade while it is up
+    cells.on('plotly_hover', () => values.classList.add('faded'));
+    cells.on('plotly_unhover', () => values.classList.remove('faded'));
   }
 
   /**
@@ -222,6 +289,19 @@ export class HeatmapsFigure {
     });
   }
 
+  /** Titles the plots for a step whose update is held back (`held`), or shown. */
+  showHeld(held) {
+    if (held === this.held) return;
+    this.held = held;
+    const titles = {};
+    this.plots.forEach((plot, k) => {
+      if (plot.heldTitle) {
+        titles[`annotations[${this.titles[k]}].text`] = held ? plot.heldTitle : plot.title;
+      }
+    });
+    this.Plotly.relayout(this.frame, titles);
+  }
+
   /** The attributes of plot `k` that follow its colour range `r`. */
   rangeAttributes(k, r) {
     const decimals = decimalsFor(r);
@@ -229,16 +309,16 @@ export class HeatmapsFigure {
       r,
       zmin: -r,
       zmax: r,
-      tickvals: [-r, 0, r],
-      ticktext: [-r, 0, r].map((v) => num(v, 2)),
-      texttemplate: this.textFits[k]?.(decimals) ? `%{z:.${decimals}f}` : '',
+      ends: [num(-r, 2), num(r, 2)],
+      decimals: this.textFits[k]?.(decimals) ? decimals : null,
     };
   }
 
   /**
    * Shows a new frame in one restyle: `zs[k]` and `customdata[k]` of plot `k` (null: no step
    * yet, an empty plot); the attributes that follow the colour ranges (the plots' WideningRanges,
-   * fitted by the caller) and the hover text only when they change, the colour bars then too.
+   * fitted by the caller) and the hover text only when they change; the values in the cells
+   * where they fit and the colour bars' end values.
    */
   draw(zs, customdata) {
     const update = { z: zs.map((z) => z ?? []), customdata: customdata.map((c) => c ?? []) };
@@ -260,19 +340,25 @@ export class HeatmapsFigure {
     // one list per attribute, an entry per trace (restyle's form for different values)
     const all = (key) => this.attrs.map((attrs) => attrs[key]);
     if (hoverChanged) update.hovertemplate = all('hovertemplate');
-    if (rangeChanged) {
-      Object.assign(update, {
-        zmin: all('zmin'),
-        zmax: all('zmax'),
-        texttemplate: all('texttemplate'),
-      });
-      this.Plotly.restyle(this.frame, {
-        'marker.cmin': all('zmin'),
-        'marker.cmax': all('zmax'),
-        'marker.colorbar.tickvals': all('tickvals'),
-        'marker.colorbar.ticktext': all('ticktext'),
-      });
-    }
+    if (rangeChanged) Object.assign(update, { zmin: all('zmin'), zmax: all('zmax') });
     this.Plotly.restyle(this.element, update);
+    this.drawValues(zs);
+  }
+
+  /** The values printed in the cells of the plots where they fit (coloured to read on theirs),
+   * and the colour bars' end values. */
+  drawValues(zs) {
+    const data = this.attrs.map(({ decimals, r, ends }, k) => {
+      const cells = this.cellCount[k] && zs[k] && decimals !== null ? zs[k].flat() : [];
+      const blank = this.cellCount[k] - cells.length;
+      const colour = (v) => (Math.abs(v) > DARK_CELL * r ? TEXT_COLOURS.light : TEXT_COLOURS.dark);
+      return {
+        text: [...cells.map((v) => fixed(v, decimals)), ...Array(blank).fill(''), ...ends],
+        textfont: {
+          color: [...cells.map(colour), ...Array(blank + 2).fill(TEXT_COLOURS.dark)],
+        },
+      };
+    });
+    this.Plotly.animate(this.values, { data, traces: data.map((_, k) => k) }, NO_TRANSITION);
   }
 }

@@ -47,6 +47,7 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       name: `weights-${n}`,
       column: 0,
       title: `W${m} after the step`,
+      heldTitle: `W${m} before the step`, // while the step's update is held back (predict.js)
       range: ranges.weights,
       hover: (hasTrace) =>
         `W${m}[%{y} \u2190 %{x}] = %{z:.6~g}` +
@@ -231,6 +232,7 @@ export class NetworkView {
     const heatmaps = part('plot heatmaps', 'heatmaps');
     heatmaps.setAttribute('role', 'img');
     heatmaps.setAttribute('aria-label', 'Weights W and last updates ΔW of every layer');
+    const values = part('plot heatmaps values', 'heatmaps-values');
     const barsFrame = part('plot bars', 'bars-frame');
     const bars = part('plot bars', 'bars');
     bars.setAttribute('role', 'img');
@@ -240,12 +242,12 @@ export class NetworkView {
     }
     // the bars right of the heatmaps, the band scrolling sideways when the column is too narrow
     for (const element of [barsFrame, bars]) element.style.left = `${geometry.heatmapsWidth}px`;
-    this.container.replaceChildren(...headings, frame, heatmaps, barsFrame, bars);
+    this.container.replaceChildren(...headings, frame, heatmaps, values, barsFrame, bars);
     this.container.style.height = `${geometry.height}px`;
     const inBand = (plots, band) => plots.map((plot) => ({ ...plot, band }));
     this.figures = {
       heatmaps: new HeatmapsFigure(
-        { frame, cells: heatmaps },
+        { frame, cells: heatmaps, values },
         this.Plotly,
         geometry,
         shown.flatMap((l, band) => inBand(l.heatmaps, band)),
@@ -332,6 +334,7 @@ export class NetworkView {
           : null,
       );
     }
+    figures.heatmaps.showHeld(Boolean(frame.held));
     figures.heatmaps.draw(zs, customdata);
     return true;
   }

@@ -8,6 +8,7 @@ import { Controls } from './controls.js';
 import { CurvesView } from './curves.js';
 import { EquationsView } from './equations.js';
 import { CheckPanel } from './exercise.js';
+import { savePng } from './export.js';
 import { FIELDS, InputError } from './fields.js';
 import { count } from './format.js';
 import { NetworkView } from './layers.js';
@@ -37,7 +38,6 @@ const page = {
   limits: JSON.parse(root.dataset.limits),
   speed: JSON.parse(root.dataset.speed),
   snapshotFormat: root.dataset.snapshotFormat,
-  plotlyUrl: root.dataset.plotlyUrl,
 };
 // the data sets as the server describes them (the built-in ones, then uploads), and as the views
 // see the current run's: a 2-D set's inputs are its chosen features (the heatmap's columns), its
@@ -282,6 +282,14 @@ controls = new Controls(
   page.defaults,
 );
 
+byId('save-png').addEventListener('click', () => {
+  if (!network.figures) return; // Plotly.js and a net are there
+  const name = `delta-playground-${session.config.dataset}-step-${session.step}.png`;
+  savePng(network.Plotly, byId('layers'), name).catch((error) =>
+    status.error('The PNG image could not be made', error.message),
+  );
+});
+
 /** Makes an uploaded set one of the choices (the views find it by name). */
 const addDataset = (descriptor) => {
   described.set(descriptor.name, descriptor);
@@ -321,9 +329,9 @@ async function start() {
   session.setSpeed(speed ?? page.speed.default);
   controls.setSpeed(session.speed);
   controls.setPlaying(false);
-  // every plot is Plotly: its script (preloaded from the page's head) is parsed while the
-  // session is being made, and the plots draw as soon as both are there
-  const plotly = loadPlotly(page.plotlyUrl).then(
+  // every plot is Plotly: its script (async, from the page's head) is compiled while the session
+  // is being made, and the plots draw as soon as both are there, the live views first
+  const plotly = loadPlotly(byId('plotly')).then(
     (Plotly) => {
       for (const view of [network, curves, regions, pinned]) view.attach(Plotly);
       for (const name of ['heatmaps', 'bars', 'curves', 'regions']) scheduler.invalidate(name);

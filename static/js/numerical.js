@@ -35,6 +35,16 @@ export class NumericalCheck {
 
   /** The frame shown: with the switch on, its step is checked (one request at a time). */
   draw(frame) {
+    if (frame.held) {
+      // its central differences are the held-back δ and ΔW: shown once they are revealed
+      this.wanted = null;
+      this.asked = null; // the same step is checked once it is revealed
+      this.summary.textContent =
+        'Held back, as δ and ΔW: shown once you have checked your prediction.';
+      delete this.summary.dataset.value;
+      this.body.replaceChildren();
+      return;
+    }
     this.wanted = frame.trace ? frame.trace.step : null;
     if (this.wanted === null) {
       this.asked = null;
@@ -51,7 +61,8 @@ export class NumericalCheck {
     this.busy = true;
     this.asked = this.wanted;
     try {
-      this.show(await this.read());
+      const check = await this.read();
+      if (this.wanted !== null) this.show(check); // not while the step is held back
     } catch (error) {
       this.summary.textContent = `The check could not be made: ${error.message}`;
       delete this.summary.dataset.value;

@@ -93,6 +93,15 @@ export class PinnedPanel {
       this.unpinned(); // another net
       return false;
     }
+    if (frame.held) {
+      // the weight's factors are the step's δ and ΔW, held back (predict.js); and its value
+      // after the step is the next one to come
+      const p = document.createElement('p');
+      p.textContent =
+        'This step\u2019s \u03b4 and \u0394W are held back until you have checked your prediction.';
+      this.elements.lines.replaceChildren(p);
+      return true;
+    }
     if (frame.step !== this.lastStep) {
       this.lastStep = frame.step;
       this.values.step.push(frame.step);

@@ -2,17 +2,18 @@
 
 let loading = null;
 
-/** Loads Plotly.js from `url` once; resolves to `window.Plotly`. */
-export function loadPlotly(url) {
+/** Plotly.js, from the page's own async script `script`; resolves to `window.Plotly` once it has
+ * run. */
+export function loadPlotly(script) {
   loading ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = url;
-    script.async = true;
+    if (window.Plotly) {
+      resolve(window.Plotly);
+      return;
+    }
     script.addEventListener('load', () => resolve(window.Plotly));
     script.addEventListener('error', () =>
-      reject(new Error(`Plotly.js could not be loaded from ${url}`)),
+      reject(new Error(`Plotly.js could not be loaded from ${script.src}`)),
     );
-    document.head.append(script);
   });
   return loading;
 }
@@ -24,6 +25,25 @@ export const PLOT_CONFIG = Object.freeze({
   responsive: false,
   doubleClick: false,
   scrollZoom: false,
+});
+
+/** The slow views' figures (curves, regions) are big enough for a mode bar: Plotly's PNG
+ * download, shown while the pointer is over the figure. */
+export const DOWNLOAD_CONFIG = Object.freeze({
+  ...PLOT_CONFIG,
+  displayModeBar: 'hover',
+  modeBarButtons: [['toImage']],
+  displaylogo: false,
+  responsive: true,
+});
+
+/** A Plotly.animate that only moves what is animatable (bars, lines, markers, their text) to its
+ * new data: no transition, no redraw of the rest of the figure, and one asked for before Plotly
+ * paints the last one (on the next animation frame) replaces it. */
+export const NO_TRANSITION = Object.freeze({
+  transition: { duration: 0 },
+  frame: { duration: 0, redraw: false },
+  mode: 'immediate',
 });
 
 export const PLOT_FONT = Object.freeze({

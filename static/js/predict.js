@@ -2,11 +2,13 @@
 // its weights after the step shown as those before it, which would give the update away) until
 // the learner has entered their own numbers and checked them.
 
-/** `frame` with every layer's δ and ΔW unknown (null) and the weights those before the step. */
+/** `frame` with every layer's δ and ΔW unknown (null) and the weights those before the step;
+ * `held` tells the views that show more of the step (the numerical check) to hold it back too. */
 export function withoutPrediction(frame) {
   const trace = frame.trace;
   return {
     ...frame,
+    held: true,
     layers: trace.layers.map((layer) => ({ weights: layer.weights_before })),
     trace: {
       ...trace,

@@ -11,7 +11,7 @@
 // or if they cannot be read, the training samples the steps have drawn so far stand in for them).
 
 import { classOf } from './net.js';
-import { PLOT_CONFIG, PLOT_FONT } from './plotly.js';
+import { DOWNLOAD_CONFIG, PLOT_FONT } from './plotly.js';
 
 const CLASS_COLOURS = ['#e08214', '#5e3c99', '#1b7837', '#b2182b'];
 const CLASS_TINTS = [
@@ -304,7 +304,7 @@ export class RegionsView {
     }
     if (!changed) return false;
     this.layout.datarevision += 1;
-    this.Plotly.react(this.element, this.traces, this.layout, { ...PLOT_CONFIG, responsive: true });
+    this.Plotly.react(this.element, this.traces, this.layout, DOWNLOAD_CONFIG);
     return true;
   }
 

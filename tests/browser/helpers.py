@@ -130,6 +130,14 @@ def hover(page: Page, figure: str, trace: str, row: int, col: int = 0) -> str:
     return "\n".join(lines) if lines else label.text_content() or ""
 
 
+def pin(page: Page, trace: str, row: int, col: int) -> None:
+    """Clicks cell (``row``, ``col``) of heatmap ``trace`` with the real mouse."""
+    hover(page, "heatmaps", trace, row, col)
+    page.mouse.down()
+    page.mouse.up()
+    expect(page.locator("#pinned")).to_be_visible()
+
+
 def session_id(page: Page) -> str:
     sid: str = page.evaluate("window.playground.session.id")
     return sid

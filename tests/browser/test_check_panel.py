@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     LIVE_VIEWS,
     TIMEOUT_MS,
     open_page,
+    pin,
     shown,
     stats,
     wait_for_draws,
@@ -105,10 +106,21 @@ def _hidden(values: list[Any] | None) -> bool:
     return values is None or all(v is None for v in values)
 
 
+def frame_titles(page: Page) -> list[str]:
+    titles: list[str] = page.evaluate(
+        "() => document.getElementById('heatmaps-frame').layout.annotations.map((a) => a.text)"
+    )
+    return titles
+
+
 def test_predict_first_hides_delta_and_update_until_checked(page: Page, server_url: str) -> None:
     open_page(page, server_url, dataset="iris")
     page.click("#step-1")
     wait_for_step(page, 1)
+    page.check("#numerical-check")  # the central differences would give δ and ΔW away
+    expect(page.locator("#numerical-summary")).to_contain_text("Step 1", timeout=TIMEOUT_MS)
+    pin(page, "weights-1", 0, 0)  # a pinned weight's factors too
+    page.mouse.move(0, 0)
     page.check("#predict-first")
     page.click("#step-1")
     wait_for_step(page, 2)
@@ -119,6 +131,15 @@ def test_predict_first_hides_delta_and_update_until_checked(page: Page, server_u
     assert all(_hidden(row) for row in layer["update"])
     delta_line = page.locator("#equations-body tr.predicted").first
     expect(delta_line.locator("td")).to_be_hidden()
+    # the weights shown are those before the step, and the title says so
+    assert "W before the step" in frame_titles(page)
+    assert "W after the step" not in frame_titles(page)
+    expect(page.locator("#numerical-summary")).to_contain_text("Held back", timeout=TIMEOUT_MS)
+    expect(page.locator("#numerical-body tr")).to_have_count(0)
+    expect(page.locator("#pinned-lines")).to_have_text(
+        "This step’s δ and ΔW are held back until you have checked your prediction.",
+        timeout=TIMEOUT_MS,
+    )
 
     right = tutorial_delta(exercise(page))  # the held step's problem, the learner's numbers
     draws = {view: stats(page)["stats"]["views"][view]["draws"] for view in LIVE_VIEWS}
@@ -134,6 +155,10 @@ def test_predict_first_hides_delta_and_update_until_checked(page: Page, server_u
     assert all(abs(a - b) < 1e-12 for a, b in zip(layer["delta"], right, strict=True))
     assert not any(_hidden(row) for row in layer["update"])
     expect(delta_line.locator("td")).to_be_visible()
+    assert "W after the step" in frame_titles(page)
+    expect(page.locator("#numerical-summary")).to_contain_text("Step 2", timeout=TIMEOUT_MS)
+    expect(page.locator("#pinned-lines")).to_contain_text("ΔW", timeout=TIMEOUT_MS)
+    expect(page.locator("#pinned-lines")).not_to_contain_text("held back")
 
 
 def test_while_playing_the_panel_waits_for_the_pause(page: Page, server_url: str) -> None:

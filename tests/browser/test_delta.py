@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import close, hover, open_page, session_id, wait_for_step
+from tests.browser.helpers import close, open_page, pin, session_id, wait_for_step
 
 pytestmark = pytest.mark.browser
 
@@ -80,14 +80,6 @@ def test_the_numerical_check_agrees_with_the_engine(
     page.click("#step-1")
     expect(summary).to_have_attribute("data-step", "11")
     assert float(summary.get_attribute("data-value") or "nan") < 1e-6
-
-
-def pin(page: Page, trace: str, row: int, col: int) -> None:
-    """Clicks cell (``row``, ``col``) of heatmap ``trace`` with the real mouse."""
-    hover(page, "heatmaps", trace, row, col)
-    page.mouse.down()
-    page.mouse.up()
-    expect(page.locator("#pinned")).to_be_visible()
 
 
 def part(page: Page, name: str) -> list[float]:

@@ -99,7 +99,10 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
         for n, plots in ((2, OUTPUT_LAYER_BARS), (1, HIDDEN_LAYER_BARS))
         for plot in plots
     ]
-    assert figure_names(page, "bars") == bars
+    # and the values printed at the bars' ends, a text trace a plot
+    values = [n for n in figure_names(page, "bars") if n.endswith("-values")]
+    assert [n for n in figure_names(page, "bars") if not n.endswith("-values")] == bars
+    assert values == [f"{n.rstrip('+')}-values" for n in bars if not n.endswith(("-", "-target"))]
     for layer in shown(page):
         for plot, values in layer.items():
             if plot not in ("output", "target"):

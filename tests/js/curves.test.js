@@ -18,8 +18,10 @@ class FakePlotly {
   update(element, data, layout) {
     this.drawn.push({ ...data, layout });
   }
-  restyle(element, data) {
-    this.drawn.push({ ...data, layout: {} });
+  animate(element, { data, traces }, options) {
+    assert.deepEqual(traces, [0, 1, 2, 3, 4, 5]);
+    assert.equal(options.frame.redraw, false); // the lines move, nothing else is drawn again
+    this.drawn.push({ x: data.map((d) => d.x), y: data.map((d) => d.y), layout: {} });
   }
 }
 
@@ -90,9 +92,20 @@ test('the axes widen to nice bounds and are relaid out only when they change', (
   curves.draw(frame(25));
   assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 100], 'yaxis.range': [0, 1] });
   curves.draw(frame(26));
-  assert.deepEqual(plotly.drawn.at(-1).layout, {}); // the same ranges: a restyle only
+  assert.deepEqual(plotly.drawn.at(-1).layout, {}); // the same ranges: an animate only
   curves.draw(frame(2500));
   assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 3000] });
+});
+
+test('the figure is made on the first draw, which is a whole redraw (for the legend)', () => {
+  const { curves, plotly } = view();
+  assert.equal(plotly.traces, undefined); // not before: the live views' first draws come first
+  curves.setHistory(history(3));
+  curves.draw(frame(25));
+  curves.draw(frame(26));
+  curves.draw(frame(27));
+  assert.equal(plotly.drawn.filter((d) => Object.keys(d.layout).length).length, 1);
+  assert.equal(plotly.traces.length, 6);
 });
 
 test('nothing is drawn before Plotly is loaded', () => {
