@@ -270,6 +270,17 @@ class RedisStore:
             await self._put(RedisSession(DEFAULT_SESSION_ID, TrainerConfig()), if_new=True)
 
     async def close(self) -> None:
+        """Lets go of the leases this process keeps (others need not wait for them to expire),
+        then disconnects."""
+        for session in self._local.values():
+            if session.letting_go is not None:
+                session.letting_go.cancel()
+            if session.lease is not None:
+                keys = [self._key(kind, session.id) for kind in ("l", "lru", "w")]
+                keys[1] = self._key("lru")
+                with contextlib.suppress(StoreUnavailableError):
+                    await self._run("release", keys, [session.lease, session.id])
+                session.lease = None
         await self.redis.aclose()
 
     # --- sessions ---
