@@ -276,8 +276,7 @@ class RedisStore:
             if session.letting_go is not None:
                 session.letting_go.cancel()
             if session.lease is not None:
-                keys = [self._key(kind, session.id) for kind in ("l", "lru", "w")]
-                keys[1] = self._key("lru")
+                keys = [self._key("l", session.id), self._key("lru"), self._key("w", session.id)]
                 with contextlib.suppress(StoreUnavailableError):
                     await self._run("release", keys, [session.lease, session.id])
                 session.lease = None
