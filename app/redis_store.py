@@ -60,6 +60,7 @@ from core.datasets import Task
 
 T = TypeVar("T")
 LEASE_POLL = (0.001, 0.05)  # seconds between looks at a held lease: first, and at most
+LEASE_IDLE = 0.02  # seconds a kept lease outlives the last change, unless wanted sooner
 LOCAL_SPARE = 1  # sessions kept in memory beyond the cap (the default one)
 
 # the session's version, and its state when newer than the caller's (and a touch of its use)
@@ -72,17 +73,22 @@ end
 if v == ARGV[1] then return {1, v} end
 return {1, v, redis.call('HGET', KEYS[1], 'state'), redis.call('LRANGE', KEYS[2], 0, -1)}
 """
-# the lease taken (or renewed, by its holder), with PEEK's answer; or who holds it, how long
+# the lease taken (or renewed, by its holder), with PEEK's answer; or how long another holds
+# it, marking it wanted (its holder then lets it go at its next write)
 ACQUIRE = """
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return {0} end
 local holder = redis.call('GET', KEYS[3])
-if holder and holder ~= ARGV[1] then return {-1, redis.call('PTTL', KEYS[3])} end
+if holder and holder ~= ARGV[1] then
+  redis.call('SET', KEYS[4], 1, 'PX', ARGV[2])
+  return {-1, redis.call('PTTL', KEYS[3])}
+end
 redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
 if v == ARGV[3] then return {1, v} end
 return {1, v, redis.call('HGET', KEYS[1], 'state'), redis.call('LRANGE', KEYS[2], 0, -1)}
 """
 # the fenced write: -1 the lease is not the writer's, 0 the session is gone, else the version
+# and whether the lease was let go (another process wants it) or renewed
 WRITE = """
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return -1 end
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -99,11 +105,15 @@ if #ARGV > 7 then redis.call('RPUSH', KEYS[2], unpack(ARGV, 8)) end
 if ARGV[4] ~= 'default' then
   redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[4] .. ':uses'), ARGV[4])
 end
-if ARGV[5] == '1' then redis.call('DEL', KEYS[3]) end
-return v
+if redis.call('DEL', KEYS[5]) == 1 then
+  redis.call('DEL', KEYS[3])
+  return {v, 1}
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
+return {v, 0}
 """
 RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[3]) end
 if ARGV[2] ~= 'default' then
   redis.call('ZADD', KEYS[2], 'XX', redis.call('INCR', KEYS[2] .. ':uses'), ARGV[2])
 end
@@ -193,12 +203,23 @@ class LeaseLostError(SessionBusyError):
 
 class RedisSession(Session):
     """A session as this process holds it: its version in Redis (``None``: unknown, reload),
-    and how many of its history's points Redis has (at which recording interval)."""
+    how many of its history's points Redis has (at which recording interval), and its lease.
+
+    A process keeps the lease after a change, so that the next request spares a round trip
+    (holding it, its copy is the newest: nobody else can have written); it lets it go once
+    the session has been idle ``LEASE_IDLE`` seconds, or at its next write when another
+    process wants it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stored: str | None = None
         self.written = state_codec.HistoryMark(0, 0)
+        # the lease this process keeps between requests (None: none), trusted until
+        # ``lease_until`` (half its time: never near its expiry), let go once idle
+        self.lease: str | None = None
+        self.lease_until = 0.0
+        self.letting_go: asyncio.TimerHandle | None = None
+        self.release_task: asyncio.Future[None] | None = None
 
 
 class RedisStore:
@@ -249,6 +270,16 @@ class RedisStore:
             await self._put(RedisSession(DEFAULT_SESSION_ID, TrainerConfig()), if_new=True)
 
     async def close(self) -> None:
+        """Lets go of the leases this process keeps (others need not wait for them to expire),
+        then disconnects."""
+        for session in self._local.values():
+            if session.letting_go is not None:
+                session.letting_go.cancel()
+            if session.lease is not None:
+                keys = [self._key("l", session.id), self._key("lru"), self._key("w", session.id)]
+                with contextlib.suppress(StoreUnavailableError):
+                    await self._run("release", keys, [session.lease, session.id])
+                session.lease = None
         await self.redis.aclose()
 
     # --- sessions ---
@@ -435,22 +466,13 @@ class RedisStore:
 
 class _Held:
     """``store.use`` / ``store.read``: the session, locked in this process; for a change also
-    leased in Redis, its new state written back (fenced) and the lease released on exit."""
+    leased in Redis (a lease kept from the last change spares the round trip), its new state
+    written back, fenced, before the caller answers."""
 
-    __slots__ = (
-        "_renewal",
-        "_renewing",
-        "change",
-        "session",
-        "session_id",
-        "store",
-        "token",
-        "version",
-    )
+    __slots__ = ("_renewal", "_renewing", "change", "session", "session_id", "store", "version")
 
     def __init__(self, store: RedisStore, session_id: str, *, change: bool) -> None:
         self.store, self.session_id, self.change = store, session_id, change
-        self.token = ""
         self.version = 0
         self._renewal: asyncio.TimerHandle | None = None
         self._renewing: asyncio.Future[None] | None = None
@@ -463,7 +485,12 @@ class _Held:
         try:
             if session.closed:
                 raise SessionNotFoundError(session.id)
-            if self.change:
+            if session.letting_go is not None:
+                session.letting_go.cancel()
+                session.letting_go = None
+            if session.lease is not None and time.monotonic() < session.lease_until:
+                pass  # held since this process's last change: its copy is the newest
+            elif self.change:
                 await self._acquire(session)
             else:
                 keys = [store._key("s", session.id), store._key("h", session.id)]
@@ -473,18 +500,27 @@ class _Held:
         except BaseException:
             session.lock.release()
             raise
+        if self.change:
+            self._renewal = asyncio.get_running_loop().call_later(
+                store.lease_ms / 3000, self._renew
+            )
         self.version = session.version
         return session
 
     async def _acquire(self, session: RedisSession) -> None:
         store = self.store
-        self.token = token = store.token()
-        keys = [store._key(kind, session.id) for kind in ("s", "h", "l")]
+        if session.release_task is not None:  # a letting go under way: its answer first
+            with contextlib.suppress(StoreUnavailableError):
+                await session.release_task
+        token = store.token()
+        keys = [store._key(kind, session.id) for kind in ("s", "h", "l", "w")]
         deadline = time.monotonic() + store.lease_wait
         pause = LEASE_POLL[0]
         while True:
-            args = [token, store.lease_ms, session.stored or ""]
-            answer = await store._run("acquire", keys, args)
+            taken = time.monotonic()
+            answer = await store._run(
+                "acquire", keys, [token, store.lease_ms, session.stored or ""]
+            )
             if answer[0] != -1:
                 break
             left = deadline - time.monotonic()
@@ -496,12 +532,12 @@ class _Held:
                 )
             await asyncio.sleep(min(pause, left, max(int(answer[1]), 1) / 1000))
             pause = min(pause * 2, LEASE_POLL[1])
+        session.lease, session.lease_until = token, taken + store.lease_ms / 2000
         try:
             await store._refresh(session, answer)
         except BaseException:
-            await self._release()
+            session.lease = None
             raise
-        self._renewal = asyncio.get_running_loop().call_later(store.lease_ms / 3000, self._renew)
 
     def _renew(self) -> None:
         """Renews the lease a third of its time in (a long run of steps), and again after."""
@@ -511,54 +547,79 @@ class _Held:
         )
 
     async def _renew_lease(self) -> None:
-        store = self.store
+        store, session = self.store, self.session
+        if session.lease is None:
+            return
         keys = [store._key("l", self.session_id)]
+        renewed_at = time.monotonic()
         # Redis down: the write at the end fails and says so; nothing to say here
         with contextlib.suppress(StoreUnavailableError):
-            await store._run("renew", keys, [self.token, store.lease_ms])
-
-    async def _release(self) -> None:
-        store = self.store
-        keys = [store._key("l", self.session_id), store._key("lru")]
-        await store._run("release", keys, [self.token, self.session_id])
+            if await store._run("renew", keys, [session.lease, store.lease_ms]):
+                session.lease_until = renewed_at + store.lease_ms / 2000
 
     async def __aexit__(self, *exc_info: object) -> None:
         session = self.session
         try:
-            if not self.change:
-                return
             if self._renewal is not None:
                 self._renewal.cancel()
-            if session.version == self.version:
-                await self._release()
-            else:
+            if session.version != self.version:
                 await self._write(session)
+            elif session.lease is not None and self.change:
+                await self._release(session, session.lease)  # a use that changed nothing
         finally:
+            if session.lease is not None:
+                session.letting_go = asyncio.get_running_loop().call_later(LEASE_IDLE, self._let_go)
             session.lock.release()
+
+    def _let_go(self) -> None:
+        session = self.session
+        session.letting_go = None
+        if session.lease is not None and not session.lock.locked():
+            session.release_task = asyncio.ensure_future(self._release(session, session.lease))
+
+    async def _release(self, session: RedisSession, token: str) -> None:
+        store = self.store
+        session.lease = None
+        keys = [store._key("l", session.id), store._key("lru"), store._key("w", session.id)]
+        try:
+            with contextlib.suppress(StoreUnavailableError):  # it expires by itself
+                await store._run("release", keys, [token, session.id])
+        finally:
+            session.release_task = None
 
     async def _write(self, session: RedisSession) -> None:
         store = self.store
         trainer = session.trainer
+        token = session.lease
+        assert token is not None, "a change is made holding the lease"
         mode, points = state_codec.history_change(trainer.history, session.written)
-        keys = [store._key(kind, session.id) for kind in ("s", "h", "l")] + [store._key("lru")]
-        args: list[Any] = [self.token, state_codec.encode(trainer), mode, session.id]
-        args += ["1", trainer.dataset.name, store.prefix, *points]
+        keys = [store._key(kind, session.id) for kind in ("s", "h", "l")]
+        keys += [store._key("lru"), store._key("w", session.id)]
+        args: list[Any] = [token, state_codec.encode(trainer), mode, session.id]
+        args += [store.lease_ms, trainer.dataset.name, store.prefix, *points]
+        written_at = time.monotonic()
         try:
             answer = await store._run("write", keys, args)
         except StoreUnavailableError:
-            session.stored = None  # the change may or may not be in Redis: reload
+            session.stored = session.lease = None  # it may or may not be in Redis: reload
             raise
         if answer == -1:
-            session.stored = None  # Redis has another process's newer state: reload it
+            session.stored = session.lease = None  # another process's newer state: reload
             raise LeaseLostError(
                 f"session {session.id[:8]}…: this server's hold on it expired and another "
                 "process took it over; the change was not kept, try again"
             )
         if answer == 0:
+            session.lease = None
             store._forget(session.id)
             raise SessionNotFoundError(session.id)
-        session.stored = str(answer)
+        version, let_go = answer
+        session.stored = str(version)
         session.written = state_codec.mark(trainer.history)
+        if let_go:
+            session.lease = None
+        else:
+            session.lease_until = written_at + store.lease_ms / 2000
 
 
 def _text(value: bytes | str | int) -> str:

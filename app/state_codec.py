@@ -2,7 +2,8 @@
 curves as points, appended only when new ones are recorded.
 
 The state is what ``core.Trainer.state`` holds but the history (config, learning rate, step
-count, diverged, weights, the generator's state, the sampler's queue and position), as orjson:
+count, diverged, weights, the generator's state, the sampler's queue and position), and what
+recomputes the last step's record (its sample, the weights before it), as orjson:
 a snapshot (``core.snapshot``) with its history is far larger and slower to write, and is what
 a user downloads, not what a store needs at every step. Floats go through orjson's shortest
 round-tripping form, so a decoded trainer goes on bit for bit.
@@ -61,6 +62,7 @@ def encode(trainer: Trainer) -> bytes:
             "position": state.sampler_position,
             "capacity": state.history_capacity,
             "interval": state.history_interval,
+            "last": _last_step(trainer),
         },
         option=orjson.OPT_SERIALIZE_NUMPY,
     )
@@ -73,15 +75,15 @@ def config_of(state: bytes) -> tuple[TrainerConfig, str]:
 
 
 def decode(state: bytes, points: list[bytes], dataset: Dataset | None = None) -> Trainer:
-    """The trainer ``encode`` wrote, with the curves of ``points`` (``history_points``'s);
-    ``dataset``: the uploaded set its config names."""
+    """The trainer ``encode`` wrote, with the curves of ``points`` (``history_points``'s) and
+    its last step's record; ``dataset``: the uploaded set its config names."""
     fields = orjson.loads(state)
     rows = [orjson.loads(point) for point in points]
     curves = {}
     for i, name in enumerate(SET_NAMES):
         columns = [[_float(row[1 + 3 * i + k]) for row in rows] for k in range(3)]
         curves[name] = Curve([int(row[0]) for row in rows], *columns)
-    return Trainer.from_state(
+    trainer = Trainer.from_state(
         TrainerState(
             config=_config(fields["config"]),
             learning_rate=fields["learning_rate"],
@@ -97,6 +99,23 @@ def decode(state: bytes, points: list[bytes], dataset: Dataset | None = None) ->
         ),
         dataset,
     )
+    if (last := fields.get("last")) is not None:
+        weights = [np.array(w, dtype=np.float64) for w in last["weights_before"]]
+        trainer.recall_step(last["index"], weights, last["learning_rate"])
+    return trainer
+
+
+def _last_step(trainer: Trainer) -> dict[str, Any] | None:
+    """What recomputes the last step's record elsewhere (``/gradient-check``, ``/exercise``):
+    its sample, the weights before it and its learning rate."""
+    record = trainer.last_step
+    if record is None or record.step != trainer.step_count:
+        return None
+    return {
+        "index": record.sample.index,
+        "weights_before": [layer.weights_before for layer in record.layers],
+        "learning_rate": record.learning_rate,
+    }
 
 
 def mark(history: History) -> HistoryMark:

@@ -181,6 +181,20 @@ class Trainer:
         trainer.diverged = state.diverged
         return trainer
 
+    def recall_step(self, index: int, weights_before: list[Array], learning_rate: float) -> None:
+        """Recomputes ``last_step``, the record of the step just taken (on training sample
+        ``index``, from ``weights_before``, at ``learning_rate``), for a trainer resumed from a
+        state, which carries no records; the weights, step count and generator stay as they
+        are (the same arithmetic gives the same weights)."""
+        kept = self._weights, self.step_count, self._learning_rate
+        self._weights = [np.array(w, dtype=np.float64) for w in weights_before]
+        self.step_count, self._learning_rate = self.step_count - 1, learning_rate
+        try:
+            with np.errstate(all="ignore"):
+                self.last_step = self._train_on(index, True)
+        finally:
+            self._weights, self.step_count, self._learning_rate = kept
+
     @property
     def weights(self) -> tuple[Array, ...]:
         """The current weights, one read-only ``(n_out, n_in + 1)`` matrix per layer."""

@@ -286,6 +286,10 @@ def test_two_apps_on_one_redis_serve_one_session_as_a_serial_run(
         reference.run(55)
         assert state["step"] == 55
         assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+        for path in ("gradient-check", "exercise"):  # the last step, recomputed elsewhere
+            mine = first.get(f"/api/sessions/{session_id}/{path}")
+            assert mine.status_code == 200, mine.text
+            assert mine.json() == second.get(f"/api/sessions/{session_id}/{path}").json()
         for client in (first, second):  # the default session is the cluster's
             assert client.post("/api/step").status_code == 200
         assert first.get("/api/state").json()["step"] == 2
@@ -312,3 +316,25 @@ def test_an_app_answers_503_naming_the_store_while_redis_is_down(
 def test_the_store_setting_picks_the_store(redis_server: RedisServer) -> None:
     assert isinstance(create_store(Settings()), SessionStore)
     assert isinstance(create_store(Settings(redis_url=redis_server.url)), RedisStore)
+
+
+def test_a_live_stream_and_rest_through_two_apps_take_turns_on_one_session(
+    redis_server: RedisServer, settings: Settings
+) -> None:
+    shared = settings.model_copy(update={"redis_url": redis_server.url, "redis_prefix": "live:"})
+    with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+        session_id = create_session(first, seed=6)
+        with first.websocket_connect(f"/api/sessions/{session_id}/live") as live:
+            assert live.receive_json()["type"] == "status"
+            for _ in range(5):
+                live.send_json({"type": "step", "n": 3})
+                frame = live.receive_json()
+                assert frame["type"] == "frame", frame
+                response = second.post(f"/api/sessions/{session_id}/step", json={"n": 2})
+                assert response.status_code == 200, response.text
+            assert frame["step"] == 23  # the stream's 3 after REST's 2, four times over
+        state = first.get(f"/api/sessions/{session_id}").json()
+        reference = Trainer(TrainerConfig(seed=6))
+        reference.run(25)
+        assert state["step"] == 25
+        assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
