@@ -147,7 +147,10 @@ def play_while_stepping(
 
         def rest() -> None:
             try:
-                answers.extend(step(rest_url, session_id) for _ in range(rest_steps))
+                # a 503 (the lease held past PLAYGROUND_LEASE_WAIT) acknowledges nothing: again
+                answers.extend(
+                    retry_unavailable(lambda: step(rest_url, session_id)) for _ in range(rest_steps)
+                )
             finally:
                 done.set()
 
@@ -186,7 +189,11 @@ def test_a_process_killed_while_streaming_loses_no_acknowledged_step(tmp_path: P
         with connect(ws_url) as ws:
             assert receive(ws)["type"] == "status"
             ws.send(json.dumps({"type": "play", "steps_per_second": 500}))
-            acknowledged = [step(other.url, session_id)["step"] for _ in range(10)]
+            # a 503 (the stream's process kept the lease past PLAYGROUND_LEASE_WAIT on a busy
+            # machine) acknowledges nothing: asked again
+            acknowledged = [
+                retry_unavailable(lambda: step(other.url, session_id))["step"] for _ in range(10)
+            ]
             while receive(ws)["type"] != "frame":  # it streams now, taking turns on the session
                 pass
             streaming.kill()  # kill -9 while it serves the stream
