@@ -21,8 +21,8 @@ COPY templates ./templates
 COPY static ./static
 
 # sessions are checkpointed here while serving and on shutdown, and restored on start
-# (PLAYGROUND_DATA_DIR): a volume the
-# non-root user owns, so that they outlive the container
+# (PLAYGROUND_DATA_DIR): a volume the non-root user owns, so that they outlive the container
+# (unused with PLAYGROUND_REDIS_URL, as in compose.yaml: Redis holds the sessions)
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin playground \
     && mkdir -p /srv/playground/data \
     && chown playground /srv/playground/data

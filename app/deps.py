@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
-from app.sessions import SessionStore
 from app.settings import Settings
+from app.store import Store
 
 
 async def get_settings(connection: HTTPConnection) -> Settings:
@@ -20,10 +20,10 @@ async def get_settings(connection: HTTPConnection) -> Settings:
     return settings
 
 
-async def get_store(connection: HTTPConnection) -> SessionStore:
-    store: SessionStore = connection.app.state.store
+async def get_store(connection: HTTPConnection) -> Store:
+    store: Store = connection.app.state.store
     return store
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[SessionStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]

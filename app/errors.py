@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from app.datasets import DatasetLimitError, DatasetNotFoundError
 from app.schemas import ErrorResponse, FieldError, ValidationErrorResponse
 from app.sessions import SessionLimitError, SessionNotFoundError
+from app.store import SessionBusyError, StoreUnavailableError
 from core import ConfigError, DivergedError
 from core.csv_data import CsvError
 from core.exercise import ExerciseError
@@ -219,6 +220,11 @@ async def _on_full(_: Request, error: Exception) -> JSONResponse:
     return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), retry)
 
 
+async def _on_busy(_: Request, error: Exception) -> JSONResponse:
+    # a session held by another process, or the shared store down: worth a retry soon
+    return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), {"Retry-After": "1"})
+
+
 def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
@@ -229,5 +235,7 @@ def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DivergedError, _on_diverged)
     app.add_exception_handler(SessionLimitError, _on_full)
     app.add_exception_handler(DatasetLimitError, _on_full)
+    app.add_exception_handler(SessionBusyError, _on_busy)
+    app.add_exception_handler(StoreUnavailableError, _on_busy)
     app.add_exception_handler(DatasetNotFoundError, _on_dataset_not_found)
     app.add_exception_handler(CsvError, _on_csv_error)

@@ -40,7 +40,8 @@ from app.schemas import (
     StepCommand,
     StreamState,
 )
-from app.sessions import Session, SessionNotFoundError, SessionStore
+from app.sessions import Session, SessionNotFoundError
+from app.store import Store
 from core import DivergedError
 
 DEFAULT_STEPS_PER_SECOND = 10.0
@@ -55,7 +56,7 @@ class LiveStream:
     def __init__(
         self,
         websocket: WebSocket,
-        store: SessionStore,
+        store: Store,
         session: Session,
         max_frame_rate: float,
         clock: Clock = MONOTONIC,

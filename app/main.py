@@ -17,7 +17,6 @@ from fastapi.templating import Jinja2Templates
 from app import persistence
 from app.checkpoint import Checkpointer
 from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
-from app.datasets import DatasetRegistry
 from app.errors import add_exception_handlers
 from app.hosts import AllowedHostsMiddleware
 from app.limits import BodyLimitMiddleware, LiveStreamLimitMiddleware
@@ -38,6 +37,7 @@ from app.security import SecurityHeadersMiddleware
 from app.sessions import SessionStore
 from app.settings import Settings
 from app.static import VENDOR_MAX_AGE, CachedStaticFiles, CompressedFile, plotly_path
+from app.store import Store, create_store
 
 GZIP_MINIMUM_SIZE = 1000  # bytes; smaller responses are sent as they are
 GZIP_LEVEL = 6  # zlib's default: most of the highest level's gain for less CPU
@@ -50,34 +50,42 @@ TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": Fa
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """With ``settings.persist``: the saved sessions back on start, checkpoints of the changed
-    ones while serving, and a final one on a graceful shutdown (see ``app.persistence``)."""
+    """The store connected; in memory with ``settings.persist``: the saved sessions back on
+    start, checkpoints of the changed ones while serving, and a final one on a graceful shutdown
+    (see ``app.persistence``; Redis keeps its own)."""
     settings: Settings = app.state.settings
-    store: SessionStore = app.state.store
-    archive = (
-        persistence.SessionArchive.in_directory(settings.data_dir) if settings.persist else None
-    )
-    if archive is None:
-        yield
-        return
-    trainers = await to_thread.run_sync(
-        persistence.load_trainers, archive, store.max_sessions, settings.csv_limits()
-    )
-    persistence.restore_sessions(store, trainers)
-    checkpointer = Checkpointer(archive, store.sessions, settings.checkpoint_interval)
-    checkpointer.adopt()
-    checkpoints = asyncio.create_task(checkpointer.run())
+    store: Store = app.state.store
+    await store.start()
     try:
-        yield
+        archive = (
+            persistence.SessionArchive.in_directory(settings.data_dir)
+            if settings.persist and isinstance(store, SessionStore)
+            else None
+        )
+        if archive is None:
+            yield
+            return
+        assert isinstance(store, SessionStore)
+        trainers = await to_thread.run_sync(
+            persistence.load_trainers, archive, store.max_sessions, settings.csv_limits()
+        )
+        persistence.restore_sessions(store, trainers)
+        checkpointer = Checkpointer(archive, store.sessions, settings.checkpoint_interval)
+        checkpointer.adopt()
+        checkpoints = asyncio.create_task(checkpointer.run())
+        try:
+            yield
+        finally:
+            checkpoints.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await checkpoints  # a write under way finishes first
+            final = await checkpointer.checkpoint(wait=settings.shutdown_timeout)
+            if final.busy:
+                log.warning("%d sessions not saved in their latest state: still busy", final.busy)
+            if final.ok:
+                log.info("saved %d sessions to %s", final.kept, archive.path)
     finally:
-        checkpoints.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await checkpoints  # a write under way finishes first
-        final = await checkpointer.checkpoint(wait=settings.shutdown_timeout)
-        if final.busy:
-            log.warning("%d sessions not saved in their latest state: still busy", final.busy)
-        if final.ok:
-            log.info("saved %d sessions to %s", final.kept, archive.path)
+        await store.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -94,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=TELEMETRY_OFF,
     )
     app.state.settings = settings
-    app.state.store = SessionStore(settings.max_sessions, DatasetRegistry(settings.max_datasets))
+    app.state.store = create_store(settings)
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.state.plotly = CompressedFile(plotly_path(), "text/javascript", VENDOR_MAX_AGE)
 

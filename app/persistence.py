@@ -166,7 +166,7 @@ def restore_sessions(store: SessionStore, trainers: list[tuple[str, Trainer]]) -
     restored = 0
     for session_id, trainer in trainers:
         try:
-            store.restore(trainer, session_id)
+            store.restore_now(trainer, session_id)
         except DatasetLimitError as e:
             log.warning("saved session %s skipped: %s", _short(session_id), e)
             continue

@@ -1,5 +1,8 @@
 """Training sessions: one trainer each, behind a lock, in a store capped by least-recent use.
 
+``SessionStore`` is the in-memory store, the embedded default; ``app.redis_store`` the one shared
+by many processes. Both have the API of ``app.store.Store``.
+
 Every use of a session's trainer (REST or live stream) holds the session's ``asyncio.Lock``, so
 requests and streams on one session take turns and no step is lost or taken twice. Long runs of
 steps go to a worker thread (the lock stays held), so the event loop keeps serving other sessions.
@@ -11,6 +14,7 @@ import asyncio
 import secrets
 from collections import OrderedDict
 from dataclasses import replace
+from typing import Self
 
 from anyio import to_thread
 
@@ -63,7 +67,7 @@ class Session:
         self.version = 0
 
     @classmethod
-    def of_trainer(cls, session_id: str, trainer: Trainer) -> Session:
+    def of_trainer(cls, session_id: str, trainer: Trainer) -> Self:
         """A session going on with ``trainer``; its config holds the current learning rate, as
         ``set_learning_rate`` keeps it."""
         config = replace(trainer.config, learning_rate=trainer.learning_rate)
@@ -131,14 +135,24 @@ class SessionStore:
     def __len__(self) -> int:
         return len(self._sessions)
 
-    def create(self, config: TrainerConfig) -> Session:
+    async def start(self) -> None:
+        """Nothing to connect to (``Store``'s)."""
+
+    async def close(self) -> None:
+        """Nothing to disconnect (``Store``'s)."""
+
+    async def create(self, config: TrainerConfig) -> Session:
         """A new session with an unguessable id, evicting the least recently used idle session
         when full; ``SessionLimitError`` when every session is in use, ``core.ConfigError`` when
         ``config`` names an uploaded set that is not here."""
         dataset = self.datasets.dataset_for(config)
-        return self._add(Session(_new_id(), config, dataset=dataset))
+        return self._add(Session(new_session_id(), config, dataset=dataset))
 
-    def restore(self, trainer: Trainer, session_id: str | None = None) -> Session:
+    async def restore(self, trainer: Trainer, session_id: str | None = None) -> Session:
+        """``restore_now`` (``Store``'s)."""
+        return self.restore_now(trainer, session_id)
+
+    def restore_now(self, trainer: Trainer, session_id: str | None = None) -> Session:
         """A session going on with ``trainer``, with a new unguessable id or ``session_id`` (a
         saved session's, or ``default``: the default session's trainer is replaced), as the most
         recently used; evicts as ``create`` does. An uploaded set the trainer carries is kept
@@ -148,7 +162,7 @@ class SessionStore:
         if session_id == DEFAULT_SESSION_ID:
             self.default = Session.of_trainer(DEFAULT_SESSION_ID, trainer)
             return self.default
-        session = Session.of_trainer(session_id or _new_id(), trainer)
+        session = Session.of_trainer(session_id or new_session_id(), trainer)
         if (old := self._sessions.pop(session.id, None)) is not None:
             old.closed = True
         return self._add(session)
@@ -173,7 +187,11 @@ class SessionStore:
         self._sessions.move_to_end(session_id)
         return session
 
-    def delete(self, session_id: str) -> None:
+    async def open(self, session_id: str) -> Session:
+        """The session, for a live stream to follow (``get``)."""
+        return self.get(session_id)
+
+    async def delete(self, session_id: str) -> None:
         """Removes the session; a live stream on it is closed at its next frame or command."""
         if session_id == DEFAULT_SESSION_ID:
             raise ValueError("the default session always exists; reset it instead")
@@ -187,6 +205,26 @@ class SessionStore:
         session``. ``SessionNotFoundError`` if there is none, or if it is deleted or evicted while
         the caller waits for the lock."""
         return SessionInUse(self.get(session_id))
+
+    def read(self, session_id: str) -> SessionInUse:
+        """The session, locked for a use that changes nothing (in memory: ``use``)."""
+        return SessionInUse(self.get(session_id))
+
+    async def put_dataset(self, dataset: Dataset) -> Dataset:
+        """``datasets.put`` (``Store``'s)."""
+        return self.datasets.put(dataset)
+
+    async def get_dataset(self, name: str) -> Dataset:
+        """``datasets.get`` (``Store``'s)."""
+        return self.datasets.get(name)
+
+    async def dataset_for(self, config: TrainerConfig) -> Dataset | None:
+        """``datasets.dataset_for`` (``Store``'s)."""
+        return self.datasets.dataset_for(config)
+
+    def held_dataset(self, name: str) -> Dataset | None:
+        """``datasets.held`` (``Store``'s: a lookup a worker thread may make)."""
+        return self.datasets.held(name)
 
     def _evict_one(self) -> None:
         for session in self._sessions.values():  # least recently used first
@@ -222,5 +260,5 @@ class SessionInUse:
         self.session.lock.release()
 
 
-def _new_id() -> str:
+def new_session_id() -> str:
     return secrets.token_urlsafe(ID_BYTES)

@@ -93,6 +93,31 @@ class Settings(BaseSettings):
         default=ROOT / "data",
         description="Where the sessions are saved (`sessions.sqlite3`), created if missing.",
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="Keep the sessions and uploaded sets in this Redis (`redis://host:port/db`), "
+        "shared by every process that names it; unset: in this process's memory (and `data_dir`).",
+    )
+    redis_prefix: str = Field(
+        default="playground:", description="The prefix of every key the playground sets in Redis."
+    )
+    redis_timeout: float = Field(
+        default=1.0,
+        gt=0,
+        description="Seconds to wait for Redis to connect or answer; past that, a 503.",
+    )
+    lease_ttl: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds a process's hold on a session (its lease in Redis) lasts unless "
+        "renewed: how long a crashed process keeps others from the session.",
+    )
+    lease_wait: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds a request waits for a session another process holds; past that, "
+        "a 503.",
+    )
     allowed_hosts: list[str] = Field(
         default=["127.0.0.1", "localhost", "[::1]"],
         min_length=1,

@@ -84,7 +84,7 @@ def snapshot_document(state: TrainerState, dataset: Dataset) -> dict[str, Any]:
         "step": state.step_count,
         "diverged": state.diverged,
         "weights": [w.tolist() for w in state.weights],
-        "rng": _ints_to_strings(state.rng),
+        "rng": ints_to_strings(state.rng),
         "sampler": {"queue": list(state.sampler_queue), "position": state.sampler_position},
         **_dataset_out(dataset),
         "history": {
@@ -236,7 +236,7 @@ def _float_in(value: object, path: str) -> float:
 def _rng_state(value: object) -> dict[str, Any]:
     """The generator's state with its integers back from strings; numbers out of the 128-bit
     generator's range are refused here, where the path can still be named."""
-    state: dict[str, Any] = _strings_to_ints(_mapping(value, "rng"))
+    state: dict[str, Any] = strings_to_ints(_mapping(value, "rng"))
 
     def check(v: object, path: str) -> None:
         if isinstance(v, dict):
@@ -249,17 +249,19 @@ def _rng_state(value: object) -> dict[str, Any]:
     return state
 
 
-def _ints_to_strings(value: Any) -> Any:
+def ints_to_strings(value: Any) -> Any:
+    """A generator's state with its integers as strings (they exceed JSON's 64 bits)."""
     if isinstance(value, dict):
-        return {k: _ints_to_strings(v) for k, v in value.items()}
+        return {k: ints_to_strings(v) for k, v in value.items()}
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value
 
 
-def _strings_to_ints(value: Any) -> Any:
+def strings_to_ints(value: Any) -> Any:
+    """``ints_to_strings`` undone."""
     if isinstance(value, dict):
-        return {k: _strings_to_ints(v) for k, v in value.items()}
+        return {k: strings_to_ints(v) for k, v in value.items()}
     if isinstance(value, str) and value.isdigit():
         return int(value)
     return value

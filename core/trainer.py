@@ -123,9 +123,14 @@ class Trainer:
         self.history = History(history_capacity, history_interval)
         self.history.record(0, self.set_errors())
 
-    def state(self) -> TrainerState:
-        """The complete state, as plain values (copies): ``Trainer.from_state`` resumes it."""
-        history = self.history
+    def state(self, *, history: bool = True) -> TrainerState:
+        """The complete state, as plain values (copies): ``Trainer.from_state`` resumes it.
+        Without ``history`` its curves are left empty (a store that keeps them apart, appending
+        only new points, spares a copy of them at every step)."""
+        curves = (
+            {name: curve.copy() for name, curve in self.history.curves.items()} if history else {}
+        )
+        recorded = self.history
         queue, position = self._sampler.queue
         return TrainerState(
             config=self.config,
@@ -136,9 +141,9 @@ class Trainer:
             rng=copy.deepcopy(dict(self._rng.bit_generator.state)),
             sampler_queue=queue,
             sampler_position=position,
-            history_capacity=history.capacity,
-            history_interval=history.interval,
-            history={name: curve.copy() for name, curve in history.curves.items()},
+            history_capacity=recorded.capacity,
+            history_interval=recorded.interval,
+            history=curves,
         )
 
     @classmethod
@@ -175,6 +180,20 @@ class Trainer:
         trainer.step_count = state.step_count
         trainer.diverged = state.diverged
         return trainer
+
+    def recall_step(self, index: int, weights_before: list[Array], learning_rate: float) -> None:
+        """Recomputes ``last_step``, the record of the step just taken (on training sample
+        ``index``, from ``weights_before``, at ``learning_rate``), for a trainer resumed from a
+        state, which carries no records; the weights, step count and generator stay as they
+        are (the same arithmetic gives the same weights)."""
+        kept = self._weights, self.step_count, self._learning_rate
+        self._weights = [np.array(w, dtype=np.float64) for w in weights_before]
+        self.step_count, self._learning_rate = self.step_count - 1, learning_rate
+        try:
+            with np.errstate(all="ignore"):
+                self.last_step = self._train_on(index, True)
+        finally:
+            self._weights, self.step_count, self._learning_rate = kept
 
     @property
     def weights(self) -> tuple[Array, ...]:

@@ -58,7 +58,7 @@ async def create_check(body: CheckRequest) -> Response:
 async def read_exercise(session_id: SessionId, store: StoreDep) -> Response:
     """The problem of the session's last step (the weights before it, its sample, the
     activation, loss and learning rate), to compute in one's own code and `POST /api/check`."""
-    async with store.use(session_id) as session:
+    async with store.read(session_id) as session:
         record = session.trainer.last_step
         if record is None:
             raise HTTPException(

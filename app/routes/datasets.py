@@ -99,7 +99,7 @@ async def create_dataset(
         dataset = read_csv(*args)
     else:
         dataset = await to_thread.run_sync(read_csv, *args)
-    return dataset_info(store.datasets.put(dataset))
+    return dataset_info(await store.put_dataset(dataset))
 
 
 @router.get(
@@ -113,7 +113,7 @@ async def read_dataset(name: DatasetName, store: StoreDep) -> DatasetInfo:
     """One data set's descriptor, built-in or uploaded (as `GET /api/datasets` lists the
     built-in ones and `POST /api/datasets` answers for an upload)."""
     if is_upload_name(name):
-        return dataset_info(store.datasets.get(name))
+        return dataset_info(await store.get_dataset(name))
     try:
         return dataset_info(load_dataset(name))
     except ValueError as e:  # names the known data sets
@@ -144,7 +144,7 @@ async def read_samples(
     """The data set's samples, training, validation and test, as the net sees them."""
     chosen = tuple(features) if features else RAW_FEATURES
     if is_upload_name(name):
-        dataset: Dataset = store.datasets.get(name)
+        dataset: Dataset = await store.get_dataset(name)
         if chosen != RAW_FEATURES or noise:
             raise _invalid_query(
                 chosen, noise, "only the built-in 2-D sets take features and noise"

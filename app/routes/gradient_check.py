@@ -46,7 +46,7 @@ def _check(trainer: Trainer, record: StepRecord) -> dict[str, Any]:
 async def read_gradient_check(session_id: SessionId, store: StoreDep) -> Response:
     """The session's last step recomputed from its weights before and its sample: each layer's
     delta and weight update beside the same by central differences of the sample's loss."""
-    async with store.use(session_id) as session:
+    async with store.read(session_id) as session:
         trainer = session.trainer
         record = trainer.last_step
         if record is None:

@@ -18,7 +18,7 @@ async def stream_session(
     """Trains the session live while the client plays; see ``app.live`` for the messages."""
     await websocket.accept()
     try:
-        session = store.get(session_id)
+        session = await store.open(session_id)
     except SessionNotFoundError:
         await close_not_found(websocket)
         return

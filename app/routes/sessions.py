@@ -76,19 +76,19 @@ async def create_session(
     if body is not None and body.snapshot is not None:
         document = body.snapshot.model_dump()
         trainer = await restore_trainer_in_thread(
-            document, settings.csv_limits(), store.datasets.held
+            document, settings.csv_limits(), store.held_dataset
         )
-        session = store.restore(trainer)
+        session = await store.restore(trainer)
     else:
-        session = store.create(trainer_config(body.config() if body else SessionConfig()))
-    async with store.use(session.id) as session:
+        session = await store.create(trainer_config(body.config() if body else SessionConfig()))
+    async with store.read(session.id) as session:
         return ArrayJSONResponse(state_fields(session), status.HTTP_201_CREATED)
 
 
 @router.get("/{session_id}", response_model=SessionState)
 async def read_session(session_id: SessionId, store: StoreDep) -> Response:
     """The session's config, step count, weights and current errors."""
-    async with store.use(session_id) as session:
+    async with store.read(session_id) as session:
         return ArrayJSONResponse(state_fields(session))
 
 
@@ -99,7 +99,7 @@ async def reset_session(
     """Starts the session over: step 0, weights drawn again from the seed, history cleared."""
     async with store.use(session_id) as session:
         new_config = session.config if config is None else trainer_config(config, session.config)
-        session.reset(new_config, store.datasets.dataset_for(new_config))
+        session.reset(new_config, await store.dataset_for(new_config))
         return ArrayJSONResponse(state_fields(session))
 
 
@@ -120,7 +120,7 @@ async def update_session(session_id: SessionId, store: StoreDep, update: Session
 @router.get("/{session_id}/history", response_model=Curves)
 async def read_history(session_id: SessionId, store: StoreDep) -> Response:
     """Each set's network error and classification error against the step count."""
-    async with store.use(session_id) as session:
+    async with store.read(session_id) as session:
         return ArrayJSONResponse(curves(session.trainer.history))
 
 
@@ -128,7 +128,7 @@ async def read_history(session_id: SessionId, store: StoreDep) -> Response:
 async def read_snapshot(session_id: SessionId, store: StoreDep) -> Response:
     """The session's whole state as one JSON document (config, weights, step count, history,
     the random generator's state): `POST /api/sessions` with `{"snapshot": ...}` restores it."""
-    async with store.use(session_id) as session:
+    async with store.read(session_id) as session:
         document = snapshot_of(session)
     filename = f"playground-{document['step']}.json"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -153,7 +153,7 @@ async def read_regions(
     ] = 50,
 ) -> Response:
     """The class the net predicts over a grid of the plane, for data sets with two features."""
-    async with store.use(session_id) as session:
+    async with store.read(session_id) as session:
         trainer = session.trainer
         try:
             if resolution**2 * sum(w.size for w in trainer.weights) <= INLINE_GRID_WORK:
@@ -173,6 +173,6 @@ async def read_regions(
 async def delete_session(session_id: SessionId, store: StoreDep) -> None:
     """Ends the session; its id answers 404 from now on and its live streams are closed."""
     try:
-        store.delete(session_id)
+        await store.delete(session_id)
     except ValueError as e:
         raise HTTPException(status.HTTP_409_CONFLICT, str(e)) from None

@@ -19,7 +19,8 @@ from app.lean_route import LeanRoute
 from app.responses import ArrayJSONResponse
 from app.routes.sessions import ERRORS, SessionId
 from app.schemas import ErrorResponse, StepRequest, StepResponse
-from app.sessions import DEFAULT_SESSION_ID, SessionStore
+from app.sessions import DEFAULT_SESSION_ID
+from app.store import Store
 
 StepBody = Annotated[StepRequest | None, Body(description="No body (or `null`): one step.")]
 DIVERGED: dict[int | str, dict[str, Any]] = {
@@ -62,7 +63,7 @@ def add_step_routes(router: APIRouter) -> None:
         )
 
 
-async def take_steps(store: SessionStore, session_id: str, steps: StepRequest | None) -> Response:
+async def take_steps(store: Store, session_id: str, steps: StepRequest | None) -> Response:
     """``steps.n`` steps on the session (one without a body): its state and the last record."""
     async with store.use(session_id) as session:
         record = await session.run(1 if steps is None else steps.n)

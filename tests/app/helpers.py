@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -52,22 +54,24 @@ def weights_of(trainer: Trainer) -> list[list[list[float]]]:
 
 
 @contextmanager
-def server_process(port: int, **env: str) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m app`` on ``port`` of 127.0.0.1 with ``PLAYGROUND_*`` settings from ``env``
-    (e.g. ``DATA_DIR``), once it answers ``/healthz``; its output is piped. Killed at the end if
-    still running (stop it with SIGTERM to shut it down gracefully)."""
+def server_process(port: int, *options: str, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m app`` on ``port`` of 127.0.0.1 with more ``options`` (e.g. ``--workers``) and
+    ``PLAYGROUND_*`` settings from ``env`` (e.g. ``DATA_DIR``), once it answers ``/healthz``;
+    its output is piped. Killed at the end if still running (stop it with SIGTERM to shut it
+    down gracefully)."""
     settings = {f"PLAYGROUND_{name}": value for name, value in env.items()}
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(port), *options],
         cwd=ROOT,
         env={**os.environ, **settings},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its group: uvicorn's workers are killed with it
     )
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}", process, 30)
         yield process
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()

@@ -168,7 +168,14 @@ REST_CASES = {
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One server for the whole corpus (each case makes its own session): a fresh app per case
     would cost more than the cases."""
-    settings = Settings(persist=False, data_dir=tmp_path_factory.mktemp("data"), max_sessions=64)
+    settings = Settings(
+        persist=False,
+        data_dir=tmp_path_factory.mktemp("data"),
+        max_sessions=64,
+        allowed_hosts=[
+            "testserver"
+        ],  # TestClient's name: conftest's per-test setting comes too late
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 

@@ -55,7 +55,10 @@ def archive(tmp_path: Path) -> SessionArchive:
 
 async def test_only_the_changed_sessions_are_written(archive: SessionArchive) -> None:
     store = SessionStore(4)
-    first, second = store.create(TrainerConfig(seed=1)), store.create(TrainerConfig(seed=2))
+    first, second = (
+        await store.create(TrainerConfig(seed=1)),
+        await store.create(TrainerConfig(seed=2)),
+    )
     checkpointer = Checkpointer(archive, store.sessions, 1.0)
     assert (await checkpointer.checkpoint()).written == 3  # the default session too
     before = _rows(archive.path)
@@ -76,13 +79,15 @@ async def test_only_the_changed_sessions_are_written(archive: SessionArchive) ->
 
 async def test_deleted_and_evicted_sessions_are_removed(archive: SessionArchive) -> None:
     store = SessionStore(2)
-    first = store.create(TrainerConfig())
-    store.create(TrainerConfig())
+    first = await store.create(TrainerConfig())
+    await store.create(TrainerConfig())
     checkpointer = Checkpointer(archive, store.sessions, 1.0)
     await checkpointer.checkpoint()
-    store.delete(first.id)
-    third = store.create(TrainerConfig())
-    fourth = store.create(TrainerConfig())  # full: the second, the least recently used, is evicted
+    await store.delete(first.id)
+    third = await store.create(TrainerConfig())
+    fourth = await store.create(
+        TrainerConfig()
+    )  # full: the second, the least recently used, is evicted
     done = await checkpointer.checkpoint()
     assert (done.written, done.kept) == (2, 3)
     assert list(_rows(archive.path)) == ["default", third.id, fourth.id]
@@ -90,12 +95,12 @@ async def test_deleted_and_evicted_sessions_are_removed(archive: SessionArchive)
 
 async def test_a_session_restored_under_its_id_is_written_again(archive: SessionArchive) -> None:
     store = SessionStore(2)
-    session = store.create(TrainerConfig(seed=3))
+    session = await store.create(TrainerConfig(seed=3))
     checkpointer = Checkpointer(archive, store.sessions, 1.0)
     await checkpointer.checkpoint()
     other = Trainer(TrainerConfig(seed=9))
     other.run(40)
-    replaced = store.restore(other, session.id)  # a new Session object, its version 0 again
+    replaced = await store.restore(other, session.id)  # a new Session object, its version 0 again
     assert replaced.version == session.version == 0
     assert (await checkpointer.checkpoint()).written == 1
     assert _rows(archive.path)[session.id] == take_snapshot(other)
@@ -103,7 +108,7 @@ async def test_a_session_restored_under_its_id_is_written_again(archive: Session
 
 async def test_a_busy_session_is_left_for_the_next_checkpoint(archive: SessionArchive) -> None:
     store = SessionStore(2)
-    session = store.create(TrainerConfig())
+    session = await store.create(TrainerConfig())
     checkpointer = Checkpointer(archive, store.sessions, 1.0)
     async with store.use(session.id) as used:
         await used.run(5)
@@ -118,7 +123,7 @@ async def test_a_session_deleted_while_the_final_checkpoint_waits_is_not_saved(
     archive: SessionArchive,
 ) -> None:
     store = SessionStore(2)
-    session = store.create(TrainerConfig())
+    session = await store.create(TrainerConfig())
     checkpointer = Checkpointer(archive, store.sessions, 1.0)
     await checkpointer.checkpoint()
     await _step(store, session, 3)  # changed since
@@ -127,7 +132,7 @@ async def test_a_session_deleted_while_the_final_checkpoint_waits_is_not_saved(
     while not session.lock._waiters:  # until the checkpoint waits for the lock
         assert not final.done()
         await asyncio.sleep(0)
-    store.delete(session.id)
+    await store.delete(session.id)
     session.lock.release()
     assert (await final).kept == 1
     assert list(_rows(archive.path)) == ["default"]
@@ -137,12 +142,15 @@ async def test_adopted_sessions_are_not_rewritten_and_stale_rows_go(
     archive: SessionArchive,
 ) -> None:
     store = SessionStore(4)
-    kept, dropped = store.create(TrainerConfig(seed=1)), store.create(TrainerConfig(seed=2))
+    kept, dropped = (
+        await store.create(TrainerConfig(seed=1)),
+        await store.create(TrainerConfig(seed=2)),
+    )
     await Checkpointer(archive, store.sessions, 1.0).checkpoint()
     restarted = SessionStore(4)  # as the lifespan does: restore, then adopt
     for session_id, text in archive.load():
         if session_id != dropped.id:  # say its row could not be restored
-            restarted.restore(restore_trainer(orjson.loads(text)), session_id)
+            restarted.restore_now(restore_trainer(orjson.loads(text)), session_id)
     checkpointer = Checkpointer(archive, restarted.sessions, 1.0)
     checkpointer.adopt()
     done = await checkpointer.checkpoint()
@@ -185,7 +193,7 @@ async def test_a_crash_in_the_middle_of_a_checkpoint_leaves_the_one_before(
     archive: SessionArchive,
 ) -> None:
     store = SessionStore(2)
-    session = store.create(TrainerConfig(seed=4))
+    session = await store.create(TrainerConfig(seed=4))
     await _step(store, session, 30)
     await Checkpointer(archive, store.sessions, 1.0).checkpoint()
     before = _rows(archive.path)
@@ -234,7 +242,7 @@ def test_a_killed_server_comes_back_as_of_its_last_checkpoint(tmp_path: Path) ->
             latest = snapshot(busy)
             by_step[latest["step"]] = latest
         process.kill()  # SIGKILL: no shutdown, no final save
-        process.communicate()
+        process.wait()
     in_file = _rows(path)  # what the last checkpoint holds
     with server_process(port, **env):
         restored = {i: snapshot(i) for i in [*ids, "default"]}

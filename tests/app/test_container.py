@@ -1,10 +1,16 @@
-"""The Dockerfile (Docker cannot run here): it must install and start what ``make run`` does."""
+"""The Dockerfile and compose.yaml (Docker cannot run here): they must install and start what
+``make run`` and the cluster tests do."""
 
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests import cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -64,3 +70,34 @@ def test_container_copies_every_folder_the_server_reads() -> None:
     assert {"core", "app", "templates", "static"} <= copied
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert not {"core", "app", "templates", "static"} & set(ignored)
+
+
+COMPOSE = ROOT / "compose.yaml"
+
+
+def compose() -> dict[str, Any]:
+    services: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())["services"]
+    return services
+
+
+def test_compose_runs_the_image_command_behind_the_repos_nginx_config_on_redis() -> None:
+    """compose.yaml's topology is what tests/cluster.py starts: the same app command, the same
+    nginx template filled from the same variables, the app on Redis."""
+    services = compose()
+    app = services["app"]
+    assert app["build"] == "."
+    assert "command" not in app  # the image's CMD, `python -m app`: cluster.APP_COMMAND's
+    assert cluster.APP_COMMAND[1:] == json.loads(instructions("CMD")[0])[1:]
+    assert app["environment"]["PLAYGROUND_REDIS_URL"] == "redis://redis:6379/0"
+    assert app["deploy"]["replicas"] >= 2
+    assert json.loads(app["environment"]["PLAYGROUND_ALLOWED_HOSTS"])  # a JSON list of names
+    nginx = services["nginx"]
+    (volume,) = nginx["volumes"]
+    source, target, _ = volume.split(":")
+    assert (ROOT / source).resolve() == cluster.TEMPLATE
+    assert target == "/etc/nginx/templates/" + cluster.TEMPLATE.name
+    # the template's placeholders are exactly the variables compose gives the image
+    placeholders = set(re.findall(r"\$\{(\w+)\}", cluster.TEMPLATE.read_text()))
+    assert placeholders == set(nginx["environment"])
+    assert nginx["ports"] == [f"{nginx['environment']['NGINX_PORT']}:8080"]
+    assert "redis-server" in services["redis"]["command"]

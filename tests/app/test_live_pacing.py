@@ -18,7 +18,7 @@ from starlette.websockets import WebSocket
 
 from app.live import LiveStream
 from app.sessions import Session, SessionStore
-from core import TrainerConfig
+from core import Trainer, TrainerConfig
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
@@ -107,7 +107,7 @@ class Live:
         self.clock = FakeClock()
         self.socket = Socket(self.clock, stall_on_frame, stall)
         store = SessionStore(max_sessions=2)
-        self.session: Session = store.create(TrainerConfig())
+        self.session: Session = store.restore_now(Trainer(TrainerConfig()))  # a new session
         self.stream = LiveStream(
             cast(WebSocket, self.socket), store, self.session, FRAME_RATE, clock=self.clock
         )

@@ -163,7 +163,7 @@ async def test_a_session_busy_past_the_timeout_is_left_out_and_the_others_saved(
     tmp_path: Path,
 ) -> None:
     store = SessionStore(4)
-    busy, idle = store.create(TrainerConfig()), store.create(TrainerConfig(seed=2))
+    busy, idle = await store.create(TrainerConfig()), await store.create(TrainerConfig(seed=2))
     archive = SessionArchive(tmp_path / FILE_NAME)
     async with busy.lock:  # a run of steps that does not end in time
         final = await Checkpointer(archive, store.sessions, 1.0).checkpoint(wait=0.2)

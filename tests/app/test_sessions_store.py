@@ -15,9 +15,9 @@ from tests.app.helpers import body, create_session
 @pytest.mark.anyio
 async def test_the_least_recently_used_idle_session_is_evicted_first() -> None:
     store = SessionStore(max_sessions=3)
-    a, b, c = (store.create(TrainerConfig()) for _ in range(3))
+    a, b, c = [await store.create(TrainerConfig()) for _ in range(3)]
     store.get(a.id)  # a is now the most recently used: b is the least
-    d = store.create(TrainerConfig())
+    d = await store.create(TrainerConfig())
     assert len(store) == 3
     assert b.closed
     with pytest.raises(SessionNotFoundError):
@@ -29,12 +29,12 @@ async def test_the_least_recently_used_idle_session_is_evicted_first() -> None:
 @pytest.mark.anyio
 async def test_sessions_in_use_are_not_evicted() -> None:
     store = SessionStore(max_sessions=2)
-    streamed, locked = store.create(TrainerConfig()), store.create(TrainerConfig())
+    streamed, locked = await store.create(TrainerConfig()), await store.create(TrainerConfig())
     streamed.streams = 1  # a live stream is connected
     async with locked.lock:  # a request is using it
         with pytest.raises(SessionLimitError, match="maximum of 2 sessions"):
-            store.create(TrainerConfig())
-    fresh = store.create(TrainerConfig())  # now `locked` is idle and goes
+            await store.create(TrainerConfig())
+    fresh = await store.create(TrainerConfig())  # now `locked` is idle and goes
     assert locked.closed
     assert not streamed.closed
     assert store.get(fresh.id) is fresh
@@ -43,9 +43,9 @@ async def test_sessions_in_use_are_not_evicted() -> None:
 @pytest.mark.anyio
 async def test_use_refuses_a_session_deleted_while_waiting_for_its_lock() -> None:
     store = SessionStore(max_sessions=2)
-    session = store.create(TrainerConfig())
+    session = await store.create(TrainerConfig())
     async with session.lock:
-        store.delete(session.id)
+        await store.delete(session.id)
     with pytest.raises(SessionNotFoundError):
         async with store.use(session.id):
             pass
@@ -54,7 +54,7 @@ async def test_use_refuses_a_session_deleted_while_waiting_for_its_lock() -> Non
 @pytest.mark.anyio
 async def test_a_caller_waiting_for_a_session_deleted_meanwhile_gets_not_found() -> None:
     store = SessionStore(max_sessions=2)
-    session = store.create(TrainerConfig())
+    session = await store.create(TrainerConfig())
     entered = False
 
     async def wait_and_use() -> None:
@@ -66,7 +66,7 @@ async def test_a_caller_waiting_for_a_session_deleted_meanwhile_gets_not_found()
     waiter = asyncio.create_task(wait_and_use())
     await asyncio.sleep(0)  # the waiter is now queued on the lock
     assert not waiter.done()
-    store.delete(session.id)
+    await store.delete(session.id)
     session.lock.release()
     with pytest.raises(SessionNotFoundError, match=session.id):
         await waiter
@@ -77,7 +77,7 @@ async def test_a_caller_waiting_for_a_session_deleted_meanwhile_gets_not_found()
 @pytest.mark.anyio
 async def test_use_lets_go_of_the_lock_when_its_body_raises() -> None:
     store = SessionStore(max_sessions=2)
-    session = store.create(TrainerConfig())
+    session = await store.create(TrainerConfig())
     held = []
 
     async def fail_while_using() -> None:
@@ -91,13 +91,14 @@ async def test_use_lets_go_of_the_lock_when_its_body_raises() -> None:
     assert not session.lock.locked()
 
 
-def test_the_default_session_is_outside_the_cap() -> None:
+@pytest.mark.anyio
+async def test_the_default_session_is_outside_the_cap() -> None:
     store = SessionStore(max_sessions=1)
     assert store.get(DEFAULT_SESSION_ID) is store.default
-    store.create(TrainerConfig())
+    await store.create(TrainerConfig())
     assert len(store) == 1
     with pytest.raises(ValueError, match="reset it instead"):
-        store.delete(DEFAULT_SESSION_ID)
+        await store.delete(DEFAULT_SESSION_ID)
 
 
 def test_max_sessions_must_be_positive() -> None:
@@ -135,7 +136,7 @@ def test_creating_a_session_when_all_are_streaming_answers_503(client: TestClien
 @pytest.mark.anyio
 async def test_every_change_of_a_session_counts_in_its_version_and_a_read_does_not() -> None:
     store = SessionStore(max_sessions=2)
-    session = store.create(TrainerConfig())
+    session = await store.create(TrainerConfig())
     versions = [session.version]
     async with store.use(session.id) as used:
         await used.run(1)

@@ -1,0 +1,340 @@
+"""The store seam's contract, run against both stores: in memory, and Redis (a real
+``redis-server``, tests/redis_server.py); then what only a shared store does: several processes
+(here, several stores or apps on one Redis) serving one session, leases, fencing, Redis down."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.datasets import DatasetLimitError
+from app.main import create_app
+from app.redis_store import LeaseLostError, RedisStore
+from app.sessions import DEFAULT_SESSION_ID, SessionLimitError, SessionNotFoundError, SessionStore
+from app.settings import Settings
+from app.store import SessionBusyError, Store, StoreUnavailableError, create_store
+from core import Trainer, TrainerConfig
+from core.csv_data import read_csv
+from tests.app.helpers import create_session, weights_of
+from tests.redis_server import RedisServer
+
+CSV = "a,b,label\n" + "".join(f"{i % 7},{(i * 3) % 5},{'xy'[i % 2]}\n" for i in range(24))
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+def redis_settings(server: RedisServer, **changes: object) -> Settings:
+    return Settings.model_validate(
+        {"redis_url": server.url, "max_sessions": 2, "max_datasets": 1} | changes
+    )
+
+
+@pytest.fixture
+async def redis_store(redis_server: RedisServer) -> AsyncIterator[RedisStore]:
+    async with opened(redis_server) as store:
+        yield store
+
+
+@asynccontextmanager
+async def opened(server: RedisServer) -> AsyncIterator[RedisStore]:
+    """A Redis store on an emptied ``server``."""
+    store = RedisStore(redis_settings(server))
+    await store.redis.flushdb()
+    await store.start()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """Each store, at most 2 sessions besides the default one and 1 uploaded set."""
+    if request.param == "memory":
+        memory = create_store(Settings(max_sessions=2, max_datasets=1))
+        assert isinstance(memory, SessionStore)
+        yield memory
+    else:
+        async with opened(request.getfixturevalue("redis_server")) as redis:
+            yield redis
+
+
+async def steps_of(store: Store, session_id: str) -> int:
+    async with store.read(session_id) as session:
+        return session.trainer.step_count
+
+
+# --- the contract: both stores ---
+
+
+@pytest.mark.anyio
+async def test_a_created_session_steps_and_reads_back(store: Store) -> None:
+    session = await store.create(TrainerConfig(seed=3))
+    async with store.use(session.id) as used:
+        await used.run(5)
+    assert await steps_of(store, session.id) == 5
+    reference = Trainer(TrainerConfig(seed=3))
+    reference.run(5)
+    async with store.read(session.id) as read:
+        assert weights_of(read.trainer) == weights_of(reference)
+
+
+@pytest.mark.anyio
+async def test_reset_starts_over(store: Store) -> None:
+    session = await store.create(TrainerConfig())
+    async with store.use(session.id) as used:
+        await used.run(3)
+        used.reset(TrainerConfig(seed=9))
+    async with store.read(session.id) as read:
+        assert read.trainer.step_count == 0
+        assert weights_of(read.trainer) == weights_of(Trainer(TrainerConfig(seed=9)))
+
+
+@pytest.mark.anyio
+async def test_a_deleted_session_is_not_found(store: Store) -> None:
+    session = await store.create(TrainerConfig())
+    await store.delete(session.id)
+    with pytest.raises(SessionNotFoundError):
+        async with store.use(session.id):
+            pass
+    with pytest.raises(SessionNotFoundError):
+        await store.delete(session.id)
+    with pytest.raises(ValueError, match="reset it instead"):
+        await store.delete(DEFAULT_SESSION_ID)
+
+
+@pytest.mark.anyio
+async def test_the_least_recently_used_idle_session_is_evicted(store: Store) -> None:
+    a = await store.create(TrainerConfig())
+    b = await store.create(TrainerConfig())
+    async with store.use(a.id):  # a is now the more recently used
+        pass
+    c = await store.create(TrainerConfig())
+    with pytest.raises(SessionNotFoundError):
+        await store.open(b.id)
+    for kept in (a, c):
+        assert (await store.open(kept.id)).id == kept.id
+    assert await steps_of(store, DEFAULT_SESSION_ID) == 0  # outside the cap
+
+
+@pytest.mark.anyio
+async def test_sessions_in_use_are_not_evicted(store: Store) -> None:
+    a = await store.create(TrainerConfig())
+    b = await store.create(TrainerConfig())
+    async with store.use(a.id), store.use(b.id):
+        with pytest.raises(SessionLimitError, match="maximum of 2 sessions"):
+            await store.create(TrainerConfig())
+    await store.create(TrainerConfig())  # now one of them goes
+
+
+@pytest.mark.anyio
+async def test_a_restored_trainer_goes_on_under_its_id(store: Store) -> None:
+    trainer = Trainer(TrainerConfig(seed=4))
+    trainer.run(7)
+    session = await store.restore(trainer, "saved-id")
+    async with store.use(session.id) as used:
+        await used.run(1)
+    reference = Trainer(TrainerConfig(seed=4))
+    reference.run(8)
+    async with store.read("saved-id") as read:
+        assert read.trainer.step_count == 8
+        assert weights_of(read.trainer) == weights_of(reference)
+
+
+@pytest.mark.anyio
+async def test_uploaded_sets_are_kept_capped_and_kept_while_used(store: Store) -> None:
+    first = read_csv(CSV)
+    second = read_csv(CSV + "1,1,x\n")
+    await store.put_dataset(first)
+    assert (await store.get_dataset(first.name)).name == first.name
+    session = await store.create(TrainerConfig(dataset=first.name))
+    with pytest.raises(DatasetLimitError):
+        await store.put_dataset(second)  # the only slot is used by a session
+    await store.delete(session.id)
+    await store.put_dataset(second)  # evicts the first, now unused
+    assert await store.dataset_for(TrainerConfig(dataset=second.name)) is not None
+
+
+# --- Redis only: many processes on one session ---
+
+
+@pytest.mark.anyio
+async def test_two_stores_stepping_alternately_make_a_serial_run(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    other = RedisStore(redis_settings(redis_server))
+    try:
+        session = await redis_store.create(TrainerConfig(hidden=(3,), seed=5))
+        for i in range(20):
+            async with (redis_store, other)[i % 2].use(session.id) as used:
+                await used.run(1 + i % 3)
+        reference = Trainer(TrainerConfig(hidden=(3,), seed=5))
+        reference.run(sum(1 + i % 3 for i in range(20)))
+        for each in (redis_store, other):
+            async with each.read(session.id) as read:
+                assert read.trainer.step_count == reference.step_count
+                assert weights_of(read.trainer) == weights_of(reference)
+                assert read.trainer.history.curves == reference.history.curves
+    finally:
+        await other.close()
+
+
+@pytest.mark.anyio
+async def test_a_held_session_is_waited_for_then_busy(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    impatient = RedisStore(redis_settings(redis_server, lease_wait=0))
+    session = await redis_store.create(TrainerConfig())
+    try:
+        async with redis_store.use(session.id):
+            with pytest.raises(SessionBusyError, match="held by another process"):
+                async with impatient.use(session.id):
+                    pass
+            # a look needs no lease
+            assert await steps_of(impatient, session.id) == 0
+        async with impatient.use(session.id) as used:  # released: taken at once
+            await used.run(1)
+    finally:
+        await impatient.close()
+
+
+@pytest.mark.anyio
+async def test_an_expired_lease_is_taken_over_and_the_stalled_holder_fenced_off(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    stalling = RedisStore(redis_settings(redis_server, lease_ttl=0.05))
+    session = await redis_store.create(TrainerConfig())
+    held = stalling.use(session.id)
+    stalled = await held.__aenter__()
+    held._renewal.cancel()  # type: ignore[union-attr]  # it stalls: no renewal either
+    await stalled.run(4)  # not yet written
+    async with redis_store.use(session.id) as used:  # waits for the lease to expire
+        await used.run(2)
+    with pytest.raises(LeaseLostError):
+        await held.__aexit__(None, None, None)
+    async with stalling.read(session.id) as read:  # reloaded: the newer state
+        assert read.trainer.step_count == 2
+    await stalling.close()
+
+
+@pytest.mark.anyio
+async def test_a_newer_version_is_reloaded_and_an_unchanged_one_kept(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    other = RedisStore(redis_settings(redis_server))
+    session = await redis_store.create(TrainerConfig())
+    async with other.read(session.id) as seen:
+        kept = seen.trainer
+    async with other.read(session.id) as seen:
+        assert seen.trainer is kept  # same version: nothing loaded
+    async with redis_store.use(session.id) as used:
+        used.set_learning_rate(0.3)
+    async with other.read(session.id) as seen:
+        assert seen.trainer is not kept
+        assert seen.trainer.learning_rate == 0.3
+    await other.close()
+
+
+@pytest.mark.anyio
+async def test_redis_down_is_a_clear_error_and_service_resumes(tmp_path: Path) -> None:
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    store = RedisStore(redis_settings(server, redis_timeout=2))
+    try:
+        await store.start()
+        session = await store.create(TrainerConfig())
+        server.stop(save=True)
+        with pytest.raises(StoreUnavailableError, match=f"Redis at 127.0.0.1:{server.port}"):
+            async with store.use(session.id) as used:
+                await used.run(1)
+        with pytest.raises(StoreUnavailableError):
+            await store.create(TrainerConfig())
+        server.start()
+        async with store.use(session.id) as used:
+            await used.run(1)
+        assert await steps_of(store, session.id) == 1
+    finally:
+        await store.close()
+        server.stop()
+
+
+# --- two apps on one Redis, through HTTP ---
+
+
+def test_two_apps_on_one_redis_serve_one_session_as_a_serial_run(
+    redis_server: RedisServer, settings: Settings
+) -> None:
+    shared = settings.model_copy(update={"redis_url": redis_server.url, "redis_prefix": "two:"})
+    with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+        session_id = create_session(first, hidden=[2], seed=8)
+        for i in range(10):
+            client = (first, second)[i % 2]
+            response = client.post(f"/api/sessions/{session_id}/step", json={"n": i + 1})
+            assert response.status_code == 200, response.text
+        state = second.get(f"/api/sessions/{session_id}").json()
+        reference = Trainer(TrainerConfig(hidden=(2,), seed=8))
+        reference.run(55)
+        assert state["step"] == 55
+        assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+        for path in ("gradient-check", "exercise"):  # the last step, recomputed elsewhere
+            mine = first.get(f"/api/sessions/{session_id}/{path}")
+            assert mine.status_code == 200, mine.text
+            assert mine.json() == second.get(f"/api/sessions/{session_id}/{path}").json()
+        for client in (first, second):  # the default session is the cluster's
+            assert client.post("/api/step").status_code == 200
+        assert first.get("/api/state").json()["step"] == 2
+
+
+def test_an_app_answers_503_naming_the_store_while_redis_is_down(
+    tmp_path: Path, settings: Settings
+) -> None:
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        with TestClient(create_app(settings.model_copy(update={"redis_url": server.url}))) as c:
+            session_id = create_session(c)
+            server.stop(save=True)
+            response = c.post(f"/api/sessions/{session_id}/step")
+            assert response.status_code == 503
+            assert "session store (Redis at" in response.json()["detail"]
+            server.start()
+            assert c.post(f"/api/sessions/{session_id}/step").json()["step"] == 1
+    finally:
+        server.stop()
+
+
+def test_the_store_setting_picks_the_store(redis_server: RedisServer) -> None:
+    assert isinstance(create_store(Settings()), SessionStore)
+    assert isinstance(create_store(Settings(redis_url=redis_server.url)), RedisStore)
+
+
+def test_a_live_stream_and_rest_through_two_apps_take_turns_on_one_session(
+    redis_server: RedisServer, settings: Settings
+) -> None:
+    shared = settings.model_copy(update={"redis_url": redis_server.url, "redis_prefix": "live:"})
+    with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+        session_id = create_session(first, seed=6)
+        with first.websocket_connect(f"/api/sessions/{session_id}/live") as live:
+            assert live.receive_json()["type"] == "status"
+            for _ in range(5):
+                live.send_json({"type": "step", "n": 3})
+                frame = live.receive_json()
+                assert frame["type"] == "frame", frame
+                response = second.post(f"/api/sessions/{session_id}/step", json={"n": 2})
+                assert response.status_code == 200, response.text
+            assert frame["step"] == 23  # the stream's 3 after REST's 2, four times over
+        state = first.get(f"/api/sessions/{session_id}").json()
+        reference = Trainer(TrainerConfig(seed=6))
+        reference.run(25)
+        assert state["step"] == 25
+        assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
