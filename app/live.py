@@ -41,7 +41,7 @@ from app.schemas import (
     StreamState,
 )
 from app.sessions import Session, SessionNotFoundError
-from app.store import Store
+from app.store import SessionBusyError, Store, StoreUnavailableError
 from core import DivergedError
 
 DEFAULT_STEPS_PER_SECOND = 10.0
@@ -125,13 +125,20 @@ class LiveStream:
             self._schedule()
             await self._send(self._status())
         elif isinstance(command, SetLearningRateCommand):
-            async with self.store.use(self.session.id) as session:
-                # the command's schema holds the engine's bounds: no ConfigError can come
-                session.set_learning_rate(command.learning_rate)
+            try:
+                async with self.store.use(self.session.id) as session:
+                    # the command's schema holds the engine's bounds: no ConfigError can come
+                    session.set_learning_rate(command.learning_rate)
+            except (SessionBusyError, StoreUnavailableError) as e:  # nothing changed
+                await self._error(str(e))
+                return
             await self._send(self._status())
         else:
             assert isinstance(command, StepCommand)
-            await self._take_steps(command.n)
+            try:
+                await self._take_steps(command.n)
+            except (SessionBusyError, StoreUnavailableError) as e:  # no step was taken
+                await self._error(str(e))
 
     async def _play(self) -> None:
         if self.session.trainer.diverged:
@@ -169,7 +176,15 @@ class LiveStream:
         n = int(self._owed)
         self._owed -= n
         if n:
-            await self._take_steps(n)
+            try:
+                await self._take_steps(n)
+            except SessionBusyError:
+                pass  # another process kept the session past the wait: a frame skipped
+            except StoreUnavailableError as e:  # not a frame to skip: play stops, and says why
+                self.state = StreamState.PAUSED
+                await self._error(f"{e}; paused (play again once it is back)")
+                await self._send(self._status())
+                return
         self._schedule()
 
     async def _take_steps(self, n: int) -> None:

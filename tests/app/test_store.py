@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from app.datasets import DatasetLimitError
 from app.main import create_app
@@ -338,3 +339,36 @@ def test_a_live_stream_and_rest_through_two_apps_take_turns_on_one_session(
         reference.run(25)
         assert state["step"] == 25
         assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+
+
+def test_a_live_stream_says_when_redis_is_down_and_goes_on_when_it_is_back(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A stream's commands while Redis is down get an error naming the store (not a 1011 close);
+    the stream stays open and steps again once Redis is back; a stream opened meanwhile is
+    closed with 1013, try again later."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        with TestClient(create_app(settings.model_copy(update={"redis_url": server.url}))) as c:
+            session_id = create_session(c)
+            with c.websocket_connect(f"/api/sessions/{session_id}/live") as live:
+                assert live.receive_json()["type"] == "status"
+                server.stop(save=True)
+                live.send_json({"type": "step", "n": 2})
+                error = live.receive_json()
+                assert error["type"] == "error"
+                assert "session store (Redis at" in error["message"]
+                live.send_json({"type": "set_learning_rate", "learning_rate": 0.2})
+                assert live.receive_json()["type"] == "error"
+                url = f"/api/sessions/{session_id}/live"
+                with pytest.raises(WebSocketDisconnect) as closed, c.websocket_connect(url) as ws:
+                    ws.receive_json()
+                assert closed.value.code == 1013
+                assert "Redis" in closed.value.reason
+                server.start()
+                live.send_json({"type": "step", "n": 2})
+                frame = live.receive_json()
+                assert (frame["type"], frame["step"]) == ("frame", 2)  # nothing was taken before
+    finally:
+        server.stop()
