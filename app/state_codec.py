@@ -21,7 +21,7 @@ from core import Dataset, Trainer, TrainerConfig
 from core.datasets import SET_NAMES
 from core.history import Curve, History
 from core.sampling import Sampling
-from core.snapshot import ints_to_strings, strings_to_ints
+from core.snapshot import config_document, ints_to_strings, strings_to_ints
 from core.state import TrainerState
 
 _NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
@@ -40,18 +40,7 @@ def encode(trainer: Trainer) -> bytes:
     config = state.config
     return orjson.dumps(
         {
-            "config": {
-                "dataset": config.dataset,
-                "hidden": config.hidden,
-                "activation": config.activation,
-                "loss": config.loss,
-                "learning_rate": config.learning_rate,
-                "max_weight": config.max_weight,
-                "seed": config.seed,
-                "sampling": str(config.sampling),
-                "features": config.features,
-                "noise": config.noise,
-            },
+            "config": config_document(config),
             "learning_rate": state.learning_rate,
             "step": state.step_count,
             "diverged": state.diverged,

@@ -56,6 +56,22 @@ class SnapshotError(ValueError):
         self.reason = reason
 
 
+def config_document(config: TrainerConfig) -> dict[str, Any]:
+    """``config`` as the JSON-ready object a snapshot (and a store's compact state) holds."""
+    return {
+        "dataset": config.dataset,
+        "hidden": list(config.hidden),
+        "activation": config.activation,
+        "loss": config.loss,
+        "learning_rate": config.learning_rate,
+        "max_weight": config.max_weight,
+        "seed": config.seed,
+        "sampling": str(config.sampling),
+        "features": list(config.features),
+        "noise": config.noise,
+    }
+
+
 def take_snapshot(trainer: Trainer) -> dict[str, Any]:
     """The trainer's state as a JSON-ready document (see the module docstring)."""
     return snapshot_document(trainer.state(), trainer.dataset)
@@ -68,18 +84,7 @@ def snapshot_document(state: TrainerState, dataset: Dataset) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "config": {
-            "dataset": config.dataset,
-            "hidden": list(config.hidden),
-            "activation": config.activation,
-            "loss": config.loss,
-            "learning_rate": config.learning_rate,
-            "max_weight": config.max_weight,
-            "seed": config.seed,
-            "sampling": str(config.sampling),
-            "features": list(config.features),
-            "noise": config.noise,
-        },
+        "config": config_document(config),
         "learning_rate": state.learning_rate,
         "step": state.step_count,
         "diverged": state.diverged,

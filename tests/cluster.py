@@ -56,6 +56,19 @@ def fill_template(text: str, values: dict[str, str]) -> str:
     return re.sub(rf"\$\{{({names})\}}|\$({names})\b", lambda m: values[m[1] or m[2]], text)
 
 
+def stop_group(process: subprocess.Popen[bytes] | None, number: int) -> None:
+    """Sends ``number`` to ``process``'s group (none: nothing to do) and waits for it to end,
+    killing the group if it hangs."""
+    if process is None:
+        return
+    os.killpg(process.pid, number)
+    try:
+        process.wait(START_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 class AppProcess:
     """One playground process on ``port``, its output in ``log``."""
 
@@ -99,14 +112,7 @@ class AppProcess:
         self._signal(signal.SIGTERM)
 
     def _signal(self, number: int) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, number)
-        try:
-            self.process.wait(START_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_group(self.process, number)
         self.process = None
 
     def served(self, text: str) -> int:
@@ -151,14 +157,7 @@ class Nginx:
         wait_until_healthy(self.url, self.process, START_TIMEOUT, log.read_text)
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGQUIT)  # nginx's graceful stop
-        try:
-            self.process.wait(START_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_group(self.process, signal.SIGQUIT)  # nginx's graceful stop
         self.process = None
 
 
