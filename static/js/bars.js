@@ -1,27 +1,32 @@
-// Every layer's vectors as Plotly bar charts in one figure, one bar per unit, in the rows of the
-// layer's heatmaps: the output against the target, the error e = t − y (in a hidden layer, the
-// error sent back Wᵀδ_next), the slope f'(net), and delta, their product. Side by side they show
-// delta as the error scaled unit by unit by the slope of the activation.
+// Every layer's vectors as Plotly bars in one figure, one bar per unit, in the rows of the layer's
+// heatmaps: the output against the target, the error e = t − y (in a hidden layer, the error sent
+// back Wᵀδ_next), the slope f'(net), and delta, their product. Side by side they show delta as the
+// error scaled unit by unit by the slope of the activation.
 //
-// A frame is one Plotly.animate without transition and without redraw: the bars move, nothing
-// else is drawn again (nor styled: a bar keeps the colour it was made with, so positive and
-// negative values are two traces, each null where the other has its bar). The values are printed
-// at the bars' ends (a trace of text points a plot, moved with the bars: a bar's own text is not
-// moved by an animate), outside a bar or, near the range's end, inside it, in rows tall enough
-// and only for the first BAR_TEXT.budget bars from the output layer down. The value axes are fixed ranges that only widen
-// (see scale.js), changed by a relayout, rarely. No ticks: each axis's range is printed under it,
-// and the titles above, in a figure of their own under the bars' (as the heatmaps' names and
-// colour bars, see heatmaps.js: each animate goes over the whole layout of its figure).
+// A frame is one Plotly.animate without transition and without redraw, whose cost grows with the
+// figure's traces and subplots far more than with its bars (12 bar plots of 2 traces each, on
+// their own axes: 16 ms of the main thread a frame; the same bars as one trace on one pair of
+// axes: 6 ms). So the whole figure is one pair of axes in CSS pixels (x from the figure's left,
+// y from its top) and three traces: every bar ('bars', coloured when made: positive deltas and
+// errors, slopes, outputs), the negative deltas and errors ('negative', in the other colour: an
+// animate moves bars but does not colour them again), and the targets ('targets'). Each plot maps
+// its range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line, title and
+// range are drawn in a figure of their own under the bars' (the frame), changed only when a range
+// changes. A bar's hover label reads its numbers from its customdata: [value, unit, ...the
+// numbers it is made of]. The values printed at the bars' ends are in the values' figure
+// (values.js), drawn on the slow views' beat.
 
 import { num } from './format.js';
-import { xDomain, yDomain } from './grid.js';
-import { NO_TRANSITION, PLOT_CONFIG, PLOT_FONT, liveLayout } from './plotly.js';
+import { NO_TRANSITION, PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
 
 const POSITIVE = '#2166ac';
 const NEGATIVE = '#b2182b';
-const COLOURS = { slope: '#5a7d3a', output: '#8c6bb1' };
+const COLOURS = { signed: POSITIVE, slope: '#5a7d3a', output: '#8c6bb1' };
 const TARGET = '#1f2328';
-const BAR_TEXT = { budget: 16, minRowPx: 12, size: 9, inside: 0.6 }; // inside: of the range
+const ZERO_LINE = '#8c959f';
+const BAR_WIDTH = 0.64; // of a row
+// a value's text: its size, and the px a character and its padding take
+const BAR_TEXT = { budget: 16, minRowPx: 12, size: 9, charPx: 5.4, padPx: 4 };
 
 /** How the bars of a plot are coloured: by sign, as a slope, or as outputs against targets. */
 export const BarKind = Object.freeze({ SIGNED: 'signed', SLOPE: 'slope', OUTPUT: 'output' });
@@ -31,28 +36,21 @@ function rangeText({ lo, hi }) {
   return lo === -hi ? `\u00b1${num(hi, 2)}` : `${num(lo, 2)} \u2026 ${num(hi, 2)}`;
 }
 
-/** The text points of a plot's values `x` (nulls: none) on its range: at each bar's end, outside
- * it, or inside it where outside would leave the plot. */
-function valueTexts(x, { lo, hi }) {
-  const inside = (v) => (v >= 0 ? v > BAR_TEXT.inside * hi : v < BAR_TEXT.inside * lo);
-  const outwards = (v) => v >= 0 !== inside(v);
-  return {
-    x: x.map((v) => v ?? 0),
-    text: x.map((v) => (v === null ? '' : num(v, 2))),
-    textposition: x.map((v) => (outwards(v) ? 'middle right' : 'middle left')),
-    textfont: { color: x.map((v) => (v !== null && inside(v) ? '#ffffff' : '#57606a')) },
-  };
+/** A plot's lane `[left, right]` (px) and range `{lo, hi}` as a map from a value to a px. */
+function scaleOf([left, right], { lo, hi }) {
+  const per = (right - left) / (hi - lo);
+  return (v) => left + (Math.min(hi, Math.max(lo, v)) - lo) * per;
 }
 
 export class BarsFigure {
   /**
    * @param {{frame: HTMLElement, bars: HTMLElement}} elements the two figures' divs, the bars'
-   *   on top of the frame's (the titles and ranges)
+   *   on top of the frame's (the titles, zero lines and ranges)
    * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per bar chart: `band`, `column`, `name`, `title`, `rows` (the
-   *   units' names), `kind` (a BarKind), `range` (a WideningRange), `hovertemplate` (its
-   *   customdata: the numbers the value is made of)
+   *   units' names), `kind` (a BarKind), `range` (a WideningRange), `hovertemplate` (of a bar's
+   *   customdata: [value, unit, ...what `draw` is given for it])
    */
   constructor({ frame, bars: element }, Plotly, geometry, plots) {
     this.element = element;
@@ -61,172 +59,213 @@ export class BarsFigure {
     this.plots = plots;
     const width = geometry.barsWidth;
     const { height } = geometry;
-    const layout = { ...liveLayout(width, height), barmode: 'overlay' };
-    const frameLayout = { width, height, margin: layout.margin, font: PLOT_FONT, annotations: [] };
-    Object.assign(frameLayout, {
-      paper_bgcolor: layout.paper_bgcolor,
-      plot_bgcolor: layout.plot_bgcolor,
-      showlegend: false,
-      xaxis: { visible: false },
-      yaxis: { visible: false },
-    });
-    const traces = [];
-    this.axes = []; // per plot: its x axis's layout name and its range annotation's index
-    this.traceOf = []; // per plot: its first trace's index (the negative bars, or the targets,
-    // follow it)
-    this.shownRange = [];
-    this.valuesOf = []; // per plot: the index of its values' text trace, or null
+    const axes = pixelAxes(width, height);
+    const layout = { ...liveLayout(width, height), ...axes, barmode: 'overlay' };
+    const frameLayout = { ...liveLayout(width, height), ...axes, annotations: [], shapes: [] };
+    // per plot: its lane, its rows' y (px), its first point in 'bars' (and in 'negative', for a
+    // signed plot; in 'targets', for outputs), its annotations and zero line in the frame
+    this.lanes = [];
+    const bars = { y: [], width: [], color: [], ids: [], hovertemplate: [] };
+    const negative = { y: [], width: [], ids: [], hovertemplate: [] };
+    const targets = { y: [], ids: [], size: 6 };
     let budget = BAR_TEXT.budget;
-    plots.forEach((plot, k) => {
+    plots.forEach((plot) => {
       const band = geometry.bands[plot.band];
-      const axis = k ? String(k + 1) : '';
-      const x = xDomain(geometry.barX[plot.column], width);
-      const y = yDomain(band, height);
-      const hidden = { showticklabels: false, ticks: '', showgrid: false, fixedrange: true };
-      layout[`xaxis${axis}`] = {
-        ...hidden,
-        domain: x,
-        anchor: `y${axis}`,
-        range: [plot.range.lo, plot.range.hi],
-        zeroline: true,
-        zerolinecolor: '#8c959f',
-        showline: false,
-      };
-      layout[`yaxis${axis}`] = {
-        ...hidden,
-        domain: y,
-        anchor: `x${axis}`,
-        type: 'category',
-        range: [plot.rows.length - 0.5, -0.5],
-        zeroline: false,
-      };
-      const at = (px, text, anchor, size, xAt = x[0]) => ({
+      const lane = geometry.barX[plot.column];
+      const ys = plot.rows.map((_, row) => band.plotTop + (row + 0.5) * band.rowPx);
+      const printed = band.rowPx >= BAR_TEXT.minRowPx && plot.rows.length <= budget;
+      if (printed) budget -= plot.rows.length;
+      const at = (px, text, anchor, size, x) => ({
         text,
-        xref: 'paper',
-        yref: 'paper',
-        x: xAt,
-        y: 1 - px / height,
+        x,
+        y: px,
         xanchor: anchor,
         yanchor: 'bottom',
         showarrow: false,
         font: size,
       });
       const titleAt = band.plotTop - band.names.height - 4; // level with the heatmaps' titles
-      const { annotations } = frameLayout;
-      annotations.push(at(titleAt, plot.title, 'left', { size: 12, weight: 600 }));
-      this.axes.push({ axis: `xaxis${axis}`, annotation: annotations.length });
-      annotations.push({
-        ...at(band.plotTop + band.plotHeight + 16, rangeText(plot.range), 'right', { size: 10 }),
-        x: x[1],
+      frameLayout.annotations.push(
+        at(titleAt, plot.title, 'left', { size: 12, weight: 600 }, lane[0]),
+      );
+      const rangeAnnotation = frameLayout.annotations.length;
+      frameLayout.annotations.push(
+        at(
+          band.plotTop + band.plotHeight + 16,
+          rangeText(plot.range),
+          'right',
+          { size: 10 },
+          lane[1],
+        ),
+      );
+      const zero = scaleOf(lane, plot.range)(0);
+      const zeroShape = frameLayout.shapes.length;
+      frameLayout.shapes.push({
+        type: 'line',
+        x0: zero,
+        x1: zero,
+        y0: band.plotTop,
+        y1: band.plotTop + band.plotHeight,
+        line: { color: ZERO_LINE, width: 1 },
       });
-      this.shownRange.push([plot.range.lo, plot.range.hi]);
-      // bars made at once (null: no bar yet), so that Plotly styles them; animate only moves them
-      const none = plot.rows.map(() => null);
-      const printed = band.rowPx >= BAR_TEXT.minRowPx && plot.rows.length <= budget;
-      if (printed) budget -= plot.rows.length;
-      const bars = (name, color) => ({
+      this.lanes.push({
+        lane,
+        ys,
+        first: bars.y.length,
+        firstNegative: plot.kind === BarKind.SIGNED ? negative.y.length : null,
+        firstTarget: plot.kind === BarKind.OUTPUT ? targets.y.length : null,
+        printed,
+        rangeAnnotation,
+        zeroShape,
+        shown: [plot.range.lo, plot.range.hi],
+      });
+      const barPx = BAR_WIDTH * band.rowPx;
+      plot.rows.forEach((unit, row) => {
+        bars.y.push(ys[row]);
+        bars.width.push(barPx);
+        bars.color.push(COLOURS[plot.kind]);
+        bars.ids.push(`${plot.name}:${row}`);
+        bars.hovertemplate.push(plot.hovertemplate);
+        if (plot.kind === BarKind.SIGNED) {
+          negative.y.push(ys[row]);
+          negative.width.push(barPx);
+          negative.ids.push(`${plot.name}:${row}`);
+          negative.hovertemplate.push(plot.hovertemplate);
+        }
+        if (plot.kind === BarKind.OUTPUT) {
+          targets.y.push(ys[row]);
+          targets.ids.push(`${plot.name}-target:${row}`);
+          targets.size = Math.max(6, band.rowPx * 0.8);
+        }
+      });
+    });
+    const none = (list) => list.map(() => null);
+    const { color, ...barPoints } = bars;
+    const traces = [
+      {
         type: 'bar',
         orientation: 'h',
-        name,
-        y: plot.rows,
-        x: none,
-        xaxis: `x${axis}`,
-        yaxis: `y${axis}`,
-        width: 0.64,
+        name: 'bars',
+        ...barPoints,
         marker: { color },
-        hovertemplate: plot.hovertemplate,
-      });
-      this.traceOf.push(traces.length);
-      if (plot.kind === BarKind.SIGNED) {
-        traces.push(bars(`${plot.name}+`, POSITIVE), bars(`${plot.name}-`, NEGATIVE));
-      } else {
-        traces.push(bars(plot.name, COLOURS[plot.kind]));
-      }
-      this.valuesOf.push(printed ? traces.length + (plot.kind === BarKind.OUTPUT ? 1 : 0) : null);
-      if (plot.kind === BarKind.OUTPUT) {
-        traces.push({
-          type: 'scatter',
-          mode: 'markers',
-          name: `${plot.name}-target`,
-          y: plot.rows,
-          x: none,
-          xaxis: `x${axis}`,
-          yaxis: `y${axis}`,
-          marker: {
-            symbol: 'line-ns',
-            size: Math.max(6, band.rowPx * 0.8),
-            line: { width: 2, color: TARGET },
-          },
-          cliponaxis: false,
-          hovertemplate: 'target t[%{y}] = %{x:.6~g}<extra></extra>',
-        });
-      }
-      if (printed) {
-        traces.push({
-          type: 'scatter',
-          mode: 'text',
-          name: `${plot.name}-values`,
-          y: plot.rows,
-          x: none,
-          text: plot.rows.map(() => ''),
-          xaxis: `x${axis}`,
-          yaxis: `y${axis}`,
-          hoverinfo: 'skip',
-          cliponaxis: false,
-          textfont: { size: BAR_TEXT.size, color: [] },
-        });
-      }
-    });
+        x: none(bars.y),
+        base: none(bars.y),
+        textposition: 'none',
+      },
+      {
+        type: 'bar',
+        orientation: 'h',
+        name: 'negative',
+        ...negative,
+        marker: { color: NEGATIVE },
+        x: none(negative.y),
+        base: none(negative.y),
+        textposition: 'none',
+      },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'targets',
+        y: targets.y,
+        ids: targets.ids,
+        x: none(targets.y),
+        marker: { symbol: 'line-ns', size: targets.size, line: { width: 2, color: TARGET } },
+        cliponaxis: false,
+        hovertemplate: 'target t[%{customdata[1]}] = %{customdata[0]:.6~g}<extra></extra>',
+      },
+    ];
     Plotly.newPlot(frame, [], frameLayout, { ...PLOT_CONFIG, staticPlot: true });
     Plotly.newPlot(element, traces, layout, PLOT_CONFIG);
+    this.shown = plots.map(() => null); // per plot: the values drawn last (null: none yet)
+  }
+
+  /** Relays out the frame where a plot's range changed: its range's text and its zero line. */
+  followRanges() {
+    const update = {};
+    this.plots.forEach((plot, k) => {
+      const { lo, hi } = plot.range;
+      const lane = this.lanes[k];
+      if (lo === lane.shown[0] && hi === lane.shown[1]) return;
+      lane.shown = [lo, hi];
+      const zero = scaleOf(lane.lane, plot.range)(0);
+      update[`annotations[${lane.rangeAnnotation}].text`] = rangeText(plot.range);
+      update[`shapes[${lane.zeroShape}].x0`] = zero;
+      update[`shapes[${lane.zeroShape}].x1`] = zero;
+    });
+    if (Object.keys(update).length) this.Plotly.relayout(this.frame, update);
   }
 
   /**
-   * Shows a new frame: per plot `k`, `values[k]` (one per unit, or null before the first step),
-   * `customdata[k]` (what its hover text shows besides) and, for outputs, `targets`. The
-   * ranges (fitted by the caller) are relaid out first where they changed.
+   * Shows a new frame: per plot `k`, `values[k]` (one per unit, or null before the first step)
+   * and `customdata[k]` (per unit, the numbers its hover text shows besides its value and unit:
+   * a list, or null), and, for outputs, `targets`. The ranges are fitted by the caller.
    */
   draw(values, customdata, targets) {
-    const relayout = {};
-    const labels = {};
+    this.followRanges();
+    const data = [
+      { x: [], base: [], customdata: [] },
+      { x: [], base: [], customdata: [] },
+      { x: [], customdata: [] },
+    ];
+    const [bars, negative, marks] = data;
     this.plots.forEach((plot, k) => {
-      const { lo, hi } = plot.range;
-      const [shownLo, shownHi] = this.shownRange[k];
-      if (lo === shownLo && hi === shownHi) return;
-      this.shownRange[k] = [lo, hi];
-      const { axis, annotation } = this.axes[k];
-      relayout[`${axis}.range`] = [lo, hi];
-      labels[`annotations[${annotation}].text`] = rangeText(plot.range);
+      const scale = scaleOf(this.lanes[k].lane, plot.range);
+      const zero = scale(0);
+      const vs = values[k];
+      this.shown[k] = vs;
+      plot.rows.forEach((unit, row) => {
+        const v = vs ? vs[row] : null;
+        const cd = [v, unit, ...(customdata[k]?.[row] ?? [])];
+        const length = v === null ? null : scale(v) - zero;
+        const signed = plot.kind === BarKind.SIGNED;
+        bars.x.push(signed && v < 0 ? null : length);
+        bars.base.push(zero);
+        bars.customdata.push(cd);
+        if (signed) {
+          negative.x.push(v !== null && v < 0 ? length : null);
+          negative.base.push(zero);
+          negative.customdata.push(cd);
+        }
+        if (plot.kind === BarKind.OUTPUT) {
+          const t = vs ? targets[row] : null;
+          marks.x.push(t === null ? null : scale(t));
+          marks.customdata.push([t, unit]);
+        }
+      });
     });
-    if (Object.keys(relayout).length) {
-      this.Plotly.relayout(this.element, relayout);
-      this.Plotly.relayout(this.frame, labels);
-    }
-    const data = [];
-    const traces = [];
+    this.Plotly.animate(this.element, { data, traces: [0, 1, 2] }, NO_TRANSITION);
+  }
+
+  /** The values printed at the bars' ends, as text points in this figure's pixels: outside a
+   * bar where there is room before its lane's edge, else inside it where it is long enough, else
+   * beside the zero line on the other side (a short bar's row is empty there); only in rows tall
+   * enough and for the first plots from the output layer down (see BAR_TEXT). */
+  valueTexts() {
+    const points = [];
     this.plots.forEach((plot, k) => {
-      const x = values[k] ?? plot.rows.map(() => null);
-      const first = this.traceOf[k];
-      const cd = customdata[k] ?? [];
-      if (plot.kind === BarKind.SIGNED) {
-        data.push(
-          { x: x.map((v) => (v >= 0 ? v : null)), customdata: cd },
-          { x: x.map((v) => (v < 0 ? v : null)), customdata: cd },
-        );
-        traces.push(first, first + 1);
-      } else {
-        data.push({ x, customdata: cd });
-        traces.push(first);
-      }
-      if (plot.kind === BarKind.OUTPUT) {
-        data.push({ x: values[k] ? targets : x });
-        traces.push(first + 1);
-      }
-      if (this.valuesOf[k] !== null) {
-        data.push(valueTexts(x, plot.range));
-        traces.push(this.valuesOf[k]);
-      }
+      const lane = this.lanes[k];
+      const vs = this.shown[k];
+      if (!lane.printed || !vs) return;
+      const scale = scaleOf(lane.lane, plot.range);
+      const [left, right] = lane.lane;
+      const zero = scale(0);
+      vs.forEach((v, row) => {
+        const text = num(v, 2);
+        const needs = text.length * BAR_TEXT.charPx + BAR_TEXT.padPx;
+        const end = scale(v);
+        const rightwards = v >= 0;
+        const side = (on) => (on ? 'middle right' : 'middle left');
+        const point = { y: lane.ys[row], text, size: BAR_TEXT.size, colour: '#57606a' };
+        if ((rightwards ? right - end : end - left) >= needs) {
+          Object.assign(point, { x: end, position: side(rightwards) });
+        } else if (Math.abs(end - zero) >= needs) {
+          Object.assign(point, { x: end, position: side(!rightwards), colour: '#ffffff' });
+        } else {
+          Object.assign(point, { x: zero, position: side(!rightwards) });
+        }
+        points.push(point);
+      });
     });
-    this.Plotly.animate(this.element, { data, traces }, NO_TRANSITION);
+    return points;
   }
 }

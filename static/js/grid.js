@@ -67,13 +67,3 @@ export function layout(layers, width) {
   });
   return { height: top, heatmapsWidth, barsWidth, bands, heatmapX, barX };
 }
-
-/** A band's rows as a paper y domain of a figure `height` px high. */
-export function yDomain(band, height) {
-  return [1 - (band.plotTop + band.plotHeight) / height, 1 - band.plotTop / height];
-}
-
-/** A px range as a paper x domain of a figure `width` px wide. */
-export function xDomain([left, right], width) {
-  return [left / width, right / width];
-}

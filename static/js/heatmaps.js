@@ -3,26 +3,26 @@
 // Rows are a layer's units, columns its inputs and the bias. The colour scale is diverging and
 // centred at zero; its range only widens (see scale.js), so a colour change is a weight change.
 // A frame is one Plotly.restyle of the traces' z (and their hover data), which redraws everything
-// in the figure: so the heatmaps' figure holds nothing else (no ticks, no colour bars, no names,
-// no cell text). What stays put is a second figure under it, of the same size: the plots' titles,
-// the units' and inputs' names and the colour bars' end values (annotations, relaid out one by
-// one when a range changes) and the colour bars themselves (of invisible markers, on a fixed
-// range). The values printed in the cells, where they fit, and the colour bars' end values are a
-// third figure over the cells, of text points moved by Plotly.animate (a heatmap's own cell text
-// is measured again on every restyle, the most costly part of its redraw, and a relayout of an
-// annotation redraws all of them); it lets the pointer through, and fades while a hover label is
-// up, which it would cover. No gaps between the cells:
-// with them, Plotly paints every cell at the screen's resolution, not one pixel a cell, several
-// times slower.
+// in the figure, at a cost that grows with its subplots: so every heatmap sits on the figure's one
+// pair of axes, in CSS pixels (each trace placed by x0/dx, y0/dy as grid.js lays it out), and the
+// figure holds nothing else (no ticks, no colour bars, no names, no cell text). What stays put is
+// a second figure under it, of the same size: the plots' titles and the units' and inputs' names
+// (annotations, relaid out one by one when they change) and the colour bars themselves (of
+// invisible markers, on a fixed range). The values printed in the cells where they fit and the
+// colour bars' end values are in the values' figure (values.js), drawn on the slow views' beat:
+// a heatmap's own cell text is measured again on every restyle, the most costly part of its
+// redraw. A cell's hover label names its unit and input from the trace's `text`, never drawn.
+// No gaps between the cells: with them, Plotly paints every cell at the screen's resolution, not
+// one pixel a cell, several times slower.
 
 import { fixed, num } from './format.js';
-import { LABELS_PX, xDomain, yDomain } from './grid.js';
-import { NO_TRANSITION, PLOT_CONFIG, liveLayout } from './plotly.js';
+import { LABELS_PX } from './grid.js';
+import { PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
 import { DIVERGING } from './scale.js';
 
 const CELL_TEXT = { width: 32, height: 16, charPx: 6.4 }; // to print a value in a cell
-// Cells with their value printed, at most: every printed value is an SVG text moved on every
-// frame; the weights get them first, from the output layer down, then the updates.
+// Cells with their value printed, at most: every printed value is an SVG text drawn again with
+// the values; the weights get them first, from the output layer down, then the updates.
 const CELL_TEXT_BUDGET = 32;
 const NAME_SIZE = 10;
 const COLOUR_BAR_LEN = 0.84; // of the heatmap's width: room for the end labels between two
@@ -37,78 +37,44 @@ function decimalsFor(r) {
 
 export class HeatmapsFigure {
   /**
-   * @param {{frame: HTMLElement, cells: HTMLElement, values: HTMLElement}} elements the three
-   *   figures' divs, bottom to top: the frame, the cells (they take the pointer: hover), the
-   *   values printed in the cells
+   * @param {{frame: HTMLElement, cells: HTMLElement}} elements the two figures' divs, bottom to
+   *   top: the frame, the cells (they take the pointer: hover, click)
    * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per heatmap: `band` (index), `column` (0: W, 1: ΔW), `name`,
-   *   `title` (and `heldTitle`, while a step's update is held back), `rows` and `cols` (names), `range` (a symmetric WideningRange), `hover(hasTrace)`
-   *   (the hovertemplate, with or without the last step's numbers in its customdata)
+   *   `title` (and `heldTitle`, while a step's update is held back), `rows` and `cols` (names),
+   *   `range` (a symmetric WideningRange), `hover(hasTrace)` (the hovertemplate, with or
+   *   without the last step's numbers in its customdata; `%{text}` names the cell)
    */
-  constructor({ frame, cells, values }, Plotly, geometry, plots) {
+  constructor({ frame, cells }, Plotly, geometry, plots) {
     this.element = cells;
     this.frame = frame;
-    this.values = values;
     this.Plotly = Plotly;
     this.plots = plots;
     const width = geometry.heatmapsWidth;
     const { height } = geometry;
     this.textFits = [];
     this.titles = []; // per plot: its title's annotation in the frame
+    this.boxes = []; // per plot: its cells' left, top, column and row px
     this.held = false; // whether the titles say the step's update is held back
-    const base = liveLayout(width, height);
-    const layout = { ...base };
-    const frameLayout = { ...base, hovermode: false, annotations: [] };
-    const valuesLayout = { ...base, hovermode: false };
-    const annotations = frameLayout.annotations;
+    const axes = pixelAxes(width, height);
+    const layout = { ...liveLayout(width, height), ...axes };
+    const frameLayout = { ...liveLayout(width, height), ...axes, hovermode: false };
+    const annotations = [];
+    frameLayout.annotations = annotations;
     const scales = [];
-    const printed = []; // the text points, a trace per plot: its cells where they fit, then the
-    // colour bar's two end values
-    const ends = [];
     const traces = plots.map((plot, k) => {
       const band = geometry.bands[plot.band];
       const [left, right] = geometry.heatmapX[plot.column];
-      const axis = k ? String(k + 1) : '';
-      const x = xDomain([left, right], width);
-      const y = yDomain(band, height);
-      const hidden = { showticklabels: false, ticks: '', showgrid: false, zeroline: false };
-      layout[`xaxis${axis}`] = frameLayout[`xaxis${axis}`] = {
-        ...hidden,
-        domain: x,
-        anchor: `y${axis}`,
-        type: 'category',
-        range: [-0.5, plot.cols.length - 0.5],
-        fixedrange: true,
-      };
-      layout[`yaxis${axis}`] = frameLayout[`yaxis${axis}`] = {
-        ...hidden,
-        domain: y,
-        anchor: `x${axis}`,
-        type: 'category',
-        range: [plot.rows.length - 0.5, -0.5], // first unit on top
-        fixedrange: true,
-      };
-      // the values' figure places its text by cell index (and below the cells: the colour bar's)
-      valuesLayout[`xaxis${axis}`] = { ...layout[`xaxis${axis}`], type: 'linear' };
-      // (its y axis reaches down to the colour bar: Plotly hides unclipped text points beyond
-      // an axis's range)
-      const reach = 3 + COLOUR_BAR_PX + 2; // px below the cells: to the end values' tops
-      valuesLayout[`yaxis${axis}`] = {
-        ...layout[`yaxis${axis}`],
-        type: 'linear',
-        domain: [y[0] - reach / height, y[1]],
-        range: [plot.rows.length - 0.5 + reach / band.rowPx, -0.5],
-      };
-      const { columnPx } = band;
-      const above = (px) => 1 - (band.plotTop - px) / height;
+      const { columnPx, rowPx } = band;
+      const box = { left, top: band.plotTop, columnPx, rowPx, band };
+      this.boxes[k] = box;
+      const above = band.plotTop; // px: the plot's top edge
       this.titles[k] = annotations.length;
       annotations.push({
         text: plot.title,
-        xref: 'paper',
-        yref: 'paper',
-        x: x[0],
-        y: above(band.names.height + 4),
+        x: left,
+        y: above - band.names.height - 4,
         xanchor: 'left',
         yanchor: 'bottom',
         showarrow: false,
@@ -118,24 +84,20 @@ export class HeatmapsFigure {
       texts?.forEach((text, col) =>
         annotations.push({
           text,
-          xref: `x${axis}`,
-          yref: 'paper',
-          x: col,
-          y: above(2),
+          x: left + (col + 0.5) * columnPx,
+          y: above - 2,
           yanchor: 'bottom',
           textangle: angle,
           showarrow: false,
           font: { size: NAME_SIZE, color: '#57606a' },
         }),
       );
-      if (plot.column === 0 && band.rowPx >= NAME_SIZE) {
+      if (plot.column === 0 && rowPx >= NAME_SIZE) {
         plot.rows.forEach((name, row) =>
           annotations.push({
             text: name,
-            xref: 'paper',
-            yref: `y${axis}`,
-            x: (LABELS_PX - 6) / width,
-            y: row,
+            x: LABELS_PX - 6,
+            y: above + (row + 0.5) * rowPx,
             xanchor: 'right',
             showarrow: false,
             font: { size: 11 },
@@ -143,20 +105,17 @@ export class HeatmapsFigure {
         );
       }
       this.textFits[k] =
-        columnPx >= CELL_TEXT.width && band.rowPx >= CELL_TEXT.height
+        columnPx >= CELL_TEXT.width && rowPx >= CELL_TEXT.height
           ? (decimals) => columnPx >= (decimals + 3) * CELL_TEXT.charPx
           : null;
-      const bar = (1 - COLOUR_BAR_LEN) * (x[1] - x[0]);
-      const barY = 1 - (band.plotTop + band.plotHeight + 3) / height;
+      const bar = (1 - COLOUR_BAR_LEN) * (right - left);
       scales.push({
         type: 'scatter',
         mode: 'markers',
-        x: [plot.cols[0]],
-        y: [plot.rows[0]],
+        x: [left],
+        y: [above],
         opacity: 0,
         hoverinfo: 'skip',
-        xaxis: `x${axis}`,
-        yaxis: `y${axis}`,
         // the scale on a fixed range: a range that widens changes only the end values' text
         marker: {
           color: [0],
@@ -166,10 +125,10 @@ export class HeatmapsFigure {
           showscale: true,
           colorbar: {
             orientation: 'h',
-            x: x[0] + bar / 2,
+            x: (left + bar / 2) / width,
             xanchor: 'left',
-            len: x[1] - x[0] - bar,
-            y: barY,
+            len: (right - left - bar) / width,
+            y: 1 - (above + band.plotHeight + 3) / height,
             yanchor: 'top',
             yref: 'paper',
             thickness: COLOUR_BAR_PX,
@@ -181,36 +140,15 @@ export class HeatmapsFigure {
           },
         },
       });
-      printed.push({
-        type: 'scatter',
-        mode: 'text',
-        name: plot.name,
-        x: [],
-        y: [],
-        text: [],
-        xaxis: `x${axis}`,
-        yaxis: `y${axis}`,
-        hoverinfo: 'skip',
-        cliponaxis: false,
-        textfont: { size: Math.min(11, band.rowPx - 5), color: [] },
-      });
-      // the colour bar's end values, under its ends
-      const cols = plot.cols.length;
-      const barEnd = (COLOUR_BAR_LEN + (1 - COLOUR_BAR_LEN) / 2) * cols - 0.5;
-      const under = plot.rows.length - 0.5 + (3 + COLOUR_BAR_PX + 1) / band.rowPx;
-      ends.push({
-        x: [cols - 1 - barEnd, barEnd],
-        y: [under, under],
-        textposition: ['bottom center', 'bottom center'],
-      });
       return {
         type: 'heatmap',
         name: plot.name,
-        x: plot.cols,
-        y: plot.rows,
+        x0: left + columnPx / 2,
+        dx: columnPx,
+        y0: above + rowPx / 2,
+        dy: rowPx,
         z: [],
-        xaxis: `x${axis}`,
-        yaxis: `y${axis}`,
+        text: plot.rows.map((row) => plot.cols.map((col) => `${row} \u2190 ${col}`)),
         colorscale: DIVERGING,
         showscale: false,
         hoverongaps: false,
@@ -225,20 +163,6 @@ export class HeatmapsFigure {
         else budget -= cells;
       });
     }
-    // the cells whose value is printed: every cell of a plot whose values fit, else none
-    const valueTraces = printed.map((trace, k) => {
-      const { rows, cols } = plots[k];
-      const cells = this.textFits[k]
-        ? rows.flatMap((_, row) => cols.map((__, col) => [row, col]))
-        : [];
-      return {
-        ...trace,
-        x: [...cells.map(([, col]) => col), ...ends[k].x],
-        y: [...cells.map(([row]) => row), ...ends[k].y],
-        textposition: [...cells.map(() => 'middle center'), ...ends[k].textposition],
-      };
-    });
-    this.cellCount = valueTraces.map((trace) => trace.x.length - 2);
     // what each trace has now of the attributes restyled only when they change
     this.attrs = plots.map((plot, k) => ({
       hasTrace: false,
@@ -249,13 +173,9 @@ export class HeatmapsFigure {
       const { zmin, zmax, hovertemplate } = this.attrs[k];
       Object.assign(trace, { zmin, zmax, hovertemplate });
     });
+    this.shown = plots.map(() => null); // per plot: the matrix drawn last
     Plotly.newPlot(frame, scales, frameLayout, { ...PLOT_CONFIG, staticPlot: true });
     Plotly.newPlot(cells, traces, layout, PLOT_CONFIG);
-    Plotly.newPlot(values, valueTraces, valuesLayout, { ...PLOT_CONFIG, staticPlot: true });
-    this.drawValues(plots.map(() => null));
-    // a hover label is drawn in the cells' figure, under the values: they fade while it is up
-    cells.on('plotly_hover', () => values.classList.add('faded'));
-    cells.on('plotly_unhover', () => values.classList.remove('faded'));
   }
 
   /**
@@ -264,16 +184,14 @@ export class HeatmapsFigure {
    */
   outline(boxes) {
     const shapes = boxes.map(({ name, rows, cols, color }) => {
-      const k = this.plots.findIndex((plot) => plot.name === name);
-      const axis = k ? String(k + 1) : '';
+      const { left, top, columnPx, rowPx } =
+        this.boxes[this.plots.findIndex((p) => p.name === name)];
       return {
         type: 'rect',
-        xref: `x${axis}`,
-        yref: `y${axis}`,
-        x0: cols[0] - 0.5,
-        x1: cols[1] + 0.5,
-        y0: rows[0] - 0.5,
-        y1: rows[1] + 0.5,
+        x0: left + cols[0] * columnPx,
+        x1: left + (cols[1] + 1) * columnPx,
+        y0: top + rows[0] * rowPx,
+        y1: top + (rows[1] + 1) * rowPx,
         line: { color, width: 2.5 },
         fillcolor: 'rgba(0,0,0,0)',
       };
@@ -317,8 +235,7 @@ export class HeatmapsFigure {
   /**
    * Shows a new frame in one restyle: `zs[k]` and `customdata[k]` of plot `k` (null: no step
    * yet, an empty plot); the attributes that follow the colour ranges (the plots' WideningRanges,
-   * fitted by the caller) and the hover text only when they change; the values in the cells
-   * where they fit and the colour bars' end values.
+   * fitted by the caller) and the hover text only when they change.
    */
   draw(zs, customdata) {
     const update = { z: zs.map((z) => z ?? []), customdata: customdata.map((c) => c ?? []) };
@@ -342,23 +259,46 @@ export class HeatmapsFigure {
     if (hoverChanged) update.hovertemplate = all('hovertemplate');
     if (rangeChanged) Object.assign(update, { zmin: all('zmin'), zmax: all('zmax') });
     this.Plotly.restyle(this.element, update);
-    this.drawValues(zs);
+    this.shown = zs;
   }
 
-  /** The values printed in the cells of the plots where they fit (coloured to read on theirs),
-   * and the colour bars' end values. */
-  drawValues(zs) {
-    const data = this.attrs.map(({ decimals, r, ends }, k) => {
-      const cells = this.cellCount[k] && zs[k] && decimals !== null ? zs[k].flat() : [];
-      const blank = this.cellCount[k] - cells.length;
-      const colour = (v) => (Math.abs(v) > DARK_CELL * r ? TEXT_COLOURS.light : TEXT_COLOURS.dark);
-      return {
-        text: [...cells.map((v) => fixed(v, decimals)), ...Array(blank).fill(''), ...ends],
-        textfont: {
-          color: [...cells.map(colour), ...Array(blank + 2).fill(TEXT_COLOURS.dark)],
-        },
-      };
+  /** The values printed in the cells of the plots where they fit (coloured to read on theirs)
+   * and the colour bars' end values, as text points in this figure's pixels. */
+  valueTexts() {
+    const points = [];
+    this.attrs.forEach(({ decimals, r, ends }, k) => {
+      const { left, top, columnPx, rowPx, band } = this.boxes[k];
+      const z = this.shown[k];
+      if (z && decimals !== null) {
+        const size = Math.min(11, rowPx - 5);
+        z.forEach((row, i) =>
+          row.forEach((v, j) =>
+            points.push({
+              x: left + (j + 0.5) * columnPx,
+              y: top + (i + 0.5) * rowPx,
+              text: fixed(v, decimals),
+              position: 'middle center',
+              colour: Math.abs(v) > DARK_CELL * r ? TEXT_COLOURS.light : TEXT_COLOURS.dark,
+              size,
+            }),
+          ),
+        );
+      }
+      // under the colour bar's ends
+      const right = left + this.plots[k].cols.length * columnPx;
+      const inset = ((1 - COLOUR_BAR_LEN) / 2) * (right - left);
+      const under = top + band.plotHeight + 3 + COLOUR_BAR_PX + 1;
+      [left + inset, right - inset].forEach((x, end) =>
+        points.push({
+          x,
+          y: under,
+          text: ends[end],
+          position: 'bottom center',
+          colour: TEXT_COLOURS.dark,
+          size: NAME_SIZE,
+        }),
+      );
     });
-    this.Plotly.animate(this.values, { data, traces: data.map((_, k) => k) }, NO_TRANSITION);
+    return points;
   }
 }

@@ -13,6 +13,7 @@ import { layout } from './grid.js';
 import { HeatmapsFigure } from './heatmaps.js';
 import { layerMark, sentBack, unitNames } from './net.js';
 import { WideningRange } from './scale.js';
+import { ValuesFigure } from './values.js';
 
 const NARROW_AFTER_FRAMES = 30;
 
@@ -50,7 +51,7 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       heldTitle: `W${m} before the step`, // while the step's update is held back (predict.js)
       range: ranges.weights,
       hover: (hasTrace) =>
-        `W${m}[%{y} \u2190 %{x}] = %{z:.6~g}` +
+        `W${m}[%{text}] = %{z:.6~g}` +
         (hasTrace
           ? '<br>last update \u0394W = %{customdata[0]:+.4~g}<br>before it: %{customdata[1]:.6~g}'
           : '') +
@@ -62,7 +63,7 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       title: `\u0394W${m} = \u03b7 \u03b4${m} [${input};1]\u1d40`,
       range: ranges.update,
       hover: () =>
-        `\u0394W${m}[%{y} \u2190 %{x}] = %{z:+.4~g}<br>= \u03b7 \u00d7 \u03b4 \u00d7 input = ` +
+        `\u0394W${m}[%{text}] = %{z:+.4~g}<br>= \u03b7 \u00d7 \u03b4 \u00d7 input = ` +
         '%{customdata[0]} \u00d7 %{customdata[1]:.4~g} \u00d7 %{customdata[2]:.4~g}<extra></extra>',
     },
   ].map((plot) => ({ ...plot, rows: units, cols: inputNames }));
@@ -73,23 +74,26 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
       kind: BarKind.SIGNED,
       range: ranges.delta,
       hovertemplate: cancels
-        ? `\u03b4${m}[%{y}] = %{x:.6~g}<br>= t \u2212 y, the slope cancelled<extra></extra>`
-        : `\u03b4${m}[%{y}] = %{x:.6~g}<br>= ${errorName} %{customdata[0]:.4~g} ` +
-          '\u00d7 f\u2032(net) %{customdata[1]:.4~g}<extra></extra>',
+        ? `\u03b4${m}[%{customdata[1]}] = %{customdata[0]:.6~g}<br>= t \u2212 y, the slope ` +
+          'cancelled<extra></extra>'
+        : `\u03b4${m}[%{customdata[1]}] = %{customdata[0]:.6~g}<br>= ${errorName} ` +
+          '%{customdata[2]:.4~g} \u00d7 f\u2032(net) %{customdata[3]:.4~g}<extra></extra>',
     },
     {
       name: `${isOutput ? 'error' : 'sent-back'}-${n}`,
       title: isOutput ? 'e = t \u2212 y' : sent,
       kind: BarKind.SIGNED,
       range: ranges.error,
-      hovertemplate: `${errorName}[%{y}] = %{x:.6~g}<extra></extra>`,
+      hovertemplate: `${errorName}[%{customdata[1]}] = %{customdata[0]:.6~g}<extra></extra>`,
     },
     {
       name: `slope-${n}`,
       title: `f\u2032(net${m})`,
       kind: BarKind.SLOPE,
       range: ranges.slope,
-      hovertemplate: 'f\u2032(net)[%{y}] = %{x:.6~g}<br>net = %{customdata:.6~g}<extra></extra>',
+      hovertemplate:
+        'f\u2032(net)[%{customdata[1]}] = %{customdata[0]:.6~g}<br>net = %{customdata[2]:.6~g}' +
+        '<extra></extra>',
     },
     ...(isOutput
       ? [
@@ -98,7 +102,9 @@ function describeLayer({ index, layerCount, inputNames, units, config, maxSlope 
             title: 'y and t',
             kind: BarKind.OUTPUT,
             range: ranges.output,
-            hovertemplate: 'y[%{y}] = %{x:.6~g}<br>target t = %{customdata:.6~g}<extra></extra>',
+            hovertemplate:
+              'y[%{customdata[1]}] = %{customdata[0]:.6~g}<br>target t = %{customdata[2]:.6~g}' +
+              '<extra></extra>',
           },
         ]
       : []),
@@ -142,7 +148,7 @@ export class NetworkView {
     this.figures = null;
     this.width = 0;
     this.run = 0; // counts the runs shown, so that (run, step) names the state of a frame
-    this.drawn = { heatmaps: null, bars: null }; // the state each figure shows
+    this.drawn = { heatmaps: null, bars: null, values: null }; // the state each figure shows
     this.outlines = []; // cells outlined in the heatmaps (see HeatmapsFigure.outline)
     this.onPick = () => {}; // (layer, row, column): a cell of W or ΔW was clicked
     new ResizeObserver(() => {
@@ -202,7 +208,7 @@ export class NetworkView {
   /** The figures, made on first use after a new net or width (null without Plotly yet). */
   ready() {
     if (this.figures || !this.Plotly || !this.layers.length) return this.figures;
-    this.drawn = { heatmaps: null, bars: null };
+    this.drawn = { heatmaps: null, bars: null, values: null };
     const shown = [...this.layers].reverse(); // output layer on top
     this.width = this.container.clientWidth;
     const geometry = layout(
@@ -232,22 +238,22 @@ export class NetworkView {
     const heatmaps = part('plot heatmaps', 'heatmaps');
     heatmaps.setAttribute('role', 'img');
     heatmaps.setAttribute('aria-label', 'Weights W and last updates ΔW of every layer');
-    const values = part('plot heatmaps values', 'heatmaps-values');
     const barsFrame = part('plot bars', 'bars-frame');
     const bars = part('plot bars', 'bars');
     bars.setAttribute('role', 'img');
     bars.setAttribute('aria-label', 'Delta, error, slope and output of every layer, a bar a unit');
+    const values = part('plot values', 'live-values');
     for (const figure of this.container.querySelectorAll('.js-plotly-plot')) {
       this.Plotly.purge(figure);
     }
     // the bars right of the heatmaps, the band scrolling sideways when the column is too narrow
     for (const element of [barsFrame, bars]) element.style.left = `${geometry.heatmapsWidth}px`;
-    this.container.replaceChildren(...headings, frame, heatmaps, values, barsFrame, bars);
+    this.container.replaceChildren(...headings, frame, heatmaps, barsFrame, bars, values);
     this.container.style.height = `${geometry.height}px`;
     const inBand = (plots, band) => plots.map((plot) => ({ ...plot, band }));
     this.figures = {
       heatmaps: new HeatmapsFigure(
-        { frame, cells: heatmaps, values },
+        { frame, cells: heatmaps },
         this.Plotly,
         geometry,
         shown.flatMap((l, band) => inBand(l.heatmaps, band)),
@@ -258,8 +264,17 @@ export class NetworkView {
         geometry,
         shown.flatMap((l, band) => inBand(l.bars, band)),
       ),
+      values: new ValuesFigure(
+        values,
+        this.Plotly,
+        geometry.heatmapsWidth + geometry.barsWidth,
+        geometry.height,
+      ),
       order: shown,
+      barsLeft: geometry.heatmapsWidth,
     };
+    this.figures.values.fadeOnHover(heatmaps);
+    this.figures.values.fadeOnHover(bars);
     this.figures.heatmaps.onClick((name, row, column) => {
       const layer = Number(name.split('-').pop()) - 1;
       this.onPick(layer, row, column);
@@ -290,7 +305,7 @@ export class NetworkView {
   /** The next frame is drawn even if it holds the step shown (that step shown with numbers held
    * back until now: static/js/predict.js). */
   redraw() {
-    this.drawn = { heatmaps: null, bars: null };
+    this.drawn = { heatmaps: null, bars: null, values: null };
   }
 
   /** Whether `figure` is to draw `frame`: Plotly.js is there and it shows another state (a
@@ -362,17 +377,28 @@ export class NetworkView {
       customdata.push(
         error.map((e, i) => [e, layer.activation_diff[i]]),
         null,
-        layer.net,
+        layer.net.map((net) => [net]),
       );
       if (l.isOutput) {
         targets = frame.trace.sample.target;
         l.ranges.output.fit(layer.output);
         l.ranges.output.fit(targets);
         values.push(layer.output);
-        customdata.push(targets);
+        customdata.push(targets.map((t) => [t]));
       }
     }
     figures.bars.draw(values, customdata, targets);
+    return true;
+  }
+
+  /** Prints the values of what the heatmaps and bars show (on the slow beat: values.js); false
+   * when there is nothing new to print. */
+  drawValues(frame) {
+    if (!this.due('values', frame)) return false;
+    const { heatmaps, bars, values } = this.figures;
+    const offset = this.figures.barsLeft; // px: the bars' figure is right of the heatmaps'
+    const barTexts = bars.valueTexts().map((p) => ({ ...p, x: p.x + offset }));
+    values.draw([...heatmaps.valueTexts(), ...barTexts]);
     return true;
   }
 

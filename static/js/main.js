@@ -116,11 +116,13 @@ scheduler.add('bars', (frame) => network.drawBars(frame));
 function redrawLive() {
   scheduler.invalidate('heatmaps');
   scheduler.invalidate('bars');
+  scheduler.invalidate('values');
 }
 scheduler.add('counter', (frame) => {
   counter.textContent = count(frame.step);
 });
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
+scheduler.add('values', (frame) => network.drawValues(frame), slow);
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('pinned', (frame) => pinned.draw(frame), slow);
 const saturation = new SaturationView(byId('saturation'), network);

@@ -67,3 +67,11 @@ export function liveLayout(width, height) {
     dragmode: false,
   };
 }
+
+/** A figure's one pair of axes in CSS pixels: x from its left edge, y down from its top, drawn
+ * nowhere. A figure's cost grows with its subplots, so each live figure places all its plots on
+ * these, by pixel, as grid.js lays them out. */
+export function pixelAxes(width, height) {
+  const axis = (range) => ({ range, visible: false, fixedrange: true });
+  return { xaxis: axis([0, width]), yaxis: axis([height, 0]) };
+}

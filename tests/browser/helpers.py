@@ -20,7 +20,16 @@ from playwright.sync_api import Page, WebSocket, expect
 
 LIVE_VIEWS = ("heatmaps", "bars")
 # slow views (static/js/main.js: a steady beat): the text and the side panels
-SLOW_VIEWS = ("equations", "curves", "regions", "pinned", "saturation", "walk", "numerical")
+SLOW_VIEWS = (
+    "values",
+    "equations",
+    "curves",
+    "regions",
+    "pinned",
+    "saturation",
+    "walk",
+    "numerical",
+)
 TIMEOUT_MS = 15_000
 
 
@@ -68,18 +77,32 @@ def stats(page: Page) -> dict[str, Any]:
     return result
 
 
-# each layer's plots as the figures hold them: a bar chart's positive and negative bars put back
-# together; None for a plot with nothing on it yet (before the first step)
+# each layer's plots as the figures hold them: a heatmap's matrix; a bar chart's values, one a
+# unit, read from its bars (the figure's 'bars' and 'negative' traces, each point named by its
+# ids "plot:row", its value first in its customdata, as its hover label shows it); None for a
+# plot with nothing on it yet (before the first step)
 _SHOWN = """() => {
     const traces = new Map();
     for (const id of ['heatmaps', 'bars']) {
         for (const trace of document.getElementById(id).data) traces.set(trace.name, trace);
     }
     const matrix = (name) => (traces.get(name).z.length ? traces.get(name).z : null);
+    const points = new Map(); // plot name -> [row, value] of its drawn bars or marks
+    for (const name of ['bars', 'negative', 'targets']) {
+        const trace = traces.get(name);
+        trace.ids.forEach((id, i) => {
+            if (trace.x[i] === null || trace.x[i] === undefined) return;
+            const [plot, row] = id.split(':');
+            if (!points.has(plot)) points.set(plot, []);
+            points.get(plot).push([Number(row), trace.customdata[i][0]]);
+        });
+    }
     const bars = (name) => {
-        const [positive, negative] = [traces.get(name + '+'), traces.get(name + '-')];
-        const x = positive ? positive.x.map((v, i) => v ?? negative.x[i]) : traces.get(name)?.x;
-        return x && x.some((v) => v !== null) ? x : null;
+        const drawn = points.get(name);
+        if (!drawn) return null;
+        const x = [];
+        for (const [row, v] of drawn) x[row] = v;
+        return x;
     };
     const count = document.querySelectorAll('#layers .layer').length;
     return Array.from({ length: count }, (_, i) => {
@@ -105,26 +128,55 @@ def shown(page: Page) -> list[dict[str, Any]]:
     return layers
 
 
-def hover(page: Page, figure: str, trace: str, row: int, col: int = 0) -> str:
-    """Moves the mouse over point (``row``, ``col``) of trace ``trace`` (a heatmap's cell, or a
-    bar's middle) in figure ``figure`` and returns the hover label's text, a line a line, once
-    there is one."""
-    where: list[float] = page.evaluate(
-        """([figure, name, row, col]) => {
-            const element = document.getElementById(figure);
-            const k = element.data.findIndex((t) => t.name === name);
-            const trace = element._fullData[k];
-            const layout = element._fullLayout;
-            const xa = layout[trace.xaxis.replace('x', 'xaxis')];
-            const ya = layout[trace.yaxis.replace('y', 'yaxis')];
-            const x = trace.type === 'heatmap' ? col : trace.x[row] / 2;
+def cell_centre(page: Page, trace: str, row: int, col: int) -> tuple[float, float]:
+    """Where cell (``row``, ``col``) of heatmap ``trace`` is on the screen (px, its centre)."""
+    x, y = page.evaluate(
+        """([name, row, col]) => {
+            const element = document.getElementById('heatmaps');
+            const t = element.data.find((t) => t.name === name);
+            const { xaxis, yaxis } = element._fullLayout;
             const box = element.getBoundingClientRect();
-            return [box.left + xa._offset + xa.l2p(x), box.top + ya._offset + ya.l2p(row)];
+            return [
+                box.left + xaxis._offset + xaxis.l2p(t.x0 + col * t.dx),
+                box.top + yaxis._offset + yaxis.l2p(t.y0 + row * t.dy),
+            ];
         }""",
-        [figure, trace, row, col],
+        [trace, row, col],
     )
+    return x, y
+
+
+def hover(page: Page, figure: str, trace: str, row: int, col: int = 0) -> str:
+    """Moves the mouse over point (``row``, ``col``) of plot ``trace`` (a heatmap's cell, or the
+    middle of a bar or a target's mark: ``trace`` is then a bar plot's name, or it with
+    ``-target``) in figure ``figure`` and returns the hover label's text, a line a line, once
+    there is one."""
+    if figure == "heatmaps":
+        where = cell_centre(page, trace, row, col)
+    else:
+        where = page.evaluate(
+            """(id) => {
+                const element = document.getElementById('bars');
+                const { xaxis, yaxis } = element._fullLayout;
+                for (const t of element._fullData) {
+                    const i = t.ids.indexOf(id);
+                    if (i < 0 || t.x[i] === null) continue;
+                    const x = t.type === 'bar' ? t.base[i] + t.x[i] / 2 : t.x[i];
+                    const box = element.getBoundingClientRect();
+                    return [
+                        box.left + xaxis._offset + xaxis.l2p(x),
+                        box.top + yaxis._offset + yaxis.l2p(t.y[i]),
+                    ];
+                }
+                throw new Error(`no bar or mark ${id} drawn`);
+            }""",
+            f"{trace}:{row}",
+        )
+    labels = page.locator(f"#{figure} .hoverlayer .hovertext")
+    page.mouse.move(0, 0)  # off any plot: the label read next is the new point's
+    expect(labels).to_have_count(0, timeout=TIMEOUT_MS)
     page.mouse.move(*where)
-    label = page.locator(f"#{figure} .hoverlayer .hovertext").first
+    label = labels.first
     label.wait_for(timeout=TIMEOUT_MS)
     lines = label.locator("tspan.line").all_text_contents()
     return "\n".join(lines) if lines else label.text_content() or ""
@@ -136,6 +188,8 @@ def pin(page: Page, trace: str, row: int, col: int) -> None:
     page.mouse.down()
     page.mouse.up()
     expect(page.locator("#pinned")).to_be_visible()
+    # and its numbers drawn (the panel is a slow view: it draws on the next beat)
+    expect(page.locator('#pinned [data-part="weight"]').first).to_be_attached(timeout=TIMEOUT_MS)
 
 
 def session_id(page: Page) -> str:

@@ -126,17 +126,28 @@ def test_a_pinned_hidden_weights_terms_sum_to_its_delta_and_update(
     assert close(before + update, after)
 
     # the transpose made visible: column k of the next layer's W outlined in its heatmap
-    shapes = page.evaluate(
+    # (on the figure's one pair of axes, in px: cell (i, j) spans x0 + (j ± ½) dx, y0 + (i ± ½) dy)
+    shapes, cells = page.evaluate(
         """() => {
             const element = document.getElementById('heatmaps');
-            const axes = Object.fromEntries(element.data.map((t) => [t.name, t.xaxis ?? 'x']));
-            return (element.layout.shapes ?? []).map((s) => ({...s, axes}));
+            const cells = element.data.map((t) => [t.name, [t.x0, t.dx, t.y0, t.dy]]);
+            return [element.layout.shapes ?? [], Object.fromEntries(cells)];
         }"""
     )
-    column = [s for s in shapes if s["xref"] == s["axes"]["weights-2"]]
-    assert [(s["x0"], s["x1"], s["y0"], s["y1"]) for s in column] == [(k - 0.5, k + 0.5, -0.5, 0.5)]
-    pinned_cell = [s for s in shapes if s["xref"] == s["axes"]["weights-1"]]
-    assert [(s["x0"], s["y0"]) for s in pinned_cell] == [(j - 0.5, k - 0.5)]
+
+    def edges(name: str, row: int, col: int) -> tuple[float, float, float, float]:
+        x0, dx, y0, dy = cells[name]
+        return (
+            x0 + (col - 0.5) * dx,
+            x0 + (col + 0.5) * dx,
+            y0 + (row - 0.5) * dy,
+            y0 + (row + 0.5) * dy,
+        )
+
+    drawn = sorted((s["x0"], s["x1"], s["y0"], s["y1"]) for s in shapes)
+    # column k of W² (its one row), and the pinned cell in W¹ and in ΔW¹
+    meant = sorted([edges("weights-2", 0, k), edges("weights-1", k, j), edges("update-1", k, j)])
+    assert [v for box in drawn for v in box] == pytest.approx([v for box in meant for v in box])
 
 
 def test_a_pinned_output_weight_and_setting_it(page: Page, server_url: str, api: httpx.Client):

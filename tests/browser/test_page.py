@@ -31,17 +31,9 @@ from tests.browser.helpers import (
 pytestmark = pytest.mark.browser
 
 HEATMAPS = ("weights", "update")
-# bar traces: a signed plot's positive and negative bars, an output's targets
-OUTPUT_LAYER_BARS = (
-    "delta-{n}+",
-    "delta-{n}-",
-    "error-{n}+",
-    "error-{n}-",
-    "slope-{n}",
-    "output-{n}",
-    "output-{n}-target",
-)
-HIDDEN_LAYER_BARS = ("delta-{n}+", "delta-{n}-", "sent-back-{n}+", "sent-back-{n}-", "slope-{n}")
+# the bar plots of a layer, in the bars' figure (its bars named by their ids "plot:row")
+OUTPUT_LAYER_BARS = ("delta-{n}", "error-{n}", "slope-{n}", "output-{n}")
+HIDDEN_LAYER_BARS = ("delta-{n}", "sent-back-{n}", "slope-{n}")
 CLASS_COLOURS = ("#e08214", "#5e3c99")  # static/js/regions.js
 # the server's header: nothing inline but styles, nothing from another origin
 CSP = (
@@ -99,10 +91,16 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
         for n, plots in ((2, OUTPUT_LAYER_BARS), (1, HIDDEN_LAYER_BARS))
         for plot in plots
     ]
-    # and the values printed at the bars' ends, a text trace a plot
-    values = [n for n in figure_names(page, "bars") if n.endswith("-values")]
-    assert [n for n in figure_names(page, "bars") if not n.endswith("-values")] == bars
-    assert values == [f"{n.rstrip('+')}-values" for n in bars if not n.endswith(("-", "-target"))]
+    # one pair of axes and three traces: every bar, the negative ones (coloured apart), targets
+    assert figure_names(page, "bars") == ["bars", "negative", "targets"]
+    ids = page.evaluate("() => document.getElementById('bars').data.map((t) => t.ids)")
+
+    def plot_of(trace: list[str]) -> list[str]:
+        return list(dict.fromkeys(i.split(":")[0] for i in trace))
+
+    assert plot_of(ids[0]) == bars
+    assert plot_of(ids[1]) == [b for b in bars if b.startswith(("delta", "error", "sent-back"))]
+    assert ids[2] == ["output-2-target:0"]
     for layer in shown(page):
         for plot, values in layer.items():
             if plot not in ("output", "target"):
@@ -128,7 +126,7 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     label = hover(page, "heatmaps", "update-1", row=2, col=0)
     assert "= η × δ × input = 0.1 × " in label, label
     delta = shown(page)[1]["delta"][0]  # and a bar its value and what it is made of
-    label = hover(page, "bars", f"delta-2{'+' if delta >= 0 else '-'}", row=0)
+    label = hover(page, "bars", "delta-2", row=0)
     assert close(number_after(label, "δ²[a xor b] ="), delta, 1e-5)
     assert "= e " in label, label
     assert "× f′(net) " in label, label

@@ -1,10 +1,12 @@
-"""The numbers printed on the live views: a cell's value in the heatmaps (a figure of text points
-over the cells), a bar's beside it, the colour bars' ends; and the live views saved as one PNG."""
+"""The numbers printed on the live views: a cell's value in the heatmaps, a bar's beside it, the
+colour bars' ends (text points of the values' figure over both, drawn on the slow views' beat);
+and the live views saved as one PNG."""
 
 from __future__ import annotations
 
 import base64
 import struct
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +20,7 @@ from tests.browser.helpers import (
     shown,
     wait_for_draws,
     wait_for_step,
+    wait_for_views_to_catch_up,
 )
 
 pytestmark = pytest.mark.browser
@@ -25,15 +28,57 @@ pytestmark = pytest.mark.browser
 MINUS = "\u2212"
 
 
-def printed(page: Page, name: str) -> list[str]:
-    """The texts of heatmap ``name``'s trace in the values' figure: its cells row by row, then
-    its colour bar's two ends."""
-    texts: list[str] = page.evaluate(
-        """name => document.getElementById('heatmaps-values').data
-            .find((trace) => trace.name === name).text""",
-        name,
-    )
-    return texts
+# the values' figure's text points, with where they are (px, in the heatmaps' figure's frame:
+# the values' figure starts where it does) and each heatmap's and bar's place in it
+_PRINTED = """() => {
+    const values = document.getElementById('live-values');
+    const heatmaps = document.getElementById('heatmaps');
+    const bars = document.getElementById('bars');
+    const left = (e) => e.getBoundingClientRect().left;
+    const [t] = values.data;
+    return {
+        points: t.x.map((x, i) => ({ x, y: t.y[i], text: t.text[i] })),
+        drawn: [...values.querySelectorAll('.textpoint text')].map((e) => e.textContent),
+        cells: Object.fromEntries(
+            heatmaps.data.map((h) => [h.name, { x0: h.x0, dx: h.dx, y0: h.y0, dy: h.dy, z: h.z }]),
+        ),
+        barsLeft: left(bars) - left(values),
+        bars: bars.data.slice(0, 2).flatMap((b) =>
+            b.ids.map((id, i) => ({ id, x: b.x[i], base: b.base[i], y: b.y[i] })),
+        ),
+    };
+}"""
+
+
+def printed(page: Page) -> dict[str, Any]:
+    """The values' figure's text points (``points``: x, y, text), the texts drawn, each
+    heatmap's cells (``cells``: x0, dx, y0, dy, z) and each bar (``bars``: its id, length,
+    base, y), the bars' figure's left edge in the values' figure (``barsLeft``)."""
+    result: dict[str, Any] = page.evaluate(_PRINTED)
+    return result
+
+
+def text_at(points: list[dict[str, Any]], x: float, y: float) -> str | None:
+    """The text printed at (``x``, ``y``), if any."""
+    found = [p["text"] for p in points if abs(p["x"] - x) < 1e-6 and abs(p["y"] - y) < 1e-6]
+    assert len(found) <= 1, (x, y, found)
+    return found[0] if found else None
+
+
+def cell_texts(values: dict[str, Any], name: str) -> tuple[list[str | None], list[str]]:
+    """Heatmap ``name``'s printed values, cell by cell at their centres, row by row, and its
+    colour bar's two ends (the texts under its cells, left to right)."""
+    c = values["cells"][name]
+    rows, cols = len(c["z"]), len(c["z"][0])
+    texts = [
+        text_at(values["points"], c["x0"] + j * c["dx"], c["y0"] + i * c["dy"])
+        for i in range(rows)
+        for j in range(cols)
+    ]
+    bottom = c["y0"] + (rows - 0.5) * c["dy"]
+    span = (c["x0"] - c["dx"] / 2, c["x0"] + (cols - 0.5) * c["dx"])
+    under = [p for p in values["points"] if p["y"] > bottom and span[0] < p["x"] < span[1]]
+    return texts, [p["text"] for p in sorted(under, key=lambda p: p["x"])]
 
 
 def as_number(text: str) -> float:
@@ -47,28 +92,30 @@ def test_cells_show_their_values_and_the_colour_bars_their_ends(
     for step in (1, 2):  # and again after the next step: the values follow the weights
         page.click("#step-1")
         wait_for_step(page, step)
-        wait_for_draws(page, "heatmaps", step + 1)
+        wait_for_views_to_catch_up(page, ("heatmaps", "values"))
         weights = api.get(f"/api/sessions/{session_id(page)}").json()["layers"][0]["weights"]
-        texts = printed(page, "weights-1")
-        cells, ends = texts[:-2], texts[-2:]
+        values = printed(page)
+        cells, ends = cell_texts(values, "weights-1")
+        assert cells[0] is not None
         decimals = len(cells[0].split(".")[1])  # as many as the colour range needs
         assert cells == [f"{w:.{decimals}f}".replace("-", MINUS) for row in weights for w in row]
         (layer,) = shown(page)
         low, high = layer["weightsRange"]
         assert [as_number(end) for end in ends] == [float(f"{low:.2g}"), float(f"{high:.2g}")]
         # and they are drawn: every cell's text is in the figure
-        drawn = page.locator("#heatmaps-values .textpoint text").all_text_contents()
         for text in cells:
-            assert text in drawn, text
+            assert text in values["drawn"], text
     # a colour bar under each heatmap, between its ends (Plotly's, of the frame figure)
     heatmaps = page.evaluate("() => document.getElementById('heatmaps').data.length")
     assert page.locator("#heatmaps-frame .colorbar").count() == heatmaps
     # the updates' cells too, with the decimals their (narrower) range needs, or none at all
     # when those do not fit in a cell
-    update = printed(page, "update-1")[:-2]
+    update, update_ends = cell_texts(values, "update-1")
+    assert len(update_ends) == 2
     record_update = [u for row in shown(page)[0]["update"] for u in row]
-    if update != [""] * len(record_update):
+    if update != [None] * len(record_update):
         for text, u in zip(update, record_update, strict=True):
+            assert text is not None
             decimals = len(text.split(".")[1])
             assert close(as_number(text), u, 0.51 * 10**-decimals)
 
@@ -94,37 +141,26 @@ def test_bars_show_their_values_beside_them(page: Page, server_url: str):
     for step in (1, 2):
         page.click("#step-1")
         wait_for_step(page, step)
-        wait_for_draws(page, "bars", step + 1)
+        wait_for_views_to_catch_up(page, ("bars", "values"))
         (layer,) = shown(page)
-        # each bar's value to two significant digits, at the bar's end, as drawn
+        values = printed(page)
+        # each bar's value to two significant digits, in its row: at the bar's end (outside or
+        # inside it), or at the zero line where the bar is too short and its lane too narrow
         for plot, name in (
             ("delta", "delta"),
             ("error", "error"),
             ("slope", "slope"),
             ("output", "output"),
         ):
-            trace = page.evaluate(
-                """name => {
-                    const element = document.getElementById('bars');
-                    const k = element.data.findIndex((t) => t.name === name);
-                    const drawn = element.querySelectorAll('.scatterlayer .trace')[
-                        element._fullData.filter((t, i) => i < k && t.type === 'scatter').length
-                    ];
-                    return {
-                        x: element.data[k].x,
-                        text: element.data[k].text,
-                        drawn: [...drawn.querySelectorAll('.textpoint text')].map(
-                            (t) => t.textContent,
-                        ),
-                    };
-                }""",
-                f"{name}-1-values",
-            )
-            assert [as_number(text) for text in trace["text"]] == [
-                float(f"{v:.2g}") for v in layer[plot]
-            ], plot
-            assert trace["x"] == layer[plot]
-            assert trace["drawn"] == trace["text"], plot
+            for row, v in enumerate(layer[plot]):
+                (bar,) = [
+                    b for b in values["bars"] if b["id"] == f"{name}-1:{row}" and b["x"] is not None
+                ]
+                ends = [bar["base"] + bar["x"], bar["base"]]
+                texts = [text_at(values["points"], values["barsLeft"] + x, bar["y"]) for x in ends]
+                (text,) = [t for t in texts if t is not None]
+                assert as_number(text) == float(f"{v:.2g}"), (plot, row)
+                assert text in values["drawn"], (plot, row)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -160,19 +196,16 @@ def test_save_png_downloads_the_live_views_as_drawn(page: Page, server_url: str)
             const context = canvas.getContext('2d');
             context.drawImage(image, 0, 0);
             const element = document.getElementById('heatmaps');
-            const k = element.data.findIndex((t) => t.name === 'weights-1');
-            const trace = element._fullData[k];
-            const z = element.data[k].z;
+            const trace = element.data.find((t) => t.name === 'weights-1');
+            const z = trace.z;
             let best = [0, 0];
             z.forEach((row, i) => row.forEach((w, j) => {
                 if (Math.abs(w) > Math.abs(z[best[0]][best[1]])) best = [i, j];
             }));
-            const layout = element._fullLayout;
-            const xa = layout[trace.xaxis.replace('x', 'xaxis')];
-            const ya = layout[trace.yaxis.replace('y', 'yaxis')];
+            const { xaxis, yaxis } = element._fullLayout;
             // a corner of the cell, away from its printed value
-            const x = Math.round(xa._offset + xa.l2p(best[1] - 0.4));
-            const y = Math.round(ya._offset + ya.l2p(best[0] - 0.4));
+            const x = Math.round(xaxis._offset + xaxis.l2p(trace.x0 + (best[1] - 0.4) * trace.dx));
+            const y = Math.round(yaxis._offset + yaxis.l2p(trace.y0 + (best[0] - 0.4) * trace.dy));
             const [r, g, b] = context.getImageData(x, y, 1, 1).data;
             return { r, g, b };
         }""",
