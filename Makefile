@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint typecheck js pytest bench api-bench load-bench page-bench scale-bench install clean
+.PHONY: run test lint typecheck js pytest bench api-bench load-bench page-bench layouts-bench scale-bench install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ load-bench: install
 
 page-bench: install  # needs Chromium (Debian package chromium, or CHROMIUM_PATH)
 	$(PY) -m bench.page_bench --json docs/results/page.json
+
+layouts-bench: install  # needs Chromium: what a Plotly figure of bars costs a frame, by layout
+	$(PY) -m bench.plotly_layouts
 
 scale-bench: install  # needs redis-server and wrk (Debian packages redis-server, wrk)
 	$(PY) -m bench.scale_bench --json docs/results/scale.json
