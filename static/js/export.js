@@ -1,17 +1,26 @@
-// The live views as one PNG image: each of their stacked Plotly figures (the frames under, the
-// cells, their values and the bars over) rendered by Plotly.toImage and laid on one canvas where
-// it sits on the page.
+// Stacked Plotly figures as one PNG image (the live views: the frames under, the cells, the bars
+// and their values over; the decision regions: the grid under the samples): each rendered by
+// Plotly.toImage and laid on one canvas where it sits on the page.
 
 /** Renders every Plotly figure in `container` into one PNG and downloads it as `filename`. */
 export async function savePng(Plotly, container, filename) {
   const figures = [...container.querySelectorAll('.js-plotly-plot')];
+  const origin = container.getBoundingClientRect();
+  // the container's whole area (it may scroll), but not a hover label's past a figure's edge
+  const boxes = figures.map((figure) => figure.getBoundingClientRect());
+  const reach = (edge) => Math.ceil(Math.max(...boxes.map(edge)));
   const canvas = document.createElement('canvas');
-  canvas.width = container.scrollWidth;
-  canvas.height = container.scrollHeight;
+  canvas.width = Math.min(
+    container.scrollWidth,
+    reach((box) => box.right - origin.left),
+  );
+  canvas.height = Math.min(
+    container.scrollHeight,
+    reach((box) => box.bottom - origin.top),
+  );
   const context = canvas.getContext('2d');
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, canvas.width, canvas.height);
-  const origin = container.getBoundingClientRect();
   const images = await Promise.all(
     figures.map(async (figure) => {
       const url = await Plotly.toImage(figure, { format: 'png' });

@@ -72,7 +72,7 @@ const network = new NetworkView(byId('layers'), datasets, activations, () => red
 const equations = new EquationsView(byId('sample'), byId('equations-body'), datasets);
 const curves = new CurvesView(byId('curves'));
 const regions = new RegionsView(
-  byId('regions'),
+  { figure: byId('regions-figure'), grid: byId('regions-grid'), samples: byId('regions') },
   byId('regions-legend'),
   byId('regions-note'),
   datasets,

@@ -3,15 +3,22 @@
 // every sample on top (training samples as dots, validation and test samples as rings) and the
 // current step's sample ringed in black. A built-in 2-D set is drawn over its plane (x1, x2)
 // whatever features of it the net sees; a regression set's samples are coloured by their target,
-// on the scale of the output's shade. A Plotly figure: a heatmap of the grid and three
-// scatters; each draw is one Plotly.react of the traces whose data changed.
+// on the scale of the output's shade. Two Plotly figures, one over the other, of the same size and
+// axes: under, the grid's heatmap alone, without ticks or titles, redrawn when the grid changes
+// (10 times a second while training); over it, the axes and the samples, redrawn only when the
+// samples change, and the step's ring moved by Plotly.animate. In one figure every new grid also
+// redrew the axes and every sample's marker: 15 ms a draw on spiral, half of it the samples. The
+// pointer is the upper figure's: a sample's hover label is its own, and where there is no sample
+// under the pointer the grid's is shown in the figure under it (Plotly.Fx.hover). The mode bar's
+// PNG download draws both (export.js).
 //
 // The grid comes from GET /regions (fetched up to ~10 times a second while training), the samples
 // from GET /api/datasets/{name}/samples (once per data set, see samples.js; until they are there,
 // or if they cannot be read, the training samples the steps have drawn so far stand in for them).
 
 import { classOf } from './net.js';
-import { DOWNLOAD_CONFIG, PLOT_FONT } from './plotly.js';
+import { savePng } from './export.js';
+import { DOWNLOAD_CONFIG, NO_TRANSITION, PLOT_CONFIG, PLOT_FONT } from './plotly.js';
 
 const CLASS_COLOURS = ['#e08214', '#5e3c99', '#1b7837', '#b2182b'];
 const CLASS_TINTS = [
@@ -23,7 +30,8 @@ const CLASS_TINTS = [
 const HELD_OUT = ['validation', 'test'];
 const DEFAULT_RANGE = [-0.1, 1.1];
 const TICKS = [0, 0.5, 1];
-const TRACE = { grid: 0, heldOut: 1, training: 2, sample: 3 };
+const TRACE = { heldOut: 0, training: 1, sample: 2 }; // the upper figure's
+const PNG_NAME = 'decision-regions';
 
 /** The points to draw from GET /samples (in the plane: a 2-D set's `plane`, else `x`):
  * validation and test first (drawn under the training samples), leaving out those at the place
@@ -63,13 +71,17 @@ function classBands(n) {
 
 export class RegionsView {
   /**
-   * @param {HTMLElement} element the figure's div
+   * @param {{figure: HTMLElement, grid: HTMLElement, samples: HTMLElement}} elements the two
+   *   figures' divs (the grid's under the samples') and the element holding both
    * @param {HTMLElement} legend the classes' colours
    * @param {HTMLElement} note shown instead of the plot for data sets without two features
    * @param {Map<string, object>} datasets by name
    */
-  constructor(element, legend, note, datasets) {
-    this.element = element;
+  constructor({ figure, grid, samples }, legend, note, datasets) {
+    this.figureElement = figure;
+    this.grid = grid;
+    this.element = samples;
+    this.sampleHovered = false;
     this.legend = legend;
     this.note = note;
     this.datasets = datasets;
@@ -83,10 +95,27 @@ export class RegionsView {
     this.sample = null;
     this.traces = null;
     this.layout = null;
+    this.gridTrace = null;
+    this.gridLayout = null;
+    this.samplesDrawn = false; // whether the upper figure shows the samples (and axes) as set
+    this.gridRange = null; // the axes' range set last, as text
   }
 
   attach(Plotly) {
     this.Plotly = Plotly;
+    this.config = {
+      ...DOWNLOAD_CONFIG,
+      modeBarButtons: [
+        [
+          {
+            name: 'toImage',
+            title: 'Download plot as a PNG',
+            icon: Plotly.Icons.camera,
+            click: () => savePng(Plotly, this.figureElement, `${PNG_NAME}.png`),
+          },
+        ],
+      ],
+    };
   }
 
   /** Takes the config of a run; a new data set (or its features or noise): forgets its
@@ -106,8 +135,10 @@ export class RegionsView {
     this.drawnRegions = null;
     this.sample = null;
     this.traces = null;
+    this.samplesDrawn = false;
+    this.gridRange = null;
     const { twoD } = this;
-    this.element.hidden = !twoD;
+    this.figureElement.hidden = !twoD;
     this.legend.hidden = !twoD;
     this.note.hidden = twoD;
     if (twoD) {
@@ -179,31 +210,31 @@ export class RegionsView {
       hovertemplate: '%{text}<extra></extra>',
       cliponaxis: false,
     });
+    this.gridTrace = {
+      type: 'heatmap',
+      x: [],
+      y: [],
+      z: [],
+      zsmooth: 'fast', // one pixel a grid point, scaled smoothly by the browser
+      showscale: false,
+      ...(oneOutput
+        ? {
+            zmin: 0,
+            zmax: 1,
+            colorscale: [
+              [0, CLASS_TINTS[0]],
+              [0.5, 'rgb(255,255,255)'],
+              [1, CLASS_TINTS[1]],
+            ],
+          }
+        : { zmin: -0.5, zmax: names.length - 0.5, colorscale: classBands(names.length) }),
+      hovertemplate:
+        `${features[0]} = %{x:.2f}, ${features[1]} = %{y:.2f}<br>` +
+        (this.regression
+          ? 'output %{z:.3f}<extra></extra>'
+          : (oneOutput ? 'output %{z:.3f}: ' : '') + 'predicts %{customdata}<extra></extra>'),
+    };
     this.traces = [
-      {
-        type: 'heatmap',
-        x: [],
-        y: [],
-        z: [],
-        zsmooth: 'fast', // one pixel a grid point, scaled smoothly by the browser
-        showscale: false,
-        ...(oneOutput
-          ? {
-              zmin: 0,
-              zmax: 1,
-              colorscale: [
-                [0, CLASS_TINTS[0]],
-                [0.5, 'rgb(255,255,255)'],
-                [1, CLASS_TINTS[1]],
-              ],
-            }
-          : { zmin: -0.5, zmax: names.length - 0.5, colorscale: classBands(names.length) }),
-        hovertemplate:
-          `${features[0]} = %{x:.2f}, ${features[1]} = %{y:.2f}<br>` +
-          (this.regression
-            ? 'output %{z:.3f}<extra></extra>'
-            : (oneOutput ? 'output %{z:.3f}: ' : '') + 'predicts %{customdata}<extra></extra>'),
-      },
       // an open symbol's ring takes the marker's colour
       scatter('validation, test', { symbol: 'circle-open', size: 7, line: { width: 1.6 } }),
       // a regression target near 0.5 is pale: a darker edge
@@ -237,11 +268,62 @@ export class RegionsView {
       hovermode: 'closest',
       dragmode: false,
       paper_bgcolor: 'rgba(0,0,0,0)',
-      plot_bgcolor: '#ffffff',
+      plot_bgcolor: 'rgba(0,0,0,0)', // the grid's figure shows through
       xaxis: axis(features[0]),
       yaxis: { ...axis(features[1]), scaleanchor: 'x', constrain: 'domain' },
       datarevision: 0,
     };
+    // the same plot area, nothing drawn around it
+    const bare = { showticklabels: false, ticks: '', showline: false, title: { text: '' } };
+    this.gridLayout = {
+      ...this.layout,
+      plot_bgcolor: '#ffffff',
+      xaxis: { ...this.layout.xaxis, ...bare },
+      yaxis: { ...this.layout.yaxis, ...bare },
+    };
+  }
+
+  /** Gives the grid's figure the size of the samples' (which follows the page's width): the
+   * same plot area, to the pixel. */
+  fitGrid() {
+    const { width, height } = this.element._fullLayout;
+    if (width === this.gridLayout.width && height === this.gridLayout.height) return false;
+    Object.assign(this.gridLayout, { width, height });
+    return true;
+  }
+
+  /** Shows the grid's hover label where the pointer is over no sample (the grid's figure is
+   * under the samples': it gets no pointer events of its own). */
+  forwardHover() {
+    if (this.hoverForwarded) return;
+    this.hoverForwarded = true;
+    const { Fx } = this.Plotly;
+    this.element.on('plotly_hover', () => {
+      this.sampleHovered = true;
+      Fx.unhover(this.grid);
+    });
+    this.element.on('plotly_unhover', () => {
+      this.sampleHovered = false;
+    });
+    this.element.addEventListener('mousemove', (event) => {
+      const layout = this.grid._fullLayout; // where Plotly put the plot area
+      if (this.sampleHovered || !layout) return;
+      const box = this.grid.getBoundingClientRect();
+      Fx.hover(this.grid, {
+        xpx: event.clientX - box.left - layout.xaxis._offset,
+        ypx: event.clientY - box.top - layout.yaxis._offset,
+      });
+    });
+    this.element.addEventListener('mouseleave', () => Fx.unhover(this.grid));
+    // the page's width changed the samples' figure: the grid's follows
+    this.element.on('plotly_relayout', () => {
+      if (this.grid._fullLayout && this.fitGrid()) {
+        this.Plotly.relayout(this.grid, {
+          width: this.gridLayout.width,
+          height: this.gridLayout.height,
+        });
+      }
+    });
   }
 
   /** Puts `points` (samples) into scatter trace `k`, coloured by class. */
@@ -272,7 +354,6 @@ export class RegionsView {
   draw(frame) {
     if (!this.Plotly || !this.dataset || !this.twoD) return false;
     this.figure();
-    let changed = false;
     const current = this.placed(frame.trace?.sample);
     if (current && !this.points && !this.seen.has(current.index)) {
       this.seen.set(current.index, {
@@ -284,34 +365,53 @@ export class RegionsView {
       });
       this.pointsChanged = true;
     }
+    let samplesChanged = !this.samplesDrawn;
     if (this.pointsChanged) {
       this.setPoints(TRACE.heldOut, this.points?.heldOut ?? []);
       this.setPoints(TRACE.training, this.points?.train ?? [...this.seen.values()]);
       this.pointsChanged = false;
-      changed = true;
+      samplesChanged = true;
     }
+    let ringChanged = false;
     if (current?.index !== this.sample?.index || current?.x !== this.sample?.x) {
       this.sample = current;
       const ring = this.traces[TRACE.sample];
       ring.x = current ? [current.x[0]] : [];
       ring.y = current ? [current.x[1]] : [];
       ring.text = current ? [`this step\u2019s sample #${current.index}`] : [];
-      changed = true;
+      ringChanged = true;
     }
+    let gridChanged = !this.samplesDrawn; // a new data set's: empty until its grid comes
     if (this.regions && this.regions !== this.drawnRegions) {
-      this.setGrid(this.regions);
-      changed = true;
+      samplesChanged = this.setGrid(this.regions) || samplesChanged; // new axes' ranges
+      gridChanged = true;
     }
-    if (!changed) return false;
-    this.layout.datarevision += 1;
-    this.Plotly.react(this.element, this.traces, this.layout, DOWNLOAD_CONFIG);
+    if (!samplesChanged && !ringChanged && !gridChanged) return false;
+    if (samplesChanged) {
+      this.layout.datarevision += 1;
+      this.Plotly.react(this.element, this.traces, this.layout, this.config);
+      this.samplesDrawn = true;
+      this.forwardHover(); // (a Plotly figure now: it has Plotly's events)
+    } else if (ringChanged) {
+      const { x, y, text } = this.traces[TRACE.sample];
+      this.Plotly.animate(
+        this.element,
+        { data: [{ x, y, text }], traces: [TRACE.sample] },
+        NO_TRANSITION,
+      );
+    }
+    if (gridChanged || this.fitGrid()) {
+      this.gridLayout.datarevision += 1;
+      this.Plotly.react(this.grid, [this.gridTrace], this.gridLayout, PLOT_CONFIG);
+    }
     return true;
   }
 
-  /** The grid from GET /regions into the heatmap; the axes reach half a cell beyond it. */
+  /** The grid from GET /regions into the heatmap; the axes reach half a cell beyond it. True
+   * when their range changed. */
   setGrid(regions) {
     const names = this.dataset.class_names;
-    const grid = this.traces[TRACE.grid];
+    const grid = this.gridTrace;
     grid.x = regions.x1;
     grid.y = regions.x2;
     grid.z = this.dataset.output_count === 1 ? regions.output : regions.predicted;
@@ -319,8 +419,14 @@ export class RegionsView {
       grid.customdata = regions.predicted.map((row) => row.map((c) => names[c]));
     const half = (regions.x1[1] - regions.x1[0]) / 2;
     const range = [regions.x1[0] - half, regions.x1[regions.x1.length - 1] + half];
-    this.layout.xaxis.range = range;
-    this.layout.yaxis.range = range;
+    // (compared with the range set, not the layout's: Plotly writes the range it drew there)
+    const changed = String(range) !== this.gridRange;
+    this.gridRange = String(range);
+    for (const layout of [this.layout, this.gridLayout]) {
+      layout.xaxis.range = range;
+      layout.yaxis.range = range;
+    }
     this.drawnRegions = regions;
+    return changed;
   }
 }

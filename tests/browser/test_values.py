@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
     TIMEOUT_MS,
@@ -224,3 +224,111 @@ def test_curves_and_regions_have_plotlys_png_download(page: Page, server_url: st
         page.hover(f"#{figure}")
         button = page.locator(f"#{figure} .modebar-btn[data-title='Download plot as a PNG']")
         assert button.count() == 1, figure
+
+
+# the regions' two figures rendered apart, and the regions' PNG: each read at the pixel (x, y)
+_REGIONS_PIXELS = """async ([url, x, y]) => {
+    const read = async (src) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [image.width, image.height];
+        const context = canvas.getContext('2d');
+        context.drawImage(image, 0, 0);
+        return [...context.getImageData(x, y, 1, 1).data];
+    };
+    const alone = (id) => Plotly.toImage(document.getElementById(id), { format: 'png' });
+    return {
+        grid: await read(await alone('regions-grid')),
+        samples: await read(await alone('regions')),
+        saved: await read(url),
+    };
+}"""
+
+
+def away_from_samples(page: Page) -> tuple[float, float]:
+    """A point of the regions' grid (on the screen, px) 20 px or more from every sample, the
+    figure scrolled into view."""
+    page.locator("#regions").scroll_into_view_if_needed()
+    x, y = page.evaluate(
+        """() => {
+            const element = document.getElementById('regions');
+            const grid = document.getElementById('regions-grid').data[0];
+            const { xaxis, yaxis } = element._fullLayout;
+            const box = element.getBoundingClientRect();
+            const at = (x, y) => [
+                box.left + xaxis._offset + xaxis.l2p(x),
+                box.top + yaxis._offset + yaxis.l2p(y),
+            ];
+            const samples = element._fullData
+                .filter((t) => t.type === 'scatter')
+                .flatMap((t) => t.x.map((x, i) => at(x, t.y[i])));
+            for (const x of grid.x) {
+                for (const y of grid.y) {
+                    const [px, py] = at(x, y);
+                    if (samples.every(([sx, sy]) => Math.hypot(sx - px, sy - py) >= 20)) {
+                        return [px, py];
+                    }
+                }
+            }
+            return null;
+        }"""
+    )
+    return x, y
+
+
+def test_the_regions_png_holds_the_grid_under_the_samples(page: Page, server_url: str):
+    open_page(page, server_url, dataset="circle", hidden=[4])
+    page.click("#step-100")
+    wait_for_step(page, 100)
+    wait_for_views_to_catch_up(page, ("regions",))
+    page.hover("#regions")
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.click("#regions .modebar-btn[data-title='Download plot as a PNG']")
+    assert download.value.suggested_filename == "decision-regions.png"
+    data = download.value.path().read_bytes()
+    box = page.locator("#regions").bounding_box()
+    assert box is not None
+    assert png_size(data) == (round(box["width"]), round(box["height"]))
+    url = "data:image/png;base64," + base64.b64encode(data).decode()
+    # a point of the grid with no sample near it: there the saved image has the grid's colour
+    x, y = away_from_samples(page)
+    pixels = page.evaluate(_REGIONS_PIXELS, [url, round(x - box["x"]), round(y - box["y"])])
+    assert pixels["samples"][3] == 0, pixels  # the samples' figure is transparent there
+    assert pixels["saved"][:3] == pixels["grid"][:3], pixels
+
+
+def test_the_regions_hover_shows_the_grid_where_there_is_no_sample(page: Page, server_url: str):
+    open_page(page, server_url, dataset="circle", hidden=[4])
+    page.click("#step-10")
+    wait_for_step(page, 10)
+    wait_for_views_to_catch_up(page, ("regions",))
+    # the grid's figure is under the samples': the pointer over the plane's corner (no sample
+    # near it) shows the grid's label there
+    box = page.locator("#regions").bounding_box()
+    assert box is not None
+    x, y = away_from_samples(page)
+    page.mouse.move(x - 2, y - 2)
+    page.mouse.move(x, y)
+    grid_label = page.locator("#regions-grid .hoverlayer .hovertext")
+    grid_label.wait_for(timeout=TIMEOUT_MS)
+    assert "predicts" in (grid_label.text_content() or "")
+    # and over a sample, the sample's own label, the grid's gone
+    where = page.evaluate(
+        """() => {
+            const element = document.getElementById('regions');
+            const trace = element._fullData.find((t) => t.name === 'training');
+            const { xaxis, yaxis } = element._fullLayout;
+            const box = element.getBoundingClientRect();
+            return [
+                box.left + xaxis._offset + xaxis.l2p(trace.x[0]),
+                box.top + yaxis._offset + yaxis.l2p(trace.y[0]),
+            ];
+        }"""
+    )
+    page.mouse.move(*where)
+    sample_label = page.locator("#regions .hoverlayer .hovertext")
+    sample_label.wait_for(timeout=TIMEOUT_MS)
+    assert " sample #" in (sample_label.text_content() or "")  # training (or one held out there)
+    expect(grid_label).to_have_count(0)
