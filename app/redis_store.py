@@ -45,6 +45,7 @@ from redis.exceptions import RedisError
 
 from app import state_codec
 from app.datasets import DatasetLimitError, DatasetNotFoundError
+from app.group_commit import ScriptPipe
 from app.sessions import (
     DEFAULT_SESSION_ID,
     Session,
@@ -241,9 +242,9 @@ class RedisStore:
             socket_connect_timeout=settings.redis_timeout,
             retry=Retry(NoBackoff(), 0),
         )
-        self._scripts = {
-            name: self.redis.register_script(text)
-            for name, text in {
+        self.scripts = ScriptPipe(
+            self.redis,
+            {
                 "peek": PEEK,
                 "acquire": ACQUIRE,
                 "write": WRITE,
@@ -253,8 +254,8 @@ class RedisStore:
                 "delete": DELETE,
                 "put_dataset": PUT_DATASET,
                 "get_dataset": GET_DATASET,
-            }.items()
-        }
+            },
+        )
         self._local: OrderedDict[str, RedisSession] = OrderedDict()
         self._datasets: OrderedDict[str, Dataset] = OrderedDict()
         self._tokens = itertools.count()
@@ -451,7 +452,7 @@ class RedisStore:
         return f"{self._process}-{next(self._tokens)}"
 
     async def _run(self, script: str, keys: list[str], args: list[Any]) -> Any:
-        return await self.guarded(lambda: self._scripts[script](keys=keys, args=args))
+        return await self.guarded(lambda: self.scripts.run(script, keys, args))
 
     async def guarded(self, call: Callable[[], Awaitable[T]]) -> T:
         """``call``'s answer; ``StoreUnavailableError`` naming the store if Redis fails."""
