@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 Arg = bytes | str | int
 
@@ -66,11 +68,18 @@ class ScriptPipe:
             connection = await pool.get_connection()  # type: ignore[no-untyped-call]
             try:
                 await connection.send_packed_command([b"".join(c.command for c in batch)])
-                for _ in batch:
-                    try:
-                        answers.append(await connection.read_response())
-                    except ResponseError as e:  # this script's error: the others still answer
-                        answers.append(e)
+                # one timeout for the batch's answers, not one armed for each
+                async with asyncio.timeout(connection.socket_timeout):
+                    for _ in batch:
+                        try:
+                            answers.append(await connection.read_response(timeout=math.inf))
+                        except ResponseError as e:  # this script's error: the others answer
+                            answers.append(e)
+            except TimeoutError:
+                await connection.disconnect()
+                raise RedisTimeoutError(
+                    f"no answer from Redis within {connection.socket_timeout:g} s"
+                ) from None
             except BaseException:
                 await connection.disconnect()  # its replies unread: never to be reused as is
                 raise

@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import math
 import os
 import secrets
 import time
@@ -237,7 +238,7 @@ class RedisSession(Session):
         # ``lease_until`` (half its time: never near its expiry), let go once idle
         self.lease: str | None = None
         self.lease_until = 0.0
-        self.letting_go: asyncio.TimerHandle | None = None
+        self.idle_since = 0.0  # when its last use ended (the event loop's time)
         self.release_task: asyncio.Future[None] | None = None
 
     @property
@@ -287,6 +288,11 @@ class RedisStore:
         self._tokens = itertools.count()
         self._process = f"{os.getpid()}-{secrets.token_hex(4)}"
         self._listening: asyncio.Task[None] | None = None
+        # the sessions whose lease is kept while idle, let go by one timer (not one a use)
+        self._kept: set[RedisSession] = set()
+        self._sweeping: asyncio.TimerHandle | None = None
+        self._renewing: asyncio.TimerHandle | None = None
+        self._renewals: set[asyncio.Future[None]] = set()
 
     def __len__(self) -> int:
         return len(self._local)
@@ -295,19 +301,21 @@ class RedisStore:
         """Puts the default session into Redis unless another process did (no error when Redis
         is down: it is put on its first use then)."""
         self._listening = asyncio.ensure_future(self._listen_for_wants())
+        self._renewing = asyncio.get_running_loop().call_later(self.lease_ms / 3000, self._renew)
         with contextlib.suppress(StoreUnavailableError):
             await self._put(RedisSession(DEFAULT_SESSION_ID, TrainerConfig()), if_new=True)
 
     async def close(self) -> None:
         """Writes back the deferred changes and lets go of the leases this process keeps
         (others need not wait for them to expire), then disconnects."""
+        for timer in (self._sweeping, self._renewing):
+            if timer is not None:
+                timer.cancel()
         if self._listening is not None:
             self._listening.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listening
         for session in list(self._local.values()):
-            if session.letting_go is not None:
-                session.letting_go.cancel()
             if session.write_back_task is not None:
                 session.write_back_task.cancel()
             if session.lease is not None and session.behind:
@@ -491,16 +499,45 @@ class RedisStore:
         """Lets the lease go ``LEASE_IDLE`` seconds from now unless used again (never with
         changes Redis does not hold: those are written first)."""
         if session.lease is not None and not session.behind:
-            if session.letting_go is not None:
-                session.letting_go.cancel()
-            session.letting_go = asyncio.get_running_loop().call_later(
-                LEASE_IDLE, self._let_go, session
-            )
+            loop = asyncio.get_running_loop()
+            session.idle_since = loop.time()
+            self._kept.add(session)
+            if self._sweeping is None:
+                self._sweeping = loop.call_later(LEASE_IDLE, self._sweep)
 
-    def _let_go(self, session: RedisSession) -> None:
-        session.letting_go = None
-        if session.lease is not None and not session.lock.locked() and not session.behind:
-            session.release_task = asyncio.ensure_future(self._release(session, session.lease))
+    def _sweep(self) -> None:
+        """Lets go of the leases idle for ``LEASE_IDLE``; again when the next one is due."""
+        self._sweeping = None
+        loop = asyncio.get_running_loop()
+        now, due = loop.time(), math.inf
+        for session in list(self._kept):
+            if session.lease is None or session.lock.locked() or session.behind:
+                self._kept.discard(session)  # let go, or in use (kept again once idle)
+            elif now - session.idle_since >= LEASE_IDLE:
+                self._kept.discard(session)
+                session.release_task = asyncio.ensure_future(self._release(session, session.lease))
+            else:
+                due = min(due, session.idle_since + LEASE_IDLE)
+        if self._kept:
+            self._sweeping = loop.call_at(due, self._sweep)
+
+    def _renew(self) -> None:
+        """Renews the leases of the sessions in use a third of their time in (a long run of
+        steps), and again each third."""
+        self._renewing = asyncio.get_running_loop().call_later(self.lease_ms / 3000, self._renew)
+        for session in self._local.values():
+            if session.lease is not None and session.lock.locked():
+                renewal = asyncio.ensure_future(self._renew_lease(session, session.lease))
+                self._renewals.add(renewal)
+                renewal.add_done_callback(self._renewals.discard)
+
+    async def _renew_lease(self, session: RedisSession, token: str) -> None:
+        renewed_at = time.monotonic()
+        # Redis down: the write at the end fails and says so; nothing to say here
+        with contextlib.suppress(StoreUnavailableError):
+            renewed = await self._run("renew", [self._key("l", session.id)], [token, self.lease_ms])
+            if renewed and session.lease == token:
+                session.lease_until = renewed_at + self.lease_ms / 2000
 
     def _write_back_soon(self, session: RedisSession) -> None:
         """Schedules the write of ``session``'s deferred changes: ``stream_write_interval``
@@ -526,9 +563,6 @@ class RedisStore:
         async with session.lock:
             if session.closed or session.lease is None:
                 return
-            if session.letting_go is not None:
-                session.letting_go.cancel()
-                session.letting_go = None
             try:
                 if session.behind:
                     await self._write(session)
@@ -558,9 +592,6 @@ class RedisStore:
         if session.wake is not None and not session.wake.done():
             session.wake.set_result(None)  # its deferred changes written now, the lease let go
         elif not session.lock.locked() and not session.behind:  # kept, idle: let go now
-            if session.letting_go is not None:
-                session.letting_go.cancel()
-                session.letting_go = None
             session.release_task = asyncio.ensure_future(self._release(session, session.lease))
 
     # --- uploaded data sets ---
@@ -638,15 +669,7 @@ class _Held:
     written back, fenced, before the caller answers (``deferred``: within the stream write
     interval)."""
 
-    __slots__ = (
-        "_renewal",
-        "_renewing",
-        "change",
-        "deferred",
-        "session",
-        "session_id",
-        "store",
-    )
+    __slots__ = ("change", "deferred", "session", "session_id", "store")
 
     def __init__(self, store: RedisStore, session_id: str, *, change: bool, deferred: bool) -> None:
         self.store, self.session_id, self.change, self.deferred = (
@@ -655,8 +678,6 @@ class _Held:
             change,
             deferred,
         )
-        self._renewal: asyncio.TimerHandle | None = None
-        self._renewing: asyncio.Future[None] | None = None
 
     async def __aenter__(self) -> Session:
         store = self.store
@@ -666,9 +687,6 @@ class _Held:
         try:
             if session.closed:
                 raise SessionNotFoundError(session.id)
-            if session.letting_go is not None:
-                session.letting_go.cancel()
-                session.letting_go = None
             if session.lease is not None and time.monotonic() < session.lease_until:
                 pass  # held since this process's last change: its copy is the newest
             elif self.change:
@@ -681,10 +699,6 @@ class _Held:
         except BaseException:
             session.lock.release()
             raise
-        if self.change:
-            self._renewal = asyncio.get_running_loop().call_later(
-                store.lease_ms / 3000, self._renew
-            )
         return session
 
     async def _acquire(self, session: RedisSession) -> None:
@@ -720,29 +734,9 @@ class _Held:
             session.lease = None
             raise
 
-    def _renew(self) -> None:
-        """Renews the lease a third of its time in (a long run of steps), and again after."""
-        self._renewing = asyncio.ensure_future(self._renew_lease())
-        self._renewal = asyncio.get_running_loop().call_later(
-            self.store.lease_ms / 3000, self._renew
-        )
-
-    async def _renew_lease(self) -> None:
-        store, session = self.store, self.session
-        if session.lease is None:
-            return
-        keys = [store._key("l", self.session_id)]
-        renewed_at = time.monotonic()
-        # Redis down: the write at the end fails and says so; nothing to say here
-        with contextlib.suppress(StoreUnavailableError):
-            if await store._run("renew", keys, [session.lease, store.lease_ms]):
-                session.lease_until = renewed_at + store.lease_ms / 2000
-
     async def __aexit__(self, *exc_info: object) -> None:
         store, session = self.store, self.session
         try:
-            if self._renewal is not None:
-                self._renewal.cancel()
             if not self.change:
                 pass  # a look: it writes nothing (not even a stream's deferred changes)
             elif session.behind and session.lease is not None:
