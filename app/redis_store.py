@@ -541,12 +541,15 @@ class RedisStore:
 
     def _write_back_soon(self, session: RedisSession) -> None:
         """Schedules the write of ``session``'s deferred changes: ``stream_write_interval``
-        after the first of them, at once when another process wants the session."""
+        after the first of them (sooner if the lease would be past the half of its time), at
+        once when another process wants the session."""
         if session.write_back_task is None:
             session.wake = asyncio.get_running_loop().create_future()
             if session.wanted:
                 session.wake.set_result(None)
-            due = self.clock.now() + self.stream_write_interval
+            # and before the lease is past the half of its time (a write renews it)
+            margin = max(0.0, session.lease_until - time.monotonic())
+            due = self.clock.now() + min(self.stream_write_interval, margin)
             session.write_back_task = asyncio.ensure_future(self._write_back_later(session, due))
 
     async def _write_back_later(self, session: RedisSession, due: float) -> None:

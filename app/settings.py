@@ -107,10 +107,11 @@ class Settings(BaseSettings):
         description="Seconds to wait for Redis to connect or answer; past that, a 503.",
     )
     lease_ttl: float = Field(
-        default=5.0,
+        default=2.0,
         gt=0,
         description="Seconds a process's hold on a session (its lease in Redis) lasts unless "
-        "renewed: how long a crashed process keeps others from the session.",
+        "renewed (every write renews it, a long use each third of it): how long a crashed "
+        "process keeps others from the session at most.",
     )
     lease_wait: float = Field(
         default=5.0,
