@@ -515,11 +515,17 @@ class RedisStore:
                 self._kept.discard(session)  # let go, or in use (kept again once idle)
             elif now - session.idle_since >= LEASE_IDLE:
                 self._kept.discard(session)
-                session.release_task = asyncio.ensure_future(self._release(session, session.lease))
+                self._let_go(session, session.lease)
             else:
                 due = min(due, session.idle_since + LEASE_IDLE)
         if self._kept:
             self._sweeping = loop.call_at(due, self._sweep)
+
+    def _let_go(self, session: RedisSession, token: str) -> None:
+        """Lets the lease go in the background: no longer this process's from now on (a use
+        starting meanwhile takes it anew, after this release's answer)."""
+        session.lease = None
+        session.release_task = asyncio.ensure_future(self._release(session, token))
 
     def _renew(self) -> None:
         """Renews the leases of the sessions in use a third of their time in (a long run of
@@ -595,7 +601,7 @@ class RedisStore:
         if session.wake is not None and not session.wake.done():
             session.wake.set_result(None)  # its deferred changes written now, the lease let go
         elif not session.lock.locked() and not session.behind:  # kept, idle: let go now
-            session.release_task = asyncio.ensure_future(self._release(session, session.lease))
+            self._let_go(session, session.lease)
 
     # --- uploaded data sets ---
 
