@@ -469,6 +469,33 @@ def test_a_live_stream_and_rest_through_two_apps_take_turns_on_one_session(
         assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
 
 
+def test_a_paused_live_stream_has_written_its_steps_back_and_let_the_session_go(
+    redis_server: RedisServer, settings: Settings
+) -> None:
+    """Its interval here a minute: only the pause can have written the steps back."""
+    shared = settings.model_copy(
+        update={
+            "redis_url": redis_server.url,
+            "redis_prefix": "pause:",
+            "lease_ttl": 120.0,
+            "stream_write_interval": 60.0,
+            "lease_wait": 0.0,  # the other app's step below: 503 if the lease were kept
+        }
+    )
+    with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+        session_id = create_session(first, seed=2)
+        with first.websocket_connect(f"/api/sessions/{session_id}/live") as live:
+            assert live.receive_json()["type"] == "status"
+            live.send_json({"type": "step", "n": 4})
+            assert live.receive_json()["step"] == 4
+            live.send_json({"type": "pause"})
+            assert live.receive_json()["state"] == "paused"
+            assert second.get(f"/api/sessions/{session_id}").json()["step"] == 4
+            response = second.post(f"/api/sessions/{session_id}/step", json={"n": 1})
+            assert response.status_code == 200, response.text
+            assert response.json()["step"] == 5
+
+
 def test_a_live_stream_says_when_redis_is_down_and_goes_on_when_it_is_back(
     tmp_path: Path, settings: Settings
 ) -> None:
