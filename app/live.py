@@ -101,6 +101,9 @@ class LiveStream:
             self.session.streams -= 1
             if receiving is not None:
                 receiving.cancel()
+            # its last steps written back: Redis down or the session gone, nobody to tell
+            with contextlib.suppress(SessionBusyError, StoreUnavailableError, SessionNotFoundError):
+                await self.store.write_back(self.session.id)
 
     async def _on_message(self, message: Mapping[str, Any]) -> None:
         text = message.get("text")
@@ -118,6 +121,7 @@ class LiveStream:
             await self._play()
         elif isinstance(command, PauseCommand):
             self.state = StreamState.PAUSED
+            await self._write_back()
             await self._send(self._status())
         elif isinstance(command, SetSpeedCommand):
             self._bank_owed_steps()
@@ -126,7 +130,7 @@ class LiveStream:
             await self._send(self._status())
         elif isinstance(command, SetLearningRateCommand):
             try:
-                async with self.store.use(self.session.id) as session:
+                async with self.store.use(self.session.id, deferred=True) as session:
                     # the command's schema holds the engine's bounds: no ConfigError can come
                     session.set_learning_rate(command.learning_rate)
             except (SessionBusyError, StoreUnavailableError) as e:  # nothing changed
@@ -189,7 +193,7 @@ class LiveStream:
 
     async def _take_steps(self, n: int) -> None:
         frame = None
-        async with self.store.use(self.session.id) as session:
+        async with self.store.use(self.session.id, deferred=True) as session:
             before = session.trainer.step_count
             try:
                 record = await session.run(n)
@@ -206,8 +210,17 @@ class LiveStream:
         if frame is None or frame["diverged"]:
             await self._diverged()
 
+    async def _write_back(self) -> None:
+        """The stream's steps written back, the session let go (paused: nobody else waits for
+        it, and a crash of this process loses none of them)."""
+        try:
+            await self.store.write_back(self.session.id)
+        except (SessionBusyError, StoreUnavailableError) as e:  # the steps shown are not kept
+            await self._error(str(e))
+
     async def _diverged(self) -> None:
         self.state = StreamState.PAUSED
+        await self._write_back()
         step = self.session.trainer.step_count
         await self._send(
             DivergedMessage(

@@ -1,20 +1,26 @@
 """Sessions and uploaded sets in Redis, shared by any number of processes on any machines.
 
 Each process keeps the sessions it serves in memory and reloads one only when Redis holds a
-newer version. A change (a step, a reset) is made by one process at a time: it holds the
-session's lease, a Redis key with an expiry, renewed while held; another process waits for it
-(``lease_wait`` at most, then ``SessionBusyError``) and takes over once it is released or has
-expired. Every write is fenced: one Lua script checks that the writer still holds the lease,
-writes the compact state, bumps the version and releases the lease, in one round trip, so a
-stalled ex-holder cannot overwrite newer state and no answer is sent before its state is in
-Redis.
+newer version. A live stream's steps (a ``deferred`` use) are written back at most once every
+``stream_write_interval`` (the first change since the last write starts the wait), at once when
+another process wants the session, and when the stream pauses or closes (``write_back``): a
+stream at 100 steps/s costs Redis one write a second, not one a frame.
+
+A change (a step, a reset) is made by one process at a time: it holds the session's lease, a
+Redis key with an expiry, renewed while held; another process waits for it (``lease_wait`` at
+most, then ``SessionBusyError``) and takes over once it is released or has expired. Every write
+is fenced: one Lua script checks that the writer still holds the lease, writes the compact
+state, bumps the version and releases the lease, in one round trip, so a stalled ex-holder
+cannot overwrite newer state and no answer is sent before its state is in Redis.
 
 Keys, under the ``redis_prefix`` setting:
 
 - ``s:{id}``: a hash: ``v`` the version, ``state`` the compact state (``app.state_codec``),
   ``dataset`` the name of the set it trains on;
 - ``h:{id}``: its learning curves, a list of points, appended to (rewritten when thinned);
-- ``l:{id}``: its lease: the holder's token, with an expiry;
+- ``l:{id}``: its lease: the holder's token (its process, a count), with an expiry; ``w:{id}``
+  set while another process waits for it, which also publishes the id on the holder process's
+  channel ``want:{process}``;
 - ``lru``: a sorted set of the session ids (not ``default``) by last use (a count of uses,
   ``lru:uses``: no clocks to agree on), for the cluster-wide cap and eviction (the least
   recently used idle one: no lease held);
@@ -30,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import math
 import os
 import secrets
 import time
@@ -44,7 +51,9 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from app import state_codec
+from app.clock import MONOTONIC, Clock
 from app.datasets import DatasetLimitError, DatasetNotFoundError
+from app.group_commit import ScriptPipe
 from app.sessions import (
     DEFAULT_SESSION_ID,
     Session,
@@ -62,6 +71,7 @@ T = TypeVar("T")
 LEASE_POLL = (0.001, 0.05)  # seconds between looks at a held lease: first, and at most
 LEASE_IDLE = 0.02  # seconds a kept lease outlives the last change, unless wanted sooner
 LOCAL_SPARE = 1  # sessions kept in memory beyond the cap (the default one)
+LISTEN_RETRY = 0.5  # seconds between tries to listen for wants while Redis is away
 
 # the session's version, and its state when newer than the caller's (and a touch of its use)
 PEEK = """
@@ -74,13 +84,16 @@ if v == ARGV[1] then return {1, v} end
 return {1, v, redis.call('HGET', KEYS[1], 'state'), redis.call('LRANGE', KEYS[2], 0, -1)}
 """
 # the lease taken (or renewed, by its holder), with PEEK's answer; or how long another holds
-# it, marking it wanted (its holder then lets it go at its next write)
+# it, marking it wanted (its holder then lets it go at its next write) and telling the holder's
+# process so (on its channel ``want:{process}``: it writes back and lets go at once)
 ACQUIRE = """
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then return {0} end
 local holder = redis.call('GET', KEYS[3])
 if holder and holder ~= ARGV[1] then
   redis.call('SET', KEYS[4], 1, 'PX', ARGV[2])
+  local process = string.match(holder, '^(.+)-%d+$')
+  if process then redis.call('PUBLISH', ARGV[4] .. process, ARGV[5]) end
   return {-1, redis.call('PTTL', KEYS[3])}
 end
 redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
@@ -207,26 +220,41 @@ class RedisSession(Session):
 
     A process keeps the lease after a change, so that the next request spares a round trip
     (holding it, its copy is the newest: nobody else can have written); it lets it go once
-    the session has been idle ``LEASE_IDLE`` seconds, or at its next write when another
-    process wants it."""
+    the session has been idle ``LEASE_IDLE`` seconds, or as soon as another process wants it
+    (at once if idle, else at the end of the use). A live stream's changes it keeps a while
+    (``behind``: not yet written), holding the lease until they are written."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stored: str | None = None
+        self.written_version = self.version  # the (local) version Redis holds
+        # deferred changes: the write due at ``stream_write_interval``, sooner once ``wake``
+        # is resolved (another process wants the session: ``wanted``)
+        self.write_back_task: asyncio.Future[None] | None = None
+        self.wake: asyncio.Future[None] | None = None
+        self.wanted = False
         self.written = state_codec.HistoryMark(0, 0)
         # the lease this process keeps between requests (None: none), trusted until
         # ``lease_until`` (half its time: never near its expiry), let go once idle
         self.lease: str | None = None
         self.lease_until = 0.0
-        self.letting_go: asyncio.TimerHandle | None = None
+        self.idle_since = 0.0  # when its last use ended (the event loop's time)
         self.release_task: asyncio.Future[None] | None = None
+
+    @property
+    def behind(self) -> bool:
+        """Whether it has changes Redis does not hold yet (a live stream's, deferred)."""
+        return self.version != self.written_version
 
 
 class RedisStore:
     """``app.store.Store`` in Redis (``settings.redis_url``)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock = MONOTONIC) -> None:
+        """``clock``: the time of the deferred writes' interval (one moved by hand in tests)."""
         assert settings.redis_url is not None
+        self.clock = clock
+        self.stream_write_interval = settings.stream_write_interval
         self.max_sessions = settings.max_sessions
         self.max_datasets = settings.max_datasets
         self.csv_limits = settings.csv_limits()
@@ -241,9 +269,9 @@ class RedisStore:
             socket_connect_timeout=settings.redis_timeout,
             retry=Retry(NoBackoff(), 0),
         )
-        self._scripts = {
-            name: self.redis.register_script(text)
-            for name, text in {
+        self.scripts = ScriptPipe(
+            self.redis,
+            {
                 "peek": PEEK,
                 "acquire": ACQUIRE,
                 "write": WRITE,
@@ -253,12 +281,18 @@ class RedisStore:
                 "delete": DELETE,
                 "put_dataset": PUT_DATASET,
                 "get_dataset": GET_DATASET,
-            }.items()
-        }
+            },
+        )
         self._local: OrderedDict[str, RedisSession] = OrderedDict()
         self._datasets: OrderedDict[str, Dataset] = OrderedDict()
         self._tokens = itertools.count()
         self._process = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self._listening: asyncio.Task[None] | None = None
+        # the sessions whose lease is kept while idle, let go by one timer (not one a use)
+        self._kept: set[RedisSession] = set()
+        self._sweeping: asyncio.TimerHandle | None = None
+        self._renewing: asyncio.TimerHandle | None = None
+        self._renewals: set[asyncio.Future[None]] = set()
 
     def __len__(self) -> int:
         return len(self._local)
@@ -266,15 +300,27 @@ class RedisStore:
     async def start(self) -> None:
         """Puts the default session into Redis unless another process did (no error when Redis
         is down: it is put on its first use then)."""
+        self._listening = asyncio.ensure_future(self._listen_for_wants())
+        self._renewing = asyncio.get_running_loop().call_later(self.lease_ms / 3000, self._renew)
         with contextlib.suppress(StoreUnavailableError):
             await self._put(RedisSession(DEFAULT_SESSION_ID, TrainerConfig()), if_new=True)
 
     async def close(self) -> None:
-        """Lets go of the leases this process keeps (others need not wait for them to expire),
-        then disconnects."""
-        for session in self._local.values():
-            if session.letting_go is not None:
-                session.letting_go.cancel()
+        """Writes back the deferred changes and lets go of the leases this process keeps
+        (others need not wait for them to expire), then disconnects."""
+        for timer in (self._sweeping, self._renewing):
+            if timer is not None:
+                timer.cancel()
+        if self._listening is not None:
+            self._listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listening
+        for session in list(self._local.values()):
+            if session.write_back_task is not None:
+                session.write_back_task.cancel()
+            if session.lease is not None and session.behind:
+                with contextlib.suppress(StoreUnavailableError, SessionBusyError, LookupError):
+                    await self._write(session)
             if session.lease is not None:
                 keys = [self._key("l", session.id), self._key("lru"), self._key("w", session.id)]
                 with contextlib.suppress(StoreUnavailableError):
@@ -298,11 +344,16 @@ class RedisStore:
         async with self.read(session_id) as session:
             return session
 
-    def use(self, session_id: str) -> _Held:
-        return _Held(self, session_id, change=True)
+    def use(self, session_id: str, *, deferred: bool = False) -> _Held:
+        return _Held(self, session_id, change=True, deferred=deferred)
+
+    async def write_back(self, session_id: str) -> None:
+        session = self._local.get(session_id)
+        if session is not None and session.lease is not None:
+            await self._write_back(session, let_go=True)
 
     def read(self, session_id: str) -> _Held:
-        return _Held(self, session_id, change=False)
+        return _Held(self, session_id, change=False, deferred=False)
 
     async def delete(self, session_id: str) -> None:
         if session_id == DEFAULT_SESSION_ID:
@@ -378,6 +429,7 @@ class RedisStore:
             session.trainer = trainer
             session.config = Session.of_trainer(session.id, trainer).config
             session.written = state_codec.mark(trainer.history)
+            session.written_version = session.version  # any deferred change is superseded
         session.stored = _text(answer[1])
 
     def _keep(self, session: RedisSession) -> None:
@@ -394,6 +446,162 @@ class RedisStore:
         session = self._local.pop(session_id, None)
         if session is not None:
             session.closed = True
+
+    # --- writes, deferred writes, letting go ---
+
+    async def _write(self, session: RedisSession) -> None:
+        """Writes ``session``'s state (fenced: only while its lease is this process's), and
+        renews the lease, or lets it go if another process wants it."""
+        trainer = session.trainer
+        token = session.lease
+        assert token is not None, "a change is made holding the lease"
+        mode, points = state_codec.history_change(trainer.history, session.written)
+        keys = [self._key(kind, session.id) for kind in ("s", "h", "l")]
+        keys += [self._key("lru"), self._key("w", session.id)]
+        args: list[Any] = [token, state_codec.encode(trainer), mode, session.id]
+        args += [self.lease_ms, trainer.dataset.name, self.prefix, *points]
+        written_at = time.monotonic()
+        version_written = session.version
+        try:
+            answer = await self._run("write", keys, args)
+        except BaseException:  # Redis down, or cancelled: it may or may not be there: reload
+            session.stored = session.lease = None
+            raise
+        if answer == -1:
+            session.stored = session.lease = None  # another process's newer state: reload
+            raise LeaseLostError(
+                f"session {session.id[:8]}…: this server's hold on it expired and another "
+                "process took it over; the change was not kept, try again"
+            )
+        if answer == 0:
+            session.lease = None
+            self._forget(session.id)
+            raise SessionNotFoundError(session.id)
+        version, let_go = answer
+        session.stored = str(version)
+        session.written = state_codec.mark(trainer.history)
+        session.written_version = version_written
+        if let_go:
+            session.lease, session.wanted = None, False
+        else:
+            session.lease_until = written_at + self.lease_ms / 2000
+
+    async def _release(self, session: RedisSession, token: str) -> None:
+        session.lease, session.wanted = None, False
+        keys = [self._key("l", session.id), self._key("lru"), self._key("w", session.id)]
+        try:
+            with contextlib.suppress(StoreUnavailableError):  # it expires by itself
+                await self._run("release", keys, [token, session.id])
+        finally:
+            session.release_task = None
+
+    def _let_go_when_idle(self, session: RedisSession) -> None:
+        """Lets the lease go ``LEASE_IDLE`` seconds from now unless used again (never with
+        changes Redis does not hold: those are written first)."""
+        if session.lease is not None and not session.behind:
+            loop = asyncio.get_running_loop()
+            session.idle_since = loop.time()
+            self._kept.add(session)
+            if self._sweeping is None:
+                self._sweeping = loop.call_later(LEASE_IDLE, self._sweep)
+
+    def _sweep(self) -> None:
+        """Lets go of the leases idle for ``LEASE_IDLE``; again when the next one is due."""
+        self._sweeping = None
+        loop = asyncio.get_running_loop()
+        now, due = loop.time(), math.inf
+        for session in list(self._kept):
+            if session.lease is None or session.lock.locked() or session.behind:
+                self._kept.discard(session)  # let go, or in use (kept again once idle)
+            elif now - session.idle_since >= LEASE_IDLE:
+                self._kept.discard(session)
+                self._let_go(session, session.lease)
+            else:
+                due = min(due, session.idle_since + LEASE_IDLE)
+        if self._kept:
+            self._sweeping = loop.call_at(due, self._sweep)
+
+    def _let_go(self, session: RedisSession, token: str) -> None:
+        """Lets the lease go in the background: no longer this process's from now on (a use
+        starting meanwhile takes it anew, after this release's answer)."""
+        session.lease = None
+        session.release_task = asyncio.ensure_future(self._release(session, token))
+
+    def _renew(self) -> None:
+        """Renews the leases of the sessions in use a third of their time in (a long run of
+        steps), and again each third."""
+        self._renewing = asyncio.get_running_loop().call_later(self.lease_ms / 3000, self._renew)
+        for session in self._local.values():
+            if session.lease is not None and session.lock.locked():
+                renewal = asyncio.ensure_future(self._renew_lease(session, session.lease))
+                self._renewals.add(renewal)
+                renewal.add_done_callback(self._renewals.discard)
+
+    async def _renew_lease(self, session: RedisSession, token: str) -> None:
+        renewed_at = time.monotonic()
+        # Redis down: the write at the end fails and says so; nothing to say here
+        with contextlib.suppress(StoreUnavailableError):
+            renewed = await self._run("renew", [self._key("l", session.id)], [token, self.lease_ms])
+            if renewed and session.lease == token:
+                session.lease_until = renewed_at + self.lease_ms / 2000
+
+    def _write_back_soon(self, session: RedisSession) -> None:
+        """Schedules the write of ``session``'s deferred changes: ``stream_write_interval``
+        after the first of them (sooner if the lease would be past the half of its time), at
+        once when another process wants the session."""
+        if session.write_back_task is None:
+            session.wake = asyncio.get_running_loop().create_future()
+            if session.wanted:
+                session.wake.set_result(None)
+            # and before the lease is past the half of its time (a write renews it)
+            margin = max(0.0, session.lease_until - time.monotonic())
+            due = self.clock.now() + min(self.stream_write_interval, margin)
+            session.write_back_task = asyncio.ensure_future(self._write_back_later(session, due))
+
+    async def _write_back_later(self, session: RedisSession, due: float) -> None:
+        assert session.wake is not None
+        await self.clock.wait(session.wake, max(0.0, due - self.clock.now()))
+        session.write_back_task = session.wake = None  # a change from now on waits anew
+        # Redis down, the lease lost, the session gone: the stream's next frame finds out
+        with contextlib.suppress(StoreUnavailableError, SessionBusyError, SessionNotFoundError):
+            await self._write_back(session, let_go=False)
+
+    async def _write_back(self, session: RedisSession, *, let_go: bool) -> None:
+        """Writes ``session``'s deferred changes (if any), then lets the lease go (``let_go``),
+        or keeps it until idle."""
+        async with session.lock:
+            if session.closed or session.lease is None:
+                return
+            try:
+                if session.behind:
+                    await self._write(session)
+                if let_go and session.lease is not None:
+                    await self._release(session, session.lease)
+            finally:
+                self._let_go_when_idle(session)
+
+    async def _listen_for_wants(self) -> None:
+        """Hears which of the sessions this process holds another process waits for (ACQUIRE
+        publishes them on this process's channel), and lets them go at once."""
+        channel = self.prefix + "want:" + self._process
+        while True:
+            try:
+                async with self.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(channel)
+                    async for message in pubsub.listen():
+                        self._on_wanted(_text(message["data"]))
+            except (RedisError, OSError):  # Redis away: listening again once it is back
+                await asyncio.sleep(LISTEN_RETRY)
+
+    def _on_wanted(self, session_id: str) -> None:
+        session = self._local.get(session_id)
+        if session is None or session.lease is None:
+            return
+        session.wanted = True  # a use under way lets go at its end (WRITE sees the want)
+        if session.wake is not None and not session.wake.done():
+            session.wake.set_result(None)  # its deferred changes written now, the lease let go
+        elif not session.lock.locked() and not session.behind:  # kept, idle: let go now
+            self._let_go(session, session.lease)
 
     # --- uploaded data sets ---
 
@@ -451,7 +659,7 @@ class RedisStore:
         return f"{self._process}-{next(self._tokens)}"
 
     async def _run(self, script: str, keys: list[str], args: list[Any]) -> Any:
-        return await self.guarded(lambda: self._scripts[script](keys=keys, args=args))
+        return await self.guarded(lambda: self.scripts.run(script, keys, args))
 
     async def guarded(self, call: Callable[[], Awaitable[T]]) -> T:
         """``call``'s answer; ``StoreUnavailableError`` naming the store if Redis fails."""
@@ -467,15 +675,18 @@ class RedisStore:
 class _Held:
     """``store.use`` / ``store.read``: the session, locked in this process; for a change also
     leased in Redis (a lease kept from the last change spares the round trip), its new state
-    written back, fenced, before the caller answers."""
+    written back, fenced, before the caller answers (``deferred``: within the stream write
+    interval)."""
 
-    __slots__ = ("_renewal", "_renewing", "change", "session", "session_id", "store", "version")
+    __slots__ = ("change", "deferred", "session", "session_id", "store")
 
-    def __init__(self, store: RedisStore, session_id: str, *, change: bool) -> None:
-        self.store, self.session_id, self.change = store, session_id, change
-        self.version = 0
-        self._renewal: asyncio.TimerHandle | None = None
-        self._renewing: asyncio.Future[None] | None = None
+    def __init__(self, store: RedisStore, session_id: str, *, change: bool, deferred: bool) -> None:
+        self.store, self.session_id, self.change, self.deferred = (
+            store,
+            session_id,
+            change,
+            deferred,
+        )
 
     async def __aenter__(self) -> Session:
         store = self.store
@@ -485,9 +696,6 @@ class _Held:
         try:
             if session.closed:
                 raise SessionNotFoundError(session.id)
-            if session.letting_go is not None:
-                session.letting_go.cancel()
-                session.letting_go = None
             if session.lease is not None and time.monotonic() < session.lease_until:
                 pass  # held since this process's last change: its copy is the newest
             elif self.change:
@@ -500,11 +708,6 @@ class _Held:
         except BaseException:
             session.lock.release()
             raise
-        if self.change:
-            self._renewal = asyncio.get_running_loop().call_later(
-                store.lease_ms / 3000, self._renew
-            )
-        self.version = session.version
         return session
 
     async def _acquire(self, session: RedisSession) -> None:
@@ -512,15 +715,16 @@ class _Held:
         if session.release_task is not None:  # a letting go under way: its answer first
             with contextlib.suppress(StoreUnavailableError):
                 await session.release_task
-        token = store.token()
+        # a lease still kept (past the half of its time it is trusted for) is renewed: it may
+        # hold deferred changes, which a new token would wait for behind itself
+        token = session.lease or store.token()
         keys = [store._key(kind, session.id) for kind in ("s", "h", "l", "w")]
+        args = [token, store.lease_ms, session.stored or "", store.prefix + "want:", session.id]
         deadline = time.monotonic() + store.lease_wait
         pause = LEASE_POLL[0]
         while True:
             taken = time.monotonic()
-            answer = await store._run(
-                "acquire", keys, [token, store.lease_ms, session.stored or ""]
-            )
+            answer = await store._run("acquire", keys, args)
             if answer[0] != -1:
                 break
             left = deadline - time.monotonic()
@@ -539,87 +743,21 @@ class _Held:
             session.lease = None
             raise
 
-    def _renew(self) -> None:
-        """Renews the lease a third of its time in (a long run of steps), and again after."""
-        self._renewing = asyncio.ensure_future(self._renew_lease())
-        self._renewal = asyncio.get_running_loop().call_later(
-            self.store.lease_ms / 3000, self._renew
-        )
-
-    async def _renew_lease(self) -> None:
-        store, session = self.store, self.session
-        if session.lease is None:
-            return
-        keys = [store._key("l", self.session_id)]
-        renewed_at = time.monotonic()
-        # Redis down: the write at the end fails and says so; nothing to say here
-        with contextlib.suppress(StoreUnavailableError):
-            if await store._run("renew", keys, [session.lease, store.lease_ms]):
-                session.lease_until = renewed_at + store.lease_ms / 2000
-
     async def __aexit__(self, *exc_info: object) -> None:
-        session = self.session
+        store, session = self.store, self.session
         try:
-            if self._renewal is not None:
-                self._renewal.cancel()
-            if session.version != self.version:
-                await self._write(session)
-            elif session.lease is not None and self.change:
-                await self._release(session, session.lease)  # a use that changed nothing
+            if not self.change:
+                pass  # a look: it writes nothing (not even a stream's deferred changes)
+            elif session.behind and session.lease is not None:
+                if self.deferred:
+                    store._write_back_soon(session)
+                else:
+                    await store._write(session)
+            elif session.lease is not None:
+                await store._release(session, session.lease)  # a use that changed nothing
         finally:
-            if session.lease is not None:
-                session.letting_go = asyncio.get_running_loop().call_later(LEASE_IDLE, self._let_go)
+            store._let_go_when_idle(session)
             session.lock.release()
-
-    def _let_go(self) -> None:
-        session = self.session
-        session.letting_go = None
-        if session.lease is not None and not session.lock.locked():
-            session.release_task = asyncio.ensure_future(self._release(session, session.lease))
-
-    async def _release(self, session: RedisSession, token: str) -> None:
-        store = self.store
-        session.lease = None
-        keys = [store._key("l", session.id), store._key("lru"), store._key("w", session.id)]
-        try:
-            with contextlib.suppress(StoreUnavailableError):  # it expires by itself
-                await store._run("release", keys, [token, session.id])
-        finally:
-            session.release_task = None
-
-    async def _write(self, session: RedisSession) -> None:
-        store = self.store
-        trainer = session.trainer
-        token = session.lease
-        assert token is not None, "a change is made holding the lease"
-        mode, points = state_codec.history_change(trainer.history, session.written)
-        keys = [store._key(kind, session.id) for kind in ("s", "h", "l")]
-        keys += [store._key("lru"), store._key("w", session.id)]
-        args: list[Any] = [token, state_codec.encode(trainer), mode, session.id]
-        args += [store.lease_ms, trainer.dataset.name, store.prefix, *points]
-        written_at = time.monotonic()
-        try:
-            answer = await store._run("write", keys, args)
-        except StoreUnavailableError:
-            session.stored = session.lease = None  # it may or may not be in Redis: reload
-            raise
-        if answer == -1:
-            session.stored = session.lease = None  # another process's newer state: reload
-            raise LeaseLostError(
-                f"session {session.id[:8]}…: this server's hold on it expired and another "
-                "process took it over; the change was not kept, try again"
-            )
-        if answer == 0:
-            session.lease = None
-            store._forget(session.id)
-            raise SessionNotFoundError(session.id)
-        version, let_go = answer
-        session.stored = str(version)
-        session.written = state_codec.mark(trainer.history)
-        if let_go:
-            session.lease = None
-        else:
-            session.lease_until = written_at + store.lease_ms / 2000
 
 
 def _text(value: bytes | str | int) -> str:

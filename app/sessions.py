@@ -200,11 +200,14 @@ class SessionStore:
             raise SessionNotFoundError(session_id)
         session.closed = True
 
-    def use(self, session_id: str) -> SessionInUse:
+    def use(self, session_id: str, *, deferred: bool = False) -> SessionInUse:
         """The session, locked for the caller's exclusive use: ``async with store.use(id) as
         session``. ``SessionNotFoundError`` if there is none, or if it is deleted or evicted while
-        the caller waits for the lock."""
+        the caller waits for the lock. (``deferred``: ``Store``'s; in memory, nothing to defer.)"""
         return SessionInUse(self.get(session_id))
+
+    async def write_back(self, session_id: str) -> None:
+        """``Store``'s: in memory, nothing is ever behind."""
 
     def read(self, session_id: str) -> SessionInUse:
         """The session, locked for a use that changes nothing (in memory: ``use``)."""

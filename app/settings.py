@@ -8,9 +8,9 @@ settings: they live in ``app.schemas`` and ``core.config`` and are documented in
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.csv_data import CsvLimits
@@ -107,16 +107,26 @@ class Settings(BaseSettings):
         description="Seconds to wait for Redis to connect or answer; past that, a 503.",
     )
     lease_ttl: float = Field(
-        default=5.0,
+        default=2.0,
         gt=0,
         description="Seconds a process's hold on a session (its lease in Redis) lasts unless "
-        "renewed: how long a crashed process keeps others from the session.",
+        "renewed (every write renews it, a long use each third of it): how long a crashed "
+        "process keeps others from the session at most.",
     )
     lease_wait: float = Field(
         default=5.0,
         ge=0,
         description="Seconds a request waits for a session another process holds; past that, "
         "a 503.",
+    )
+    stream_write_interval: float = Field(
+        default=1.0,
+        gt=0,
+        description="With Redis: seconds a live stream's steps may stay in its process before "
+        "they are written back (sooner when another process wants the session, and when the "
+        "stream pauses or closes); a crash of that process loses at most this much of the "
+        "steps only its stream has shown (never a step a REST request acknowledged). Shorter "
+        "than `lease_ttl`.",
     )
     allowed_hosts: list[str] = Field(
         default=["127.0.0.1", "localhost", "[::1]"],
@@ -146,6 +156,17 @@ class Settings(BaseSettings):
             ):
                 raise ValueError(f"{host!r}: a wildcard must be the whole name or start it as '*.'")
         return hosts
+
+    @model_validator(mode="after")
+    def _write_back_within_the_lease(self) -> Self:
+        """A stream's steps are written back while its lease holds (each write renews it)."""
+        if self.stream_write_interval >= self.lease_ttl:
+            raise ValueError(
+                f"stream_write_interval={self.stream_write_interval:g}: must be shorter than "
+                f"lease_ttl={self.lease_ttl:g} (a stream's steps are written while it holds "
+                "the session)"
+            )
+        return self
 
     def csv_limits(self) -> CsvLimits:
         """The limits on an uploaded set, for the engine."""

@@ -4,7 +4,8 @@ stream see it.
 Two implementations: ``app.sessions.SessionStore``, in this process's memory (the embedded
 default), and ``app.redis_store.RedisStore``, in Redis, shared by any number of processes
 (``PLAYGROUND_REDIS_URL``). ``use`` is for what may change a session (a step, a reset): with
-Redis it holds the session's lease and writes the change back before the caller answers;
+Redis it holds the session's lease and writes the change back before the caller answers (a
+live stream's ``deferred`` changes at least once a second, see ``Store.use``);
 ``read`` is for what only looks at it, and writes nothing.
 """
 
@@ -49,8 +50,17 @@ class Store(Protocol):
     async def open(self, session_id: str) -> Session:
         """The session for a live stream to follow (``SessionNotFoundError``)."""
 
-    def use(self, session_id: str) -> AbstractAsyncContextManager[Session]:
-        """The session, held for a change: ``async with store.use(id) as session``."""
+    def use(
+        self, session_id: str, *, deferred: bool = False
+    ) -> AbstractAsyncContextManager[Session]:
+        """The session, held for a change: ``async with store.use(id) as session``. The change
+        is in the store when the block ends, unless ``deferred`` (a live stream's frames): then
+        it may stay in this process for up to ``stream_write_interval`` seconds (sooner if
+        another process wants the session), or until ``write_back``."""
+
+    async def write_back(self, session_id: str) -> None:
+        """Writes the deferred changes of ``session_id`` now and lets the session go (a live
+        stream that pauses or closes); nothing if there are none."""
 
     def read(self, session_id: str) -> AbstractAsyncContextManager[Session]:
         """The session, held for a look that changes nothing."""

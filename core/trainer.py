@@ -138,7 +138,7 @@ class Trainer:
             step_count=self.step_count,
             diverged=self.diverged,
             weights=tuple(np.array(w) for w in self._weights),
-            rng=copy.deepcopy(dict(self._rng.bit_generator.state)),
+            rng=dict(self._rng.bit_generator.state),  # new dicts at each call: copies already
             sampler_queue=queue,
             sampler_position=position,
             history_capacity=recorded.capacity,

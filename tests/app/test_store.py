@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import math
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +26,7 @@ from core.csv_data import read_csv
 from tests.app.helpers import create_session, weights_of
 from tests.redis_server import RedisServer
 
+WAIT = 30.0  # seconds: a guard against hanging, never a measurement
 CSV = "a,b,label\n" + "".join(f"{i % 7},{(i * 3) % 5},{'xy'[i % 2]}\n" for i in range(24))
 
 
@@ -213,11 +217,11 @@ async def test_a_held_session_is_waited_for_then_busy(
 async def test_an_expired_lease_is_taken_over_and_the_stalled_holder_fenced_off(
     redis_store: RedisStore, redis_server: RedisServer
 ) -> None:
-    stalling = RedisStore(redis_settings(redis_server, lease_ttl=0.05))
+    stalling = RedisStore(redis_settings(redis_server, lease_ttl=0.05, stream_write_interval=0.01))
     session = await redis_store.create(TrainerConfig())
     held = stalling.use(session.id)
     stalled = await held.__aenter__()
-    held._renewal.cancel()  # type: ignore[union-attr]  # it stalls: no renewal either
+    # it stalls: never started, it renews nothing either
     await stalled.run(4)  # not yet written
     async with redis_store.use(session.id) as used:  # waits for the lease to expire
         await used.run(2)
@@ -244,6 +248,130 @@ async def test_a_newer_version_is_reloaded_and_an_unchanged_one_kept(
         assert seen.trainer is not kept
         assert seen.trainer.learning_rate == 0.3
     await other.close()
+
+
+class HandClock:
+    """Time that moves only when the test moves it (the deferred writes' interval)."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self._moved = asyncio.Event()
+
+    def now(self) -> float:
+        return self.time
+
+    async def wait(self, future: asyncio.Future[Any], timeout: float | None) -> bool:
+        deadline = math.inf if timeout is None else self.time + timeout
+        while not future.done() and self.time < deadline:
+            moved = asyncio.ensure_future(self._moved.wait())
+            await asyncio.wait({future, moved}, return_when=asyncio.FIRST_COMPLETED)
+            moved.cancel()
+        return future.done()
+
+    def move(self, seconds: float) -> None:
+        self.time += seconds
+        self._moved.set()
+        self._moved = asyncio.Event()
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]]) -> None:
+    """Returns once ``condition()`` holds (a guard against hanging, not a measurement)."""
+    async with asyncio.timeout(WAIT):
+        while not await condition():
+            await asyncio.sleep(0.005)
+
+
+@asynccontextmanager
+async def streaming_store(server: RedisServer, **changes: object) -> AsyncIterator[RedisStore]:
+    """A started store on ``server`` (not emptied) whose deferred writes follow a hand clock."""
+    store = RedisStore(redis_settings(server, **changes), clock=HandClock())
+    await store.start()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@pytest.mark.anyio
+async def test_a_streams_steps_are_written_back_once_the_interval_has_passed(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    session = await redis_store.create(TrainerConfig())
+    async with streaming_store(redis_server) as streaming:
+        clock = streaming.clock
+        assert isinstance(clock, HandClock)
+        for _ in range(3):  # three frames
+            async with streaming.use(session.id, deferred=True) as used:
+                await used.run(2)
+            clock.move(0.25)
+        assert await steps_of(streaming, session.id) == 6  # here at once
+        assert await steps_of(redis_store, session.id) == 0  # in Redis not yet
+        clock.move(0.25)  # a second after the first frame's steps
+
+        async def written() -> bool:
+            return await steps_of(redis_store, session.id) == 6
+
+        await eventually(written)
+
+
+@pytest.mark.anyio
+async def test_a_stream_writes_back_at_once_when_another_process_wants_the_session(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    """The stream's process hears the want (its interval here an hour, longer than the other's
+    wait for the lease): the other process takes the session with the stream's steps."""
+    changes = {"lease_ttl": 7200, "stream_write_interval": 3600}
+    session = await redis_store.create(TrainerConfig(seed=4))
+    async with streaming_store(redis_server, **changes) as streaming:
+        async with streaming.use(session.id, deferred=True) as used:
+            await used.run(5)
+        other = RedisStore(redis_settings(redis_server, **changes, lease_wait=60))
+        try:
+            async with other.use(session.id) as taken:
+                assert taken.trainer.step_count == 5
+                await taken.run(1)
+            async with streaming.use(session.id, deferred=True) as used:  # the turn back
+                assert used.trainer.step_count == 6
+                await used.run(1)
+        finally:
+            await other.close()
+    reference = Trainer(TrainerConfig(seed=4))
+    reference.run(7)  # written back when the stream's store closed
+    async with redis_store.read(session.id) as read:
+        assert weights_of(read.trainer) == weights_of(reference)
+
+
+@pytest.mark.anyio
+async def test_write_back_writes_a_streams_steps_and_lets_the_session_go(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    session = await redis_store.create(TrainerConfig())
+    async with streaming_store(redis_server) as streaming:
+        async with streaming.use(session.id, deferred=True) as used:
+            await used.run(3)
+        assert await redis_store.redis.get(redis_store._key("l", session.id)) is not None
+        await streaming.write_back(session.id)  # a pause
+        assert await steps_of(redis_store, session.id) == 3
+        assert await redis_store.redis.get(redis_store._key("l", session.id)) is None
+        await streaming.write_back(session.id)  # nothing left: nothing to do
+
+
+@pytest.mark.anyio
+async def test_a_rest_step_after_a_streams_writes_them_too(
+    redis_store: RedisStore, redis_server: RedisServer
+) -> None:
+    session = await redis_store.create(TrainerConfig())
+    async with streaming_store(redis_server) as streaming:
+        async with streaming.use(session.id, deferred=True) as used:
+            await used.run(3)
+        async with streaming.use(session.id) as used:  # answered once in Redis: all 4
+            await used.run(1)
+        assert await steps_of(redis_store, session.id) == 4
+
+
+def test_the_stream_write_interval_is_shorter_than_the_lease() -> None:
+    with pytest.raises(ValueError, match="stream_write_interval=5: must be shorter than lease_tt"):
+        Settings(stream_write_interval=5, lease_ttl=5)
 
 
 @pytest.mark.anyio
@@ -339,6 +467,33 @@ def test_a_live_stream_and_rest_through_two_apps_take_turns_on_one_session(
         reference.run(25)
         assert state["step"] == 25
         assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+
+
+def test_a_paused_live_stream_has_written_its_steps_back_and_let_the_session_go(
+    redis_server: RedisServer, settings: Settings
+) -> None:
+    """Its interval here a minute: only the pause can have written the steps back."""
+    shared = settings.model_copy(
+        update={
+            "redis_url": redis_server.url,
+            "redis_prefix": "pause:",
+            "lease_ttl": 120.0,
+            "stream_write_interval": 60.0,
+            "lease_wait": 0.0,  # the other app's step below: 503 if the lease were kept
+        }
+    )
+    with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
+        session_id = create_session(first, seed=2)
+        with first.websocket_connect(f"/api/sessions/{session_id}/live") as live:
+            assert live.receive_json()["type"] == "status"
+            live.send_json({"type": "step", "n": 4})
+            assert live.receive_json()["step"] == 4
+            live.send_json({"type": "pause"})
+            assert live.receive_json()["state"] == "paused"
+            assert second.get(f"/api/sessions/{session_id}").json()["step"] == 4
+            response = second.post(f"/api/sessions/{session_id}/step", json={"n": 1})
+            assert response.status_code == 200, response.text
+            assert response.json()["step"] == 5
 
 
 def test_a_live_stream_says_when_redis_is_down_and_goes_on_when_it_is_back(
