@@ -17,7 +17,7 @@
 // (values.js), drawn on the slow views' beat.
 
 import { num } from './format.js';
-import { NO_TRANSITION, PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
+import { NO_TRANSITION, PLOT_CONFIG, liveLayout, makeLater, pixelAxes } from './plotly.js';
 
 const POSITIVE = '#2166ac';
 const NEGATIVE = '#b2182b';
@@ -174,8 +174,11 @@ export class BarsFigure {
         hovertemplate: 'target t[%{customdata[1]}] = %{customdata[0]:.6~g}<extra></extra>',
       },
     ];
-    Plotly.newPlot(frame, [], frameLayout, { ...PLOT_CONFIG, staticPlot: true });
     Plotly.newPlot(element, traces, layout, PLOT_CONFIG);
+    this.frameMade = makeLater(Plotly, frame, [], frameLayout, {
+      ...PLOT_CONFIG,
+      staticPlot: true,
+    });
     this.shown = plots.map(() => null); // per plot: the values drawn last (null: none yet)
   }
 
@@ -192,7 +195,9 @@ export class BarsFigure {
       update[`shapes[${lane.zeroShape}].x0`] = zero;
       update[`shapes[${lane.zeroShape}].x1`] = zero;
     });
-    if (Object.keys(update).length) this.Plotly.relayout(this.frame, update);
+    if (Object.keys(update).length) {
+      this.frameMade.then(() => this.Plotly.relayout(this.frame, update));
+    }
   }
 
   /**

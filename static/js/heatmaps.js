@@ -17,7 +17,7 @@
 
 import { fixed, num } from './format.js';
 import { LABELS_PX } from './grid.js';
-import { PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
+import { PLOT_CONFIG, liveLayout, makeLater, pixelAxes } from './plotly.js';
 import { DIVERGING } from './scale.js';
 
 const CELL_TEXT = { width: 32, height: 16, charPx: 6.4 }; // to print a value in a cell
@@ -174,8 +174,11 @@ export class HeatmapsFigure {
       Object.assign(trace, { zmin, zmax, hovertemplate });
     });
     this.shown = plots.map(() => null); // per plot: the matrix drawn last
-    Plotly.newPlot(frame, scales, frameLayout, { ...PLOT_CONFIG, staticPlot: true });
     Plotly.newPlot(cells, traces, layout, PLOT_CONFIG);
+    this.frameMade = makeLater(Plotly, frame, scales, frameLayout, {
+      ...PLOT_CONFIG,
+      staticPlot: true,
+    });
   }
 
   /**
@@ -217,7 +220,7 @@ export class HeatmapsFigure {
         titles[`annotations[${this.titles[k]}].text`] = held ? plot.heldTitle : plot.title;
       }
     });
-    this.Plotly.relayout(this.frame, titles);
+    this.frameMade.then(() => this.Plotly.relayout(this.frame, titles));
   }
 
   /** The attributes of plot `k` that follow its colour range `r`. */

@@ -75,3 +75,12 @@ export function pixelAxes(width, height) {
   const axis = (range) => ({ range, visible: false, fixedrange: true });
   return { xaxis: axis([0, width]), yaxis: axis([height, 0]) };
 }
+
+/** Makes a figure that nothing reads until later (a live view's frame: titles, names, ranges)
+ * after the current task, so that the live views' first draw does not wait for it; resolves
+ * once it is made. Calls on it go through the promise. */
+export function makeLater(Plotly, element, data, layout, config) {
+  return new Promise((resolve) => {
+    setTimeout(() => resolve(Plotly.newPlot(element, data, layout, config)), 0);
+  });
+}

@@ -19,8 +19,9 @@ export class ValuesFigure {
   constructor(element, Plotly, width, height) {
     this.element = element;
     this.Plotly = Plotly;
-    const layout = { ...liveLayout(width, height), ...pixelAxes(width, height), hovermode: false };
-    const trace = {
+    this.layout = { ...liveLayout(width, height), ...pixelAxes(width, height), hovermode: false };
+    this.made = false; // by the first draw, on the slow beat: not in the live views' first one
+    this.trace = {
       type: 'scatter',
       mode: 'text',
       name: 'values',
@@ -31,20 +32,27 @@ export class ValuesFigure {
       cliponaxis: false,
       textfont: { color: [], size: [] },
     };
-    Plotly.newPlot(element, [trace], layout, { ...PLOT_CONFIG, staticPlot: true });
   }
 
   /** Draws `points` ({x, y, text, position, colour, size} each: px, its text, Plotly's
-   * textposition, colour and size) in one restyle. */
+   * textposition, colour and size): the figure made by the first draw, then one restyle. */
   draw(points) {
-    const of = (key) => [points.map((p) => p[key])];
+    const of = (key) => points.map((p) => p[key]);
+    const [x, y, text, textposition] = ['x', 'y', 'text', 'position'].map(of);
+    const textfont = { color: of('colour'), size: of('size') };
+    if (!this.made) {
+      this.made = true;
+      const trace = { ...this.trace, x, y, text, textposition, textfont };
+      this.Plotly.newPlot(this.element, [trace], this.layout, { ...PLOT_CONFIG, staticPlot: true });
+      return;
+    }
     this.Plotly.restyle(this.element, {
-      x: of('x'),
-      y: of('y'),
-      text: of('text'),
-      textposition: of('position'),
-      'textfont.color': of('colour'),
-      'textfont.size': of('size'),
+      x: [x],
+      y: [y],
+      text: [text],
+      textposition: [textposition],
+      'textfont.color': [textfont.color],
+      'textfont.size': [textfont.size],
     });
   }
 
