@@ -11,12 +11,12 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tests.servers import free_port
+from tests.waiting import wait_until
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 START_TIMEOUT = 10.0  # seconds: a guard against hanging, not a measurement
@@ -62,12 +62,14 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self.ping():
-            if self.process.poll() is not None:
-                raise AssertionError(f"redis-server exited with {self.process.returncode}")
-            assert time.monotonic() < deadline, f"redis-server: no PONG within {START_TIMEOUT} s"
-            time.sleep(0.02)
+        process = self.process
+
+        def answers() -> bool:
+            if process.poll() is not None:
+                raise AssertionError(f"redis-server exited with {process.returncode}")
+            return self.ping()
+
+        wait_until(answers, "redis-server: no PONG", guard=START_TIMEOUT, every=0.02)
 
     def ping(self) -> bool:
         """Whether it answers PING now (a raw RESP exchange: no client library involved)."""

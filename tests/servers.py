@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+
+from tests.waiting import wait_until
 
 
 def free_port() -> int:
@@ -28,16 +29,15 @@ def wait_until_healthy(
 ) -> None:
     """Polls ``/healthz`` until it answers 200; fails if the process exits or ``timeout``
     seconds pass (``exit_message`` says why it exited, e.g. its log)."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def healthy() -> bool:
         if process.poll() is not None:
             raise AssertionError(
                 exit_message() if exit_message else f"the server exited with {process.returncode}"
             )
         try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                return
+            return httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200
         except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, f"no /healthz within {timeout:g} s"
-        time.sleep(0.05)
+            return False
+
+    wait_until(healthy, "no /healthz", guard=timeout, every=0.05)

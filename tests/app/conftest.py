@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.redis_server import RedisServer
+from tests.redis_server import redis_server as running_redis
 
 # the test's own template: the page's context, as JSON (the real page is tests/browser's)
 TEMPLATE = """<!doctype html>
@@ -78,3 +80,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     cases = getattr(fuzz, "CASES", None)
     if cases:
         terminalreporter.write_line(f"Schemathesis cases run: {cases}")
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server on a free port for a test module, stopped after it."""
+    with running_redis(tmp_path_factory.mktemp("redis")) as server:
+        yield server

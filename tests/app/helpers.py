@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from core import Trainer
+from core import Trainer, TrainerConfig
 from tests.servers import wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +51,20 @@ def create_session(client: Any, **config: Any) -> str:
 
 def weights_of(trainer: Trainer) -> list[list[list[float]]]:
     return [w.tolist() for w in trainer.weights]
+
+
+def serial_weights(config: TrainerConfig, steps: int) -> list[list[list[float]]]:
+    """The weights after ``steps`` steps of a fresh trainer of ``config``: a serial run."""
+    trainer = Trainer(config)
+    if steps:
+        trainer.run(steps)
+    return weights_of(trainer)
+
+
+def assert_serial_run(state: dict[str, Any], config: TrainerConfig, steps: int) -> None:
+    """A session's JSON state (``GET /api/sessions/{id}``) is a serial run's after ``steps``."""
+    assert state["step"] == steps
+    assert [layer["weights"] for layer in state["layers"]] == serial_weights(config, steps)
 
 
 @contextmanager

@@ -8,7 +8,6 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from core import Trainer, TrainerConfig
 from core.snapshot import take_snapshot
 from tests.app.helpers import body, server_process, weights_of
 from tests.servers import free_port
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,12 +228,13 @@ def test_a_killed_server_comes_back_as_of_its_last_checkpoint(tmp_path: Path) ->
             httpx.post(f"{base}/api/sessions/{session_id}/step", json={"n": 300 * n}, timeout=30)
         httpx.post(f"{base}/api/step", json={"n": 7})
         answered = {i: snapshot(i) for i in [*ids, "default"]}
-        deadline = time.monotonic() + 60  # a guard against hanging only
-        while {i: d["step"] for i, d in _rows(path).items()} != {
-            i: d["step"] for i, d in answered.items()
-        }:
-            assert time.monotonic() < deadline, "the checkpoints never caught up"
-            time.sleep(0.05)
+        steps = {i: d["step"] for i, d in answered.items()}
+        wait_until(
+            lambda: {i: d["step"] for i, d in _rows(path).items()} == steps,
+            "the checkpoints never caught up",
+            guard=60,
+            every=0.05,
+        )
         # steps answered right before the kill: some checkpointed, the last ones maybe not
         busy = ids[0]
         by_step = {answered[busy]["step"]: answered[busy]}

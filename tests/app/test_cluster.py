@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,11 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from core import Trainer, TrainerConfig
-from tests.app.helpers import body, weights_of
+from core import TrainerConfig
+from tests.app import helpers
+from tests.app.helpers import body
 from tests.cluster import Cluster, cluster
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 CONFIG = {"dataset": "circle", "hidden": [4], "seed": 3}  # a hidden layer: every part of a step
@@ -32,10 +33,7 @@ WAIT = 60.0  # seconds: a guard against hanging, never a measurement
 
 
 def serial_weights(steps: int) -> list[list[list[float]]]:
-    trainer = Trainer(TrainerConfig(dataset="circle", hidden=(4,), seed=3))
-    if steps:
-        trainer.run(steps)
-    return weights_of(trainer)
+    return helpers.serial_weights(TrainerConfig(dataset="circle", hidden=(4,), seed=3), steps)
 
 
 @pytest.fixture(scope="module")
@@ -208,15 +206,19 @@ def test_a_process_killed_while_streaming_loses_no_acknowledged_step(tmp_path: P
 
 def retry_unavailable(call: Any) -> Any:
     """``call()``, again while it answers 503 (a lease still held by a dead process)."""
-    deadline = time.monotonic() + WAIT
-    while True:
+    answers: list[Any] = []
+
+    def answered() -> bool:
         try:
-            return call()
+            answers.append(call())
         except AssertionError as e:
             if "503" not in str(e) and "unavailable" not in str(e).lower():
                 raise
-            assert time.monotonic() < deadline, "still 503 after the guard's wait"
-            time.sleep(0.1)
+            return False
+        return True
+
+    wait_until(answered, "still 503", guard=WAIT, every=0.1)
+    return answers[0]
 
 
 def test_nginx_routes_a_sessions_requests_to_one_process_and_proxies_its_stream(

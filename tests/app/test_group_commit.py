@@ -4,7 +4,7 @@ caller its own answer, a script Redis forgot loaded again, a failing script alon
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +18,6 @@ SCRIPTS = {
     "add": "return redis.call('INCRBY', KEYS[1], ARGV[1])",
     "fail": "return redis.error_reply('ERR asked to fail: ' .. ARGV[1])",
 }
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from core import Trainer, TrainerConfig
 from tests.app.helpers import body, create_session, strict_json, weights_of
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -256,10 +256,8 @@ def test_disconnecting_stops_the_training(client: TestClient) -> None:
         command(ws, type="play", steps_per_second=5000)
         receive(ws)
     session = client.app.state.store.get(session_id)  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 30
-    while session.streams:  # the server has not seen the disconnect yet
-        assert time.monotonic() < deadline, "the stream is still serving"
-        time.sleep(0.01)
+    # (until the server has seen the disconnect)
+    wait_until(lambda: not session.streams, "the stream is still serving", guard=30, every=0.01)
     step = body(client.get(f"/api/sessions/{session_id}"))["step"]
     assert not session.lock.locked()  # nothing trains it
     assert body(client.post(f"/api/sessions/{session_id}/step"))["step"] == step + 1

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
@@ -27,6 +26,7 @@ from app.main import create_app
 from app.settings import Settings
 from tests.app.helpers import body, strict_json
 from tests.servers import free_port, wait_until_healthy
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(120)
@@ -43,10 +43,7 @@ def server_url() -> Iterator[str]:
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
     thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
+        wait_until(lambda: server.started, "uvicorn did not start", guard=10, every=0.01)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True

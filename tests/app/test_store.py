@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -23,19 +23,11 @@ from app.settings import Settings
 from app.store import SessionBusyError, Store, StoreUnavailableError, create_store
 from core import Trainer, TrainerConfig
 from core.csv_data import read_csv
-from tests.app.helpers import create_session, weights_of
+from tests.app.helpers import assert_serial_run, create_session, weights_of
 from tests.redis_server import RedisServer
 
 WAIT = 30.0  # seconds: a guard against hanging, never a measurement
 CSV = "a,b,label\n" + "".join(f"{i % 7},{(i * 3) % 5},{'xy'[i % 2]}\n" for i in range(24))
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
 
 
 def redis_settings(server: RedisServer, **changes: object) -> Settings:
@@ -411,10 +403,7 @@ def test_two_apps_on_one_redis_serve_one_session_as_a_serial_run(
             response = client.post(f"/api/sessions/{session_id}/step", json={"n": i + 1})
             assert response.status_code == 200, response.text
         state = second.get(f"/api/sessions/{session_id}").json()
-        reference = Trainer(TrainerConfig(hidden=(2,), seed=8))
-        reference.run(55)
-        assert state["step"] == 55
-        assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+        assert_serial_run(state, TrainerConfig(hidden=(2,), seed=8), 55)
         for path in ("gradient-check", "exercise"):  # the last step, recomputed elsewhere
             mine = first.get(f"/api/sessions/{session_id}/{path}")
             assert mine.status_code == 200, mine.text
@@ -463,10 +452,7 @@ def test_a_live_stream_and_rest_through_two_apps_take_turns_on_one_session(
                 assert response.status_code == 200, response.text
             assert frame["step"] == 23  # the stream's 3 after REST's 2, four times over
         state = first.get(f"/api/sessions/{session_id}").json()
-        reference = Trainer(TrainerConfig(seed=6))
-        reference.run(25)
-        assert state["step"] == 25
-        assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+        assert_serial_run(state, TrainerConfig(seed=6), 25)
 
 
 def test_a_paused_live_stream_has_written_its_steps_back_and_let_the_session_go(

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 import app.__main__ as entry
-from core import Trainer, TrainerConfig
-from tests.app.helpers import server_process, weights_of
+from core import TrainerConfig
+from tests.app.helpers import assert_serial_run, server_process
 from tests.redis_server import redis_server
 from tests.servers import free_port
 
@@ -45,7 +45,4 @@ def test_two_workers_on_one_port_serve_every_step_of_a_session(tmp_path: Path) -
                 response = client.post(f"/api/sessions/{session_id}/step", json={"n": 2})
                 assert response.status_code == 200, response.text
         state = httpx.get(f"{base}/api/sessions/{session_id}").json()
-        reference = Trainer(TrainerConfig(hidden=(3,), seed=2))
-        reference.run(80)
-        assert state["step"] == 80
-        assert [layer["weights"] for layer in state["layers"]] == weights_of(reference)
+        assert_serial_run(state, TrainerConfig(hidden=(3,), seed=2), 80)
