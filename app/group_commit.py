@@ -26,7 +26,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-Arg = bytes | str | int
+Arg = bytes | str | int  # a command's argument, packed by redis-py's connection
 
 
 class ScriptPipe:
@@ -44,7 +44,7 @@ class ScriptPipe:
 
     async def run(self, name: str, keys: list[str], args: list[Arg]) -> Any:
         """The answer of the script ``name`` on ``keys`` and ``args``; redis-py's errors."""
-        call = _Call(name, pack(b"EVALSHA", self._shas[name], len(keys), *keys, *args))
+        call = _Call(name, (b"EVALSHA", self._shas[name], len(keys), *keys, *args))
         self._queue.append(call)
         if self._sending is None:
             self._sending = asyncio.ensure_future(self._send_queued())
@@ -67,7 +67,8 @@ class ScriptPipe:
         try:
             connection = await pool.get_connection()  # type: ignore[no-untyped-call]
             try:
-                await connection.send_packed_command([b"".join(c.command for c in batch)])
+                packed = connection.pack_commands(call.command for call in batch)
+                await connection.send_packed_command(packed)
                 # one timeout for the batch's answers, not one armed for each
                 async with asyncio.timeout(connection.socket_timeout):
                     for _ in batch:
@@ -117,19 +118,10 @@ class ScriptPipe:
 class _Call:
     __slots__ = ("answer", "command", "name", "retried")
 
-    def __init__(self, name: str, command: bytes) -> None:
+    def __init__(self, name: str, command: tuple[Arg, ...]) -> None:
         self.name, self.command, self.retried = name, command, False
         self.answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
     def fail(self, error: BaseException) -> None:
         if not self.answer.done():
             self.answer.set_exception(error)
-
-
-def pack(*args: Arg) -> bytes:
-    """``args`` as one command in Redis's protocol (RESP): an array of bulk strings."""
-    parts = [b"*%d\r\n" % len(args)]
-    for arg in args:
-        data = arg if isinstance(arg, bytes) else str(arg).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
-    return b"".join(parts)

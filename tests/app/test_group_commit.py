@@ -11,7 +11,7 @@ import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError, ResponseError
 
-from app.group_commit import ScriptPipe, pack
+from app.group_commit import ScriptPipe
 from tests.redis_server import RedisServer
 
 SCRIPTS = {
@@ -26,11 +26,6 @@ async def client(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
     await client.flushdb()
     yield client
     await client.aclose()
-
-
-def test_pack_is_resp_bulk_strings() -> None:
-    assert pack(b"SET", "k", 12) == b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n12\r\n"
-    assert pack("é") == b"*1\r\n$2\r\n\xc3\xa9\r\n"
 
 
 @pytest.mark.anyio
