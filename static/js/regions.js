@@ -81,7 +81,8 @@ export class RegionsView {
     this.figureElement = figure;
     this.grid = grid;
     this.element = samples;
-    this.sampleHovered = false;
+    this.sampleHovered = false; // whether a sample's hover label is up (the grid's is not)
+    this.hoverForwarded = false; // whether the pointer's moves go to the grid's figure too
     this.legend = legend;
     this.note = note;
     this.datasets = datasets;
