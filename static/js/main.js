@@ -111,11 +111,9 @@ const numerical = new NumericalCheck(
   () => api.gradientCheck(session.id),
 );
 
-scheduler.add('heatmaps', (frame) => network.drawHeatmaps(frame));
-scheduler.add('bars', (frame) => network.drawBars(frame));
+scheduler.add('live', (frame) => network.drawLive(frame));
 function redrawLive() {
-  scheduler.invalidate('heatmaps');
-  scheduler.invalidate('bars');
+  scheduler.invalidate('live');
   scheduler.invalidate('values');
 }
 scheduler.add('counter', (frame) => {
@@ -336,7 +334,7 @@ async function start() {
   const plotly = loadPlotly(byId('plotly')).then(
     (Plotly) => {
       for (const view of [network, curves, regions, pinned]) view.attach(Plotly);
-      for (const name of ['heatmaps', 'bars', 'curves', 'regions']) scheduler.invalidate(name);
+      for (const name of ['live', 'curves', 'regions']) scheduler.invalidate(name);
     },
     (error) => status.error('The plots cannot be drawn', error.message),
   );

@@ -1,6 +1,6 @@
 // The numbers printed on the live views: the values in the heatmaps' cells where they fit, the
 // colour bars' end values and the values at the bars' ends, as one trace of Plotly text points in
-// a figure over both, in CSS pixels from the figures' left and top (see grid.js).
+// a figure over the live figure, in its CSS pixels (see grid.js).
 //
 // They are drawn on the slow views' beat, not on every animation frame: at a display's rate the
 // numbers change faster than anyone reads them, and an SVG text is measured and placed again on
@@ -11,9 +11,9 @@ import { PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
 
 export class ValuesFigure {
   /**
-   * @param {HTMLElement} element the figure's div, over the heatmaps' and bars' figures
+   * @param {HTMLElement} element the figure's div, over the live figure
    * @param {object} Plotly
-   * @param {number} width px, of both figures side by side
+   * @param {number} width px, the live figure's
    * @param {number} height px
    */
   constructor(element, Plotly, width, height) {

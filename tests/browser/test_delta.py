@@ -129,7 +129,7 @@ def test_a_pinned_hidden_weights_terms_sum_to_its_delta_and_update(
     # (on the figure's one pair of axes, in px: cell (i, j) spans x0 + (j ± ½) dx, y0 + (i ± ½) dy)
     shapes, cells = page.evaluate(
         """() => {
-            const element = document.getElementById('heatmaps');
+            const element = document.getElementById('live');
             const cells = element.data.map((t) => [t.name, [t.x0, t.dx, t.y0, t.dy]]);
             return [element.layout.shapes ?? [], Object.fromEntries(cells)];
         }"""
