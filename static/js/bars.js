@@ -11,7 +11,7 @@
 // title are in the frame, the zero line moved only when a range that is not symmetric changes.
 // A bar's hover label reads its numbers from its customdata: [value, unit, ...the numbers it is
 // made of]. The values printed at the bars' ends and the ranges under the plots are in the
-// values' figure (values.js), drawn on the slow views' beat: a frame's relayout draws all of it
+// values' figure (values.js), drawn on a slower beat: a frame's relayout draws all of it
 // again, every title and name of the heatmaps too, and the deltas' ranges change every few
 // frames as they narrow.
 

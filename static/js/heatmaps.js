@@ -8,7 +8,7 @@
 // cell text): the plots' titles, the units' and inputs' names (annotations, relaid out only when
 // they change) and the colour bars (of invisible markers, on a fixed range) are in the frame.
 // The values printed in the cells where they fit and the colour bars' end values are in the
-// values' figure (values.js), drawn on the slow views' beat: a heatmap's own cell text is
+// values' figure (values.js), drawn on a slower beat: a heatmap's own cell text is
 // measured again on every restyle, the most costly part of its redraw. A cell's hover label
 // names its unit and input from the trace's `text`, never drawn. No gaps between the cells: with
 // them, Plotly paints every cell at the screen's resolution, not one pixel a cell, several times

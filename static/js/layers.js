@@ -377,7 +377,7 @@ export class NetworkView {
     return { values, customdata, targets };
   }
 
-  /** Prints the values of what the heatmaps and bars show (on the slow beat: values.js); false
+  /** Prints the values of what the heatmaps and bars show (on their own beat: values.js); false
    * when there is nothing new to print. */
   drawValues(frame) {
     if (!this.due('values', frame)) return false;
