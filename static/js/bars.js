@@ -55,7 +55,7 @@ export class BarPlots {
     // per plot: its lane, its rows' y (px), its first point in 'targets' (for outputs), its
     // annotations and zero line in the frame
     this.lanes = [];
-    const bars = { y: [], width: [], ids: [], hovertemplate: [] };
+    const bars = { y: [], width: [], colour: [], ids: [], hovertemplate: [] };
     const targets = { y: [], ids: [], size: 6 };
     let budget = BAR_TEXT.budget;
     plots.forEach((plot) => {
@@ -98,6 +98,7 @@ export class BarPlots {
       plot.rows.forEach((unit, row) => {
         bars.y.push(ys[row]);
         bars.width.push(barPx);
+        bars.colour.push(COLOURS[plot.kind]);
         bars.ids.push(`${plot.name}:${row}`);
         bars.hovertemplate.push(plot.hovertemplate);
         if (plot.kind === BarKind.OUTPUT) {
@@ -108,15 +109,17 @@ export class BarPlots {
       });
     });
     const none = (list) => list.map(() => null);
+    const { colour, ...points } = bars;
     this.traces = [
       {
         type: 'bar',
         orientation: 'h',
         name: 'bars',
-        ...bars,
+        ...points,
         x: none(bars.y),
         base: none(bars.y),
-        marker: { color: none(bars.y) },
+        // a colour for every bar from the start: Plotly warns of a bar without one
+        marker: { color: colour },
         textposition: 'none',
       },
       {
