@@ -1,19 +1,18 @@
-// Every layer's vectors as Plotly bars, one bar per unit, in the rows of the layer's heatmaps:
-// the output against the target, the error e = t − y (in a hidden layer, the error sent back
-// Wᵀδ_next), the slope f'(net), and delta, their product. Side by side they show delta as the
-// error scaled unit by unit by the slope of the activation. This part of the live figure
-// (live_figure.js) makes their traces and what stays put in the frame under it.
+// Every layer's vectors as Plotly bars, one bar per unit, in the rows of the layer's heatmaps: the
+// output against the target, the error e = t − y (in a hidden layer, the error sent back Wᵀδ_next),
+// the slope f'(net), and delta, their product. Side by side they show delta as the error scaled
+// unit by unit by the slope of the activation. This part of the live figure (live_figure.js) makes
+// their traces and what stays put in the frame under it.
 //
 // A figure's cost a frame grows with its traces and subplots far more than with its bars, so all
-// the bars are one trace ('bars', each coloured by its plot and, for deltas and errors, its
-// sign) and the targets another ('targets'), on the live figure's pair of pixel axes. Each plot
-// maps its range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line and
-// title are in the frame, the zero line moved only when a range that is not symmetric changes.
-// A bar's hover label reads its numbers from its customdata: [value, unit, ...the numbers it is
-// made of]. The values printed at the bars' ends and the ranges under the plots are in the
-// values' figure (values.js), drawn on a slower beat: a frame's relayout draws all of it
-// again, every title and name of the heatmaps too, and the deltas' ranges change every few
-// frames as they narrow.
+// the bars are one trace ('bars', each coloured by its plot and, for deltas and errors, its sign)
+// and the targets another ('targets'), on the live figure's pair of pixel axes. Each plot maps its
+// range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line and title are
+// in the frame, the zero line moved only when a range that is not symmetric changes. A bar's hover
+// label reads its numbers from its customdata: [value, unit, ...the numbers it is made of]. The
+// values printed at the bars' ends and the ranges under the plots are in the values' figure
+// (values.js), drawn on a slower beat: a frame's relayout draws all of it again, every title and
+// name of the heatmaps too, and the deltas' ranges change every few frames as they narrow.
 
 import { num } from './format.js';
 

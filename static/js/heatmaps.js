@@ -1,18 +1,17 @@
-// Every weight matrix W and update ΔW = η δ [x;1]ᵀ of the net, as Plotly heatmaps: this part of
-// the live figure (live_figure.js) makes their traces and what stays put in the frame under it.
+// Every weight matrix W and update ΔW = η δ [x;1]ᵀ of the net, as Plotly heatmaps: this part of the
+// live figure (live_figure.js) makes their traces and what stays put in the frame under it.
 //
 // Rows are a layer's units, columns its inputs and the bias. The colour scale is diverging and
 // centred at zero; its range only widens (see scale.js), so a colour change is a weight change.
 // Each heatmap is one trace on the live figure's pair of pixel axes, placed by x0/dx, y0/dy as
 // grid.js lays it out, with nothing else of its own there (no ticks, no colour bar, no name, no
 // cell text): the plots' titles, the units' and inputs' names (annotations, relaid out only when
-// they change) and the colour bars (of invisible markers, on a fixed range) are in the frame.
-// The values printed in the cells where they fit and the colour bars' end values are in the
-// values' figure (values.js), drawn on a slower beat: a heatmap's own cell text is
-// measured again on every restyle, the most costly part of its redraw. A cell's hover label
-// names its unit and input from the trace's `text`, never drawn. No gaps between the cells: with
-// them, Plotly paints every cell at the screen's resolution, not one pixel a cell, several times
-// slower.
+// they change) and the colour bars (of invisible markers, on a fixed range) are in the frame. The
+// values printed in the cells where they fit and the colour bars' end values are in the values'
+// figure (values.js), drawn on a slower beat: a heatmap's own cell text is measured again on every
+// restyle, the most costly part of its redraw. A cell's hover label names its unit and input from
+// the trace's `text`, never drawn. No gaps between the cells: with them, Plotly paints every cell
+// at the screen's resolution, not one pixel a cell, several times slower.
 
 import { fixed, num } from './format.js';
 import { LABELS_PX } from './grid.js';
