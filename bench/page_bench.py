@@ -37,7 +37,7 @@ from bench.servers import running_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 800}
-LIVE_VIEWS = ("heatmaps", "bars")  # the per-layer views, drawn with every new state
+LIVE_VIEWS = ("live",)  # every heatmap and bar chart, one figure drawn with every new state
 # all the other views the page counts draw on the slow beat (curves, regions, the text panels)
 IDLE_SECONDS = 1.0  # the paused page's animation frames: the browser's own rate, the reference
 COUNTER = "counter"  # the step counter: drawn with every new state, not a plot

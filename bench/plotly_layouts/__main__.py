@@ -1,13 +1,21 @@
-"""What a Plotly figure of bar plots costs a frame, by how its plots are laid out.
+"""What the live views' Plotly figures cost a frame, by how their plots are laid out.
 
-Headless Chromium (as page-bench) opens ``figure.html`` with Plotly.js from the installed
-``plotly`` package, new bars on every animation frame, and reads the main thread's busy time
-(the Chrome DevTools Protocol's ``TaskDuration``) over the animation frames in a window: the
-main thread's ms a frame. Layouts: 12 plots of 6 bars on their own subplots, each plot's
-positive and negative bars two traces (24 traces; the live views before 2026-12-02); the same 24
-traces on one pair of pixel axes; all 72 bars as one trace on one pair of pixel axes. Each by
-``Plotly.animate`` (no transition, no redraw) and by ``Plotly.restyle``. The median of
-``--runs`` runs. Figures: docs/benchmarks.md.
+Headless Chromium (as page-bench) opens a page with Plotly.js from the installed ``plotly``
+package, new numbers on every animation frame, and reads over a window the main thread's busy
+time (the Chrome DevTools Protocol's ``TaskDuration``, wall time) and its CPU time (the renderer
+process's main thread, from /proc: what other processes on the machine take from it does not
+count), each over the animation frames: ms a frame.
+
+``figure.html``, bar plots alone: 12 plots of 6 bars on their own subplots, each plot's positive
+and negative bars two traces (24 traces; the live views before 2026-12-02); the same 24 traces on
+one pair of pixel axes; all 72 bars as one trace on one pair of pixel axes. Each by
+``Plotly.animate`` (no transition, no redraw) and by ``Plotly.restyle``.
+
+``live.html``, the live views of iris and of spiral 8,4 (their heatmaps and bars): in two figures,
+the heatmaps restyled and the bars animated (before 2026-12-02, later morning), or in one figure,
+one restyle a frame.
+
+The median of ``--runs`` runs. Figures: docs/benchmarks.md.
 
 Run: ``python -m bench.plotly_layouts`` (needs Chromium: Debian's ``/usr/bin/chromium``).
 """
@@ -17,6 +25,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import shutil
 import statistics
 import tempfile
@@ -34,6 +43,11 @@ LAYOUTS = [
     ("pixels", "one pair of pixel axes, 24 traces"),
     ("one", "one pair of pixel axes, one trace"),
 ]
+LIVE_LAYOUTS = [
+    ("two", "heatmaps restyled, bars animated: two figures"),
+    ("one", "heatmaps and bars, one figure, one restyle"),
+]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -41,7 +55,25 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def main_thread_ms_per_frame(browser: Browser, url: str, seconds: float) -> float:
+def renderers_main_cpu() -> dict[int, float]:
+    """Seconds of CPU each Chromium renderer process's main thread has had (its thread id is the
+    process's)."""
+    seconds = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if b"--type=renderer" not in Path(f"/proc/{entry}/cmdline").read_bytes():
+                continue
+            fields = Path(f"/proc/{entry}/task/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        seconds[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+    return seconds
+
+
+def main_thread_ms_per_frame(browser: Browser, url: str, seconds: float) -> tuple[float, float]:
+    """The main thread's busy ms and CPU ms a frame."""
     page = browser.new_page()
     try:
         page.goto(url)
@@ -53,12 +85,27 @@ def main_thread_ms_per_frame(browser: Browser, url: str, seconds: float) -> floa
             metrics = cdp.send("Performance.getMetrics")["metrics"]
             return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
 
+        cpu = renderers_main_cpu()
         start, frames = busy(), int(page.evaluate("window.stats().frames"))
         time.sleep(seconds)
         end, frames_end = busy(), int(page.evaluate("window.stats().frames"))
-        return (end - start) * 1000 / (frames_end - frames)
+        cpu_end = renderers_main_cpu()
+        # the page's renderer: the one whose main thread worked most in the window
+        used = max(cpu_end[pid] - cpu.get(pid, 0.0) for pid in cpu_end)
+        count = frames_end - frames
+        return (end - start) * 1000 / count, used * 1000 / count
     finally:
         page.close()
+
+
+def report(name: str, browser: Browser, url: str, args: argparse.Namespace) -> None:
+    runs = [main_thread_ms_per_frame(browser, url, args.seconds) for _ in range(args.runs)]
+    busy, cpu = (statistics.median(r[k] for r in runs) for k in (0, 1))
+    print(
+        f"{name:58s} {busy:5.1f} ms busy, {cpu:5.1f} ms CPU of the main thread a frame "
+        f"(runs: {', '.join(f'{b:.1f}/{c:.1f}' for b, c in runs)})",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -67,13 +114,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
-        shutil.copy(Path(__file__).with_name("figure.html"), directory)
+        for page in ("figure.html", "live.html"):
+            shutil.copy(Path(__file__).with_name(page), directory)
         shutil.copy(plotly_path(), directory)
         server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(Quiet, directory=directory)
         )
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}/figure.html"
+        base = f"http://127.0.0.1:{server.server_address[1]}"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
@@ -81,14 +129,15 @@ def main() -> None:
             try:
                 for update in ("animate", "restyle"):
                     for layout, what in LAYOUTS:
-                        url = f"{base}?layout={layout}&update={update}"
-                        runs = [
-                            main_thread_ms_per_frame(browser, url, args.seconds)
-                            for _ in range(args.runs)
-                        ]
-                        print(
-                            f"{update:8s} {what:36s} {statistics.median(runs):5.1f} ms of the "
-                            f"main thread a frame (runs: {', '.join(f'{r:.1f}' for r in runs)})"
+                        url = f"{base}/figure.html?layout={layout}&update={update}"
+                        report(f"{update:8s} {what}", browser, url, args)
+                for net in ("iris", "spiral"):
+                    for layout, what in LIVE_LAYOUTS:
+                        report(
+                            f"{net:8s} {what}",
+                            browser,
+                            f"{base}/live.html?net={net}&layout={layout}",
+                            args,
                         )
             finally:
                 browser.close()

@@ -1,29 +1,27 @@
-// Every layer's vectors as Plotly bars in one figure, one bar per unit, in the rows of the layer's
-// heatmaps: the output against the target, the error e = t − y (in a hidden layer, the error sent
-// back Wᵀδ_next), the slope f'(net), and delta, their product. Side by side they show delta as the
-// error scaled unit by unit by the slope of the activation.
+// Every layer's vectors as Plotly bars, one bar per unit, in the rows of the layer's heatmaps: the
+// output against the target, the error e = t − y (in a hidden layer, the error sent back Wᵀδ_next),
+// the slope f'(net), and delta, their product. Side by side they show delta as the error scaled
+// unit by unit by the slope of the activation. This part of the live figure (live_figure.js) makes
+// their traces and what stays put in the frame under it.
 //
-// A frame is one Plotly.animate without transition and without redraw, whose cost grows with the
-// figure's traces and subplots far more than with its bars (12 bar plots of 2 traces each, on
-// their own axes: 16 ms of the main thread a frame; the same bars as one trace on one pair of
-// axes: 6 ms). So the whole figure is one pair of axes in CSS pixels (x from the figure's left,
-// y from its top) and three traces: every bar ('bars', coloured when made: positive deltas and
-// errors, slopes, outputs), the negative deltas and errors ('negative', in the other colour: an
-// animate moves bars but does not colour them again), and the targets ('targets'). Each plot maps
-// its range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line, title and
-// range are drawn in a figure of their own under the bars' (the frame), changed only when a range
-// changes. A bar's hover label reads its numbers from its customdata: [value, unit, ...the
-// numbers it is made of]. The values printed at the bars' ends are in the values' figure
-// (values.js), drawn on the slow views' beat.
+// A figure's cost a frame grows with its traces and subplots far more than with its bars, so all
+// the bars are one trace ('bars', each coloured by its plot and, for deltas and errors, its sign)
+// and the targets another ('targets'), on the live figure's pair of pixel axes. Each plot maps its
+// range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line and title are
+// in the frame, the zero line moved only when a range that is not symmetric changes. A bar's hover
+// label reads its numbers from its customdata: [value, unit, ...the numbers it is made of]. The
+// values printed at the bars' ends and the ranges under the plots are in the values' figure
+// (values.js), drawn on a slower beat: a frame's relayout draws all of it again, every title and
+// name of the heatmaps too, and the deltas' ranges change every few frames as they narrow.
 
 import { num } from './format.js';
-import { NO_TRANSITION, PLOT_CONFIG, liveLayout, makeLater, pixelAxes } from './plotly.js';
 
 const POSITIVE = '#2166ac';
 const NEGATIVE = '#b2182b';
 const COLOURS = { signed: POSITIVE, slope: '#5a7d3a', output: '#8c6bb1' };
 const TARGET = '#1f2328';
 const ZERO_LINE = '#8c959f';
+const RANGE_TEXT = '#1f2328';
 const BAR_WIDTH = 0.64; // of a row
 // a value's text: its size, and the px a character and its padding take
 const BAR_TEXT = { budget: 16, minRowPx: 12, size: 9, charPx: 5.4, padPx: 4 };
@@ -42,31 +40,21 @@ function scaleOf([left, right], { lo, hi }) {
   return (v) => left + (Math.min(hi, Math.max(lo, v)) - lo) * per;
 }
 
-export class BarsFigure {
+export class BarPlots {
   /**
-   * @param {{frame: HTMLElement, bars: HTMLElement}} elements the two figures' divs, the bars'
-   *   on top of the frame's (the titles, zero lines and ranges)
-   * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per bar chart: `band`, `column`, `name`, `title`, `rows` (the
    *   units' names), `kind` (a BarKind), `range` (a WideningRange), `hovertemplate` (of a bar's
-   *   customdata: [value, unit, ...what `draw` is given for it])
+   *   customdata: [value, unit, ...what `restyle` is given for it])
+   * @param {{annotations: object[], shapes: object[]}} frame the frame's layout, which this part
+   *   adds its titles, ranges and zero lines to
    */
-  constructor({ frame, bars: element }, Plotly, geometry, plots) {
-    this.element = element;
-    this.frame = frame;
-    this.Plotly = Plotly;
+  constructor(geometry, plots, frame) {
     this.plots = plots;
-    const width = geometry.barsWidth;
-    const { height } = geometry;
-    const axes = pixelAxes(width, height);
-    const layout = { ...liveLayout(width, height), ...axes, barmode: 'overlay' };
-    const frameLayout = { ...liveLayout(width, height), ...axes, annotations: [], shapes: [] };
-    // per plot: its lane, its rows' y (px), its first point in 'bars' (and in 'negative', for a
-    // signed plot; in 'targets', for outputs), its annotations and zero line in the frame
+    // per plot: its lane, its rows' y (px), its first point in 'targets' (for outputs), its
+    // annotations and zero line in the frame
     this.lanes = [];
-    const bars = { y: [], width: [], color: [], ids: [], hovertemplate: [] };
-    const negative = { y: [], width: [], ids: [], hovertemplate: [] };
+    const bars = { y: [], width: [], colour: [], ids: [], hovertemplate: [] };
     const targets = { y: [], ids: [], size: 6 };
     let budget = BAR_TEXT.budget;
     plots.forEach((plot) => {
@@ -85,22 +73,10 @@ export class BarsFigure {
         font: size,
       });
       const titleAt = band.plotTop - band.names.height - 4; // level with the heatmaps' titles
-      frameLayout.annotations.push(
-        at(titleAt, plot.title, 'left', { size: 12, weight: 600 }, lane[0]),
-      );
-      const rangeAnnotation = frameLayout.annotations.length;
-      frameLayout.annotations.push(
-        at(
-          band.plotTop + band.plotHeight + 16,
-          rangeText(plot.range),
-          'right',
-          { size: 10 },
-          lane[1],
-        ),
-      );
+      frame.annotations.push(at(titleAt, plot.title, 'left', { size: 12, weight: 600 }, lane[0]));
       const zero = scaleOf(lane, plot.range)(0);
-      const zeroShape = frameLayout.shapes.length;
-      frameLayout.shapes.push({
+      const zeroShape = frame.shapes.length;
+      frame.shapes.push({
         type: 'line',
         x0: zero,
         x1: zero,
@@ -111,27 +87,19 @@ export class BarsFigure {
       this.lanes.push({
         lane,
         ys,
-        first: bars.y.length,
-        firstNegative: plot.kind === BarKind.SIGNED ? negative.y.length : null,
-        firstTarget: plot.kind === BarKind.OUTPUT ? targets.y.length : null,
         printed,
-        rangeAnnotation,
+        // where its range's text goes, under the lane's right end (in the values' figure)
+        rangeAt: { x: lane[1], y: band.plotTop + band.plotHeight + 16 },
         zeroShape,
-        shown: [plot.range.lo, plot.range.hi],
+        zero,
       });
       const barPx = BAR_WIDTH * band.rowPx;
       plot.rows.forEach((unit, row) => {
         bars.y.push(ys[row]);
         bars.width.push(barPx);
-        bars.color.push(COLOURS[plot.kind]);
+        bars.colour.push(COLOURS[plot.kind]);
         bars.ids.push(`${plot.name}:${row}`);
         bars.hovertemplate.push(plot.hovertemplate);
-        if (plot.kind === BarKind.SIGNED) {
-          negative.y.push(ys[row]);
-          negative.width.push(barPx);
-          negative.ids.push(`${plot.name}:${row}`);
-          negative.hovertemplate.push(plot.hovertemplate);
-        }
         if (plot.kind === BarKind.OUTPUT) {
           targets.y.push(ys[row]);
           targets.ids.push(`${plot.name}-target:${row}`);
@@ -140,26 +108,17 @@ export class BarsFigure {
       });
     });
     const none = (list) => list.map(() => null);
-    const { color, ...barPoints } = bars;
-    const traces = [
+    const { colour, ...points } = bars;
+    this.traces = [
       {
         type: 'bar',
         orientation: 'h',
         name: 'bars',
-        ...barPoints,
-        marker: { color },
+        ...points,
         x: none(bars.y),
         base: none(bars.y),
-        textposition: 'none',
-      },
-      {
-        type: 'bar',
-        orientation: 'h',
-        name: 'negative',
-        ...negative,
-        marker: { color: NEGATIVE },
-        x: none(negative.y),
-        base: none(negative.y),
+        // a colour for every bar from the start: Plotly warns of a bar without one
+        marker: { color: colour },
         textposition: 'none',
       },
       {
@@ -174,45 +133,33 @@ export class BarsFigure {
         hovertemplate: 'target t[%{customdata[1]}] = %{customdata[0]:.6~g}<extra></extra>',
       },
     ];
-    Plotly.newPlot(element, traces, layout, PLOT_CONFIG);
-    this.frameMade = makeLater(Plotly, frame, [], frameLayout, {
-      ...PLOT_CONFIG,
-      staticPlot: true,
-    });
     this.shown = plots.map(() => null); // per plot: the values drawn last (null: none yet)
   }
 
-  /** Relays out the frame where a plot's range changed: its range's text and its zero line. */
+  /** The frame's relayout where a plot's zero line moved (its range changed, and it is not
+   * symmetric). */
   followRanges() {
     const update = {};
     this.plots.forEach((plot, k) => {
-      const { lo, hi } = plot.range;
       const lane = this.lanes[k];
-      if (lo === lane.shown[0] && hi === lane.shown[1]) return;
-      lane.shown = [lo, hi];
       const zero = scaleOf(lane.lane, plot.range)(0);
-      update[`annotations[${lane.rangeAnnotation}].text`] = rangeText(plot.range);
+      if (zero === lane.zero) return;
+      lane.zero = zero;
       update[`shapes[${lane.zeroShape}].x0`] = zero;
       update[`shapes[${lane.zeroShape}].x1`] = zero;
     });
-    if (Object.keys(update).length) {
-      this.frameMade.then(() => this.Plotly.relayout(this.frame, update));
-    }
+    return update;
   }
 
   /**
-   * Shows a new frame: per plot `k`, `values[k]` (one per unit, or null before the first step)
-   * and `customdata[k]` (per unit, the numbers its hover text shows besides its value and unit:
-   * a list, or null), and, for outputs, `targets`. The ranges are fitted by the caller.
+   * This part's restyle for a new frame, a list per attribute with an entry per trace: per plot
+   * `k`, `values[k]` (one per unit, or null before the first step) and `customdata[k]` (per
+   * unit, the numbers its hover text shows besides its value and unit: a list, or null), and,
+   * for outputs, `targets`. The ranges are fitted by the caller.
    */
-  draw(values, customdata, targets) {
-    this.followRanges();
-    const data = [
-      { x: [], base: [], customdata: [] },
-      { x: [], base: [], customdata: [] },
-      { x: [], customdata: [] },
-    ];
-    const [bars, negative, marks] = data;
+  restyle(values, customdata, targets) {
+    const bars = { x: [], base: [], customdata: [], color: [] };
+    const marks = { x: [], customdata: [] };
     this.plots.forEach((plot, k) => {
       const scale = scaleOf(this.lanes[k].lane, plot.range);
       const zero = scale(0);
@@ -220,17 +167,11 @@ export class BarsFigure {
       this.shown[k] = vs;
       plot.rows.forEach((unit, row) => {
         const v = vs ? vs[row] : null;
-        const cd = [v, unit, ...(customdata[k]?.[row] ?? [])];
-        const length = v === null ? null : scale(v) - zero;
-        const signed = plot.kind === BarKind.SIGNED;
-        bars.x.push(signed && v < 0 ? null : length);
+        bars.x.push(v === null ? null : scale(v) - zero);
         bars.base.push(zero);
-        bars.customdata.push(cd);
-        if (signed) {
-          negative.x.push(v !== null && v < 0 ? length : null);
-          negative.base.push(zero);
-          negative.customdata.push(cd);
-        }
+        bars.customdata.push([v, unit, ...(customdata[k]?.[row] ?? [])]);
+        const negative = plot.kind === BarKind.SIGNED && v < 0;
+        bars.color.push(negative ? NEGATIVE : COLOURS[plot.kind]);
         if (plot.kind === BarKind.OUTPUT) {
           const t = vs ? targets[row] : null;
           marks.x.push(t === null ? null : scale(t));
@@ -238,17 +179,31 @@ export class BarsFigure {
         }
       });
     });
-    this.Plotly.animate(this.element, { data, traces: [0, 1, 2] }, NO_TRANSITION);
+    return {
+      x: [bars.x, marks.x],
+      base: [bars.base, undefined],
+      customdata: [bars.customdata, marks.customdata],
+      'marker.color': [bars.color, undefined],
+    };
   }
 
-  /** The values printed at the bars' ends, as text points in this figure's pixels: outside a
-   * bar where there is room before its lane's edge, else inside it where it is long enough, else
-   * beside the zero line on the other side (a short bar's row is empty there); only in rows tall
-   * enough and for the first plots from the output layer down (see BAR_TEXT). */
+  /** The plots' ranges and the values printed at the bars' ends, as text points in the live
+   * figure's pixels. A range under its lane's right end; a value outside its bar where there is
+   * room before its lane's edge, else inside it where it is long enough, else beside the zero
+   * line on the other side (a short bar's row is empty there), only in rows tall enough and for
+   * the first plots from the output layer down (see BAR_TEXT). */
   valueTexts() {
     const points = [];
     this.plots.forEach((plot, k) => {
       const lane = this.lanes[k];
+      const range = rangeText(plot.range);
+      points.push({
+        ...lane.rangeAt,
+        text: range,
+        position: 'top left',
+        size: 10,
+        colour: RANGE_TEXT,
+      });
       const vs = this.shown[k];
       if (!lane.printed || !vs) return;
       const scale = scaleOf(lane.lane, plot.range);

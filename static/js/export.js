@@ -1,5 +1,5 @@
-// Stacked Plotly figures as one PNG image (the live views: the frames under, the cells, the bars
-// and their values over; the decision regions: the grid under the samples): each rendered by
+// Stacked Plotly figures as one PNG image (the live views: the frame under, the cells and bars,
+// their values over; the decision regions: the grid under the samples): each rendered by
 // Plotly.toImage and laid on one canvas where it sits on the page.
 
 /** Renders every Plotly figure in `container` into one PNG and downloads it as `filename`. */

@@ -1,7 +1,8 @@
-// Where the live views go, in CSS pixels. Every heatmap is in one Plotly figure and every bar
-// chart in another (a figure per plot, or per layer, redraws several times slower): the two sit
-// side by side and share the layers' bands, output layer on top, so that a unit's row lines up
-// from its weights to its bars, with the layer's heading (HTML) in the gap above its band.
+// Where the live views go, in CSS pixels from the live figure's left and top. Every heatmap and
+// every bar chart is in that one Plotly figure (a figure per plot, per layer, or even one for the
+// heatmaps and one for the bars, redraws slower): the heatmaps on the left, the bars on the
+// right, sharing the layers' bands, output layer on top, so that a unit's row lines up from its
+// weights to its bars, with the layer's heading (HTML) in the gap above its band.
 
 const HEADING = 40; // the layer's heading and rule
 const TITLE = 20; // the plots' titles, above the heatmaps' column names
@@ -36,9 +37,10 @@ function columnNames(names, columnPx) {
 /**
  * The bands of `layers` ({rows, names} each, top to bottom, `names` of the heatmaps' columns)
  * across a `width` px wide column.
- * @returns {{height: number, heatmapsWidth: number, barsWidth: number, bands: object[],
- *   heatmapX: number[][], barX: number[][]}} x ranges in px from each figure's left; the
- *   bands' `top`, `plotTop`, `plotHeight`, `rowPx` and `columnPx` in px, and their `names`
+ * @returns {{width: number, height: number, heatmapsWidth: number, bands: object[],
+ *   heatmapX: number[][], barX: number[][]}} x ranges in px from the figure's left (the bars
+ *   right of `heatmapsWidth`); the bands' `top`, `plotTop`, `plotHeight`, `rowPx` and
+ *   `columnPx` in px, and their `names`
  */
 export function layout(layers, width) {
   const widest = Math.max(...layers.map((l) => l.names.length));
@@ -62,8 +64,8 @@ export function layout(layers, width) {
   const barsWidth = Math.max(BAR_PLOTS * 60, width - heatmapsWidth);
   const bar = (barsWidth - BAR_PLOTS * PLOT_GAP) / BAR_PLOTS;
   const barX = Array.from({ length: BAR_PLOTS }, (_, i) => {
-    const left = PLOT_GAP / 2 + i * (bar + PLOT_GAP);
+    const left = heatmapsWidth + PLOT_GAP / 2 + i * (bar + PLOT_GAP);
     return [left, left + bar];
   });
-  return { height: top, heatmapsWidth, barsWidth, bands, heatmapX, barX };
+  return { width: heatmapsWidth + barsWidth, height: top, heatmapsWidth, bands, heatmapX, barX };
 }

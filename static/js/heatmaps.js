@@ -1,23 +1,20 @@
-// Every weight matrix W and update ΔW = η δ [x;1]ᵀ of the net, as Plotly heatmaps in one figure.
+// Every weight matrix W and update ΔW = η δ [x;1]ᵀ of the net, as Plotly heatmaps: this part of the
+// live figure (live_figure.js) makes their traces and what stays put in the frame under it.
 //
 // Rows are a layer's units, columns its inputs and the bias. The colour scale is diverging and
 // centred at zero; its range only widens (see scale.js), so a colour change is a weight change.
-// A frame is one Plotly.restyle of the traces' z (and their hover data), which redraws everything
-// in the figure, at a cost that grows with its subplots: so every heatmap sits on the figure's one
-// pair of axes, in CSS pixels (each trace placed by x0/dx, y0/dy as grid.js lays it out), and the
-// figure holds nothing else (no ticks, no colour bars, no names, no cell text). What stays put is
-// a second figure under it, of the same size: the plots' titles and the units' and inputs' names
-// (annotations, relaid out one by one when they change) and the colour bars themselves (of
-// invisible markers, on a fixed range). The values printed in the cells where they fit and the
-// colour bars' end values are in the values' figure (values.js), drawn on the slow views' beat:
-// a heatmap's own cell text is measured again on every restyle, the most costly part of its
-// redraw. A cell's hover label names its unit and input from the trace's `text`, never drawn.
-// No gaps between the cells: with them, Plotly paints every cell at the screen's resolution, not
-// one pixel a cell, several times slower.
+// Each heatmap is one trace on the live figure's pair of pixel axes, placed by x0/dx, y0/dy as
+// grid.js lays it out, with nothing else of its own there (no ticks, no colour bar, no name, no
+// cell text): the plots' titles, the units' and inputs' names (annotations, relaid out only when
+// they change) and the colour bars (of invisible markers, on a fixed range) are in the frame. The
+// values printed in the cells where they fit and the colour bars' end values are in the values'
+// figure (values.js), drawn on a slower beat: a heatmap's own cell text is measured again on every
+// restyle, the most costly part of its redraw. A cell's hover label names its unit and input from
+// the trace's `text`, never drawn. No gaps between the cells: with them, Plotly paints every cell
+// at the screen's resolution, not one pixel a cell, several times slower.
 
 import { fixed, num } from './format.js';
 import { LABELS_PX } from './grid.js';
-import { PLOT_CONFIG, liveLayout, makeLater, pixelAxes } from './plotly.js';
 import { DIVERGING } from './scale.js';
 
 const CELL_TEXT = { width: 32, height: 16, charPx: 6.4 }; // to print a value in a cell
@@ -35,35 +32,25 @@ function decimalsFor(r) {
   return Math.max(1, 2 - Math.floor(Math.log10(r)));
 }
 
-export class HeatmapsFigure {
+export class HeatmapPlots {
   /**
-   * @param {{frame: HTMLElement, cells: HTMLElement}} elements the two figures' divs, bottom to
-   *   top: the frame, the cells (they take the pointer: hover, click)
-   * @param {object} Plotly
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per heatmap: `band` (index), `column` (0: W, 1: ΔW), `name`,
    *   `title` (and `heldTitle`, while a step's update is held back), `rows` and `cols` (names),
    *   `range` (a symmetric WideningRange), `hover(hasTrace)` (the hovertemplate, with or
    *   without the last step's numbers in its customdata; `%{text}` names the cell)
+   * @param {{annotations: object[], traces: object[]}} frame the frame's layout, which this
+   *   part adds its titles, names and colour bars to
    */
-  constructor({ frame, cells }, Plotly, geometry, plots) {
-    this.element = cells;
-    this.frame = frame;
-    this.Plotly = Plotly;
+  constructor(geometry, plots, frame) {
     this.plots = plots;
-    const width = geometry.heatmapsWidth;
-    const { height } = geometry;
+    const { width, height } = geometry; // the frame's, where the colour bars are
     this.textFits = [];
     this.titles = []; // per plot: its title's annotation in the frame
     this.boxes = []; // per plot: its cells' left, top, column and row px
     this.held = false; // whether the titles say the step's update is held back
-    const axes = pixelAxes(width, height);
-    const layout = { ...liveLayout(width, height), ...axes };
-    const frameLayout = { ...liveLayout(width, height), ...axes, hovermode: false };
-    const annotations = [];
-    frameLayout.annotations = annotations;
-    const scales = [];
-    const traces = plots.map((plot, k) => {
+    const { annotations } = frame;
+    this.traces = plots.map((plot, k) => {
       const band = geometry.bands[plot.band];
       const [left, right] = geometry.heatmapX[plot.column];
       const { columnPx, rowPx } = band;
@@ -109,7 +96,7 @@ export class HeatmapsFigure {
           ? (decimals) => columnPx >= (decimals + 3) * CELL_TEXT.charPx
           : null;
       const bar = (1 - COLOUR_BAR_LEN) * (right - left);
-      scales.push({
+      frame.traces.push({
         type: 'scatter',
         mode: 'markers',
         x: [left],
@@ -169,24 +156,19 @@ export class HeatmapsFigure {
       hovertemplate: plot.hover(false),
       ...this.rangeAttributes(k, plot.range.hi),
     }));
-    traces.forEach((trace, k) => {
+    this.traces.forEach((trace, k) => {
       const { zmin, zmax, hovertemplate } = this.attrs[k];
       Object.assign(trace, { zmin, zmax, hovertemplate });
     });
     this.shown = plots.map(() => null); // per plot: the matrix drawn last
-    Plotly.newPlot(cells, traces, layout, PLOT_CONFIG);
-    this.frameMade = makeLater(Plotly, frame, scales, frameLayout, {
-      ...PLOT_CONFIG,
-      staticPlot: true,
-    });
   }
 
   /**
-   * Outlines blocks of cells, each `{name, rows: [first, last], cols: [first, last], color}`
-   * (indices) in the heatmap `name`; an empty list takes every outline away.
+   * The shapes outlining blocks of cells, each `{name, rows: [first, last], cols: [first, last],
+   * color}` (indices) in the heatmap `name`.
    */
-  outline(boxes) {
-    const shapes = boxes.map(({ name, rows, cols, color }) => {
+  outlines(boxes) {
+    return boxes.map(({ name, rows, cols, color }) => {
       const { left, top, columnPx, rowPx } =
         this.boxes[this.plots.findIndex((p) => p.name === name)];
       return {
@@ -199,28 +181,20 @@ export class HeatmapsFigure {
         fillcolor: 'rgba(0,0,0,0)',
       };
     });
-    this.Plotly.relayout(this.element, { shapes });
   }
 
-  /** Calls `onPick(name, row, col)` when a cell is clicked. */
-  onClick(onPick) {
-    this.element.on('plotly_click', (event) => {
-      const point = event.points.find((p) => p.data.type === 'heatmap');
-      if (point) onPick(point.data.name, point.pointNumber[0], point.pointNumber[1]);
-    });
-  }
-
-  /** Titles the plots for a step whose update is held back (`held`), or shown. */
-  showHeld(held) {
-    if (held === this.held) return;
-    this.held = held;
+  /** The frame's relayout that titles the plots for a step whose update is held back (`held`),
+   * or shown; empty when the titles say so already. */
+  heldTitles(held) {
     const titles = {};
+    if (held === this.held) return titles;
+    this.held = held;
     this.plots.forEach((plot, k) => {
       if (plot.heldTitle) {
         titles[`annotations[${this.titles[k]}].text`] = held ? plot.heldTitle : plot.title;
       }
     });
-    this.frameMade.then(() => this.Plotly.relayout(this.frame, titles));
+    return titles;
   }
 
   /** The attributes of plot `k` that follow its colour range `r`. */
@@ -236,11 +210,12 @@ export class HeatmapsFigure {
   }
 
   /**
-   * Shows a new frame in one restyle: `zs[k]` and `customdata[k]` of plot `k` (null: no step
-   * yet, an empty plot); the attributes that follow the colour ranges (the plots' WideningRanges,
-   * fitted by the caller) and the hover text only when they change.
+   * This part's restyle for a new frame, a list per attribute with an entry per trace: `zs[k]`
+   * and `customdata[k]` of plot `k` (null: no step yet, an empty plot); the attributes that
+   * follow the colour ranges (the plots' WideningRanges, fitted by the caller) and the hover
+   * text only when they change.
    */
-  draw(zs, customdata) {
+  restyle(zs, customdata) {
     const update = { z: zs.map((z) => z ?? []), customdata: customdata.map((c) => c ?? []) };
     let hoverChanged = false;
     let rangeChanged = false;
@@ -257,12 +232,11 @@ export class HeatmapsFigure {
         rangeChanged = true;
       }
     });
-    // one list per attribute, an entry per trace (restyle's form for different values)
     const all = (key) => this.attrs.map((attrs) => attrs[key]);
     if (hoverChanged) update.hovertemplate = all('hovertemplate');
     if (rangeChanged) Object.assign(update, { zmin: all('zmin'), zmax: all('zmax') });
-    this.Plotly.restyle(this.element, update);
     this.shown = zs;
+    return update;
   }
 
   /** The values printed in the cells of the plots where they fit (coloured to read on theirs)

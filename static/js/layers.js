@@ -5,12 +5,12 @@
 // (the error sent back through the next layer's weights before the step, bias column left out)
 // computed here from the step's record.
 //
-// Every heatmap is drawn in one Plotly figure and every bar chart in another (see grid.js); this
-// module names the plots, keeps their ranges and hands each figure its numbers.
+// Every heatmap and every bar chart is drawn in one Plotly figure (live_figure.js, laid out by
+// grid.js); this module names the plots, keeps their ranges and hands the figure its numbers.
 
-import { BarKind, BarsFigure } from './bars.js';
+import { BarKind } from './bars.js';
 import { layout } from './grid.js';
-import { HeatmapsFigure } from './heatmaps.js';
+import { LiveFigure } from './live_figure.js';
 import { layerMark, sentBack, unitNames } from './net.js';
 import { WideningRange } from './scale.js';
 import { ValuesFigure } from './values.js';
@@ -148,8 +148,8 @@ export class NetworkView {
     this.figures = null;
     this.width = 0;
     this.run = 0; // counts the runs shown, so that (run, step) names the state of a frame
-    this.drawn = { heatmaps: null, bars: null, values: null }; // the state each figure shows
-    this.outlines = []; // cells outlined in the heatmaps (see HeatmapsFigure.outline)
+    this.drawn = { live: null, values: null }; // the state each figure shows
+    this.outlines = []; // cells outlined in the heatmaps (see LiveFigure.outline)
     this.onPick = () => {}; // (layer, row, column): a cell of W or ΔW was clicked
     new ResizeObserver(() => {
       if (!this.figures || this.container.clientWidth === this.width) return;
@@ -208,7 +208,7 @@ export class NetworkView {
   /** The figures, made on first use after a new net or width (null without Plotly yet). */
   ready() {
     if (this.figures || !this.Plotly || !this.layers.length) return this.figures;
-    this.drawn = { heatmaps: null, bars: null, values: null };
+    this.drawn = { live: null, values: null };
     const shown = [...this.layers].reverse(); // output layer on top
     this.width = this.container.clientWidth;
     const geometry = layout(
@@ -234,52 +234,34 @@ export class NetworkView {
       heading.append(title, rule);
       return heading;
     });
-    const frame = part('plot heatmaps', 'heatmaps-frame');
-    const heatmaps = part('plot heatmaps', 'heatmaps');
-    heatmaps.setAttribute('role', 'img');
-    heatmaps.setAttribute('aria-label', 'Weights W and last updates ΔW of every layer');
-    const barsFrame = part('plot bars', 'bars-frame');
-    const bars = part('plot bars', 'bars');
-    bars.setAttribute('role', 'img');
-    bars.setAttribute('aria-label', 'Delta, error, slope and output of every layer, a bar a unit');
+    const frame = part('plot live', 'live-frame');
+    const live = part('plot live', 'live');
+    live.setAttribute('role', 'img');
+    live.setAttribute(
+      'aria-label',
+      'Weights W and last updates ΔW of every layer; its delta, error, slope and output, a bar a unit',
+    );
     const values = part('plot values', 'live-values');
     for (const figure of this.container.querySelectorAll('.js-plotly-plot')) {
       this.Plotly.purge(figure);
     }
-    // the bars right of the heatmaps, the band scrolling sideways when the column is too narrow
-    for (const element of [barsFrame, bars]) element.style.left = `${geometry.heatmapsWidth}px`;
-    this.container.replaceChildren(...headings, frame, heatmaps, barsFrame, bars, values);
+    this.container.replaceChildren(...headings, frame, live, values);
     this.container.style.height = `${geometry.height}px`;
     const inBand = (plots, band) => plots.map((plot) => ({ ...plot, band }));
     this.figures = {
-      heatmaps: new HeatmapsFigure(
-        { frame, cells: heatmaps },
-        this.Plotly,
-        geometry,
-        shown.flatMap((l, band) => inBand(l.heatmaps, band)),
-      ),
-      bars: new BarsFigure(
-        { frame: barsFrame, bars },
-        this.Plotly,
-        geometry,
-        shown.flatMap((l, band) => inBand(l.bars, band)),
-      ),
-      values: new ValuesFigure(
-        values,
-        this.Plotly,
-        geometry.heatmapsWidth + geometry.barsWidth,
-        geometry.height,
-      ),
+      live: new LiveFigure({ frame, live }, this.Plotly, geometry, {
+        heatmaps: shown.flatMap((l, band) => inBand(l.heatmaps, band)),
+        bars: shown.flatMap((l, band) => inBand(l.bars, band)),
+      }),
+      values: new ValuesFigure(values, this.Plotly, geometry.width, geometry.height),
       order: shown,
-      barsLeft: geometry.heatmapsWidth,
     };
-    this.figures.values.fadeOnHover(heatmaps);
-    this.figures.values.fadeOnHover(bars);
-    this.figures.heatmaps.onClick((name, row, column) => {
+    this.figures.values.fadeOnHover(live);
+    this.figures.live.onClick((name, row, column) => {
       const layer = Number(name.split('-').pop()) - 1;
       this.onPick(layer, row, column);
     });
-    if (this.outlines.length) this.figures.heatmaps.outline(this.outlines);
+    if (this.outlines.length) this.figures.live.outline(this.outlines);
     return this.figures;
   }
 
@@ -305,7 +287,7 @@ export class NetworkView {
   /** The next frame is drawn even if it holds the step shown (that step shown with numbers held
    * back until now: static/js/predict.js). */
   redraw() {
-    this.drawn = { heatmaps: null, bars: null, values: null };
+    this.drawn = { live: null, values: null };
   }
 
   /** Whether `figure` is to draw `frame`: Plotly.js is there and it shows another state (a
@@ -319,9 +301,17 @@ export class NetworkView {
     return true;
   }
 
-  /** Draws W and ΔW of every layer; false when there is nothing new to draw (see `due`). */
-  drawHeatmaps(frame) {
-    if (!this.due('heatmaps', frame)) return false;
+  /** Draws W and ΔW and the vectors of every layer; false when there is nothing new to draw
+   * (see `due`). */
+  drawLive(frame) {
+    if (!this.due('live', frame)) return false;
+    this.figures.live.draw(this.heatmapData(frame), this.barData(frame), Boolean(frame.held));
+    return true;
+  }
+
+  /** What the heatmaps show of `frame`: per plot its matrix and the customdata of its cells
+   * (null before the first step). */
+  heatmapData(frame) {
     const { figures } = this;
     const zs = [];
     const customdata = [];
@@ -349,14 +339,11 @@ export class NetworkView {
           : null,
       );
     }
-    figures.heatmaps.showHeld(Boolean(frame.held));
-    figures.heatmaps.draw(zs, customdata);
-    return true;
+    return { zs, cells: customdata };
   }
 
-  /** Draws the vectors of every layer; false when there is nothing new to draw. */
-  drawBars(frame) {
-    if (!this.due('bars', frame)) return false;
+  /** What the bars show of `frame`: per plot its values and customdata, and the targets. */
+  barData(frame) {
     const { figures } = this;
     const values = [];
     const customdata = [];
@@ -387,25 +374,22 @@ export class NetworkView {
         customdata.push(targets.map((t) => [t]));
       }
     }
-    figures.bars.draw(values, customdata, targets);
-    return true;
+    return { values, customdata, targets };
   }
 
-  /** Prints the values of what the heatmaps and bars show (on the slow beat: values.js); false
+  /** Prints the values of what the heatmaps and bars show (on their own beat: values.js); false
    * when there is nothing new to print. */
   drawValues(frame) {
     if (!this.due('values', frame)) return false;
-    const { heatmaps, bars, values } = this.figures;
-    const offset = this.figures.barsLeft; // px: the bars' figure is right of the heatmaps'
-    const barTexts = bars.valueTexts().map((p) => ({ ...p, x: p.x + offset }));
-    values.draw([...heatmaps.valueTexts(), ...barTexts]);
+    const { live, values } = this.figures;
+    values.draw(live.valueTexts());
     return true;
   }
 
   /** Outlines cells of the heatmaps (kept when the figures are made again). */
   outline(boxes) {
     this.outlines = boxes;
-    this.figures?.heatmaps.outline(boxes);
+    this.figures?.live.outline(boxes);
   }
 
   /** Restarts every colour and bar scale (from the values drawn next: the caller redraws). */

@@ -28,6 +28,9 @@ import { StepThrough } from './walk.js';
 
 // curves, regions and the equations' text: about 11 draws per second, on a steady beat
 const SLOW_VIEW_INTERVAL_MS = 90;
+// the values printed on the live views: 5 a second, a rate at which numbers can still be read
+// (and the costliest slow view: every one of its texts is measured and placed again on each draw)
+const VALUES_INTERVAL_MS = 200;
 
 // the server's facts (see app/routes/page.py), never copies of them
 const root = document.getElementById('playground');
@@ -111,18 +114,16 @@ const numerical = new NumericalCheck(
   () => api.gradientCheck(session.id),
 );
 
-scheduler.add('heatmaps', (frame) => network.drawHeatmaps(frame));
-scheduler.add('bars', (frame) => network.drawBars(frame));
+scheduler.add('live', (frame) => network.drawLive(frame));
 function redrawLive() {
-  scheduler.invalidate('heatmaps');
-  scheduler.invalidate('bars');
+  scheduler.invalidate('live');
   scheduler.invalidate('values');
 }
 scheduler.add('counter', (frame) => {
   counter.textContent = count(frame.step);
 });
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
-scheduler.add('values', (frame) => network.drawValues(frame), slow);
+scheduler.add('values', (frame) => network.drawValues(frame), { interval: VALUES_INTERVAL_MS });
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('pinned', (frame) => pinned.draw(frame), slow);
 const saturation = new SaturationView(byId('saturation'), network);
@@ -336,7 +337,7 @@ async function start() {
   const plotly = loadPlotly(byId('plotly')).then(
     (Plotly) => {
       for (const view of [network, curves, regions, pinned]) view.attach(Plotly);
-      for (const name of ['heatmaps', 'bars', 'curves', 'regions']) scheduler.invalidate(name);
+      for (const name of ['live', 'curves', 'regions']) scheduler.invalidate(name);
     },
     (error) => status.error('The plots cannot be drawn', error.message),
   );

@@ -1,26 +1,27 @@
 // The numbers printed on the live views: the values in the heatmaps' cells where they fit, the
-// colour bars' end values and the values at the bars' ends, as one trace of Plotly text points in
-// a figure over both, in CSS pixels from the figures' left and top (see grid.js).
+// colour bars' end values, the values at the bars' ends and the bars' ranges, as one trace of
+// Plotly text points in a figure over the live figure, in its CSS pixels (see grid.js).
 //
-// They are drawn on the slow views' beat, not on every animation frame: at a display's rate the
-// numbers change faster than anyone reads them, and an SVG text is measured and placed again on
-// every redraw (on a three-layer net, printing them in every frame halved the live views' rate).
+// They are drawn on a beat of their own, 5 a second (main.js), not on every animation frame: at
+// a display's rate the numbers change faster than anyone reads them, and an SVG text is measured
+// and placed again on every redraw (on a three-layer net, printing them in every frame halved the
+// live views' rate; at 11 a second they still took a tenth of the main thread).
 // The figure lets the pointer through, and fades while a hover label is up, which it would cover.
 
 import { PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
 
 export class ValuesFigure {
   /**
-   * @param {HTMLElement} element the figure's div, over the heatmaps' and bars' figures
+   * @param {HTMLElement} element the figure's div, over the live figure
    * @param {object} Plotly
-   * @param {number} width px, of both figures side by side
+   * @param {number} width px, the live figure's
    * @param {number} height px
    */
   constructor(element, Plotly, width, height) {
     this.element = element;
     this.Plotly = Plotly;
     this.layout = { ...liveLayout(width, height), ...pixelAxes(width, height), hovermode: false };
-    this.made = false; // by the first draw, on the slow beat: not in the live views' first one
+    this.made = false; // by the first draw, on its beat: not in the live views' first one
     this.trace = {
       type: 'scatter',
       mode: 'text',

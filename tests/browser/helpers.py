@@ -2,8 +2,9 @@
 
 The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js);
 what the plots show is read back from their Plotly figures (``element.data``): every heatmap is a
-trace of the ``#heatmaps`` figure, every bar chart one or two of ``#bars``, named after the plot and
-its layer (``weights-2``, ``delta-1+`` and ``delta-1-`` for its positive and negative bars).
+trace of the ``#live`` figure, named after the plot and its layer (``weights-2``), and every bar a
+point of its ``bars`` trace (each target's mark one of ``targets``), named by its ``ids``
+(``delta-1:0``: plot, row).
 
 Every function waited for is an arrow function, never a bare expression: Playwright polls a bare
 expression with ``eval``, which the server's Content-Security-Policy (no ``'unsafe-eval'``) forbids.
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Page, WebSocket, expect
 
-LIVE_VIEWS = ("heatmaps", "bars")
+LIVE_VIEWS = ("live",)
 # slow views (static/js/main.js: a steady beat): the text and the side panels
 SLOW_VIEWS = (
     "values",
@@ -40,7 +41,7 @@ def open_page(page: Page, server_url: str, **params: Any) -> None:
         {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in params.items()}
     )
     page.goto(f"{server_url}/?{query}" if query else f"{server_url}/")
-    wait_for_draws(page, "heatmaps", 1)
+    wait_for_draws(page, "live", 1)
 
 
 def wait_for_draws(page: Page, view: str, count: int) -> None:
@@ -78,17 +79,15 @@ def stats(page: Page) -> dict[str, Any]:
 
 
 # each layer's plots as the figures hold them: a heatmap's matrix; a bar chart's values, one a
-# unit, read from its bars (the figure's 'bars' and 'negative' traces, each point named by its
-# ids "plot:row", its value first in its customdata, as its hover label shows it); None for a
+# unit, read from its bars (the figure's 'bars' trace and the targets' marks, each point named by
+# its ids "plot:row", its value first in its customdata, as its hover label shows it); None for a
 # plot with nothing on it yet (before the first step)
 _SHOWN = """() => {
     const traces = new Map();
-    for (const id of ['heatmaps', 'bars']) {
-        for (const trace of document.getElementById(id).data) traces.set(trace.name, trace);
-    }
+    for (const trace of document.getElementById('live').data) traces.set(trace.name, trace);
     const matrix = (name) => (traces.get(name).z.length ? traces.get(name).z : null);
     const points = new Map(); // plot name -> [row, value] of its drawn bars or marks
-    for (const name of ['bars', 'negative', 'targets']) {
+    for (const name of ['bars', 'targets']) {
         const trace = traces.get(name);
         trace.ids.forEach((id, i) => {
             if (trace.x[i] === null || trace.x[i] === undefined) return;
@@ -132,7 +131,7 @@ def cell_centre(page: Page, trace: str, row: int, col: int) -> tuple[float, floa
     """Where cell (``row``, ``col``) of heatmap ``trace`` is on the screen (px, its centre)."""
     x, y = page.evaluate(
         """([name, row, col]) => {
-            const element = document.getElementById('heatmaps');
+            const element = document.getElementById('live');
             const t = element.data.find((t) => t.name === name);
             const { xaxis, yaxis } = element._fullLayout;
             const box = element.getBoundingClientRect();
@@ -149,17 +148,17 @@ def cell_centre(page: Page, trace: str, row: int, col: int) -> tuple[float, floa
 def hover(page: Page, figure: str, trace: str, row: int, col: int = 0) -> str:
     """Moves the mouse over point (``row``, ``col``) of plot ``trace`` (a heatmap's cell, or the
     middle of a bar or a target's mark: ``trace`` is then a bar plot's name, or it with
-    ``-target``) in figure ``figure`` and returns the hover label's text, a line a line, once
-    there is one."""
+    ``-target``) in the live figure, its ``figure`` part (``heatmaps`` or ``bars``), and returns
+    the hover label's text, a line a line, once there is one."""
     if figure == "heatmaps":
         where = cell_centre(page, trace, row, col)
     else:
         where = page.evaluate(
             """(id) => {
-                const element = document.getElementById('bars');
+                const element = document.getElementById('live');
                 const { xaxis, yaxis } = element._fullLayout;
                 for (const t of element._fullData) {
-                    const i = t.ids.indexOf(id);
+                    const i = t.ids ? t.ids.indexOf(id) : -1;
                     if (i < 0 || t.x[i] === null) continue;
                     const x = t.type === 'bar' ? t.base[i] + t.x[i] / 2 : t.x[i];
                     const box = element.getBoundingClientRect();
@@ -172,7 +171,7 @@ def hover(page: Page, figure: str, trace: str, row: int, col: int = 0) -> str:
             }""",
             f"{trace}:{row}",
         )
-    labels = page.locator(f"#{figure} .hoverlayer .hovertext")
+    labels = page.locator("#live .hoverlayer .hovertext")
     page.mouse.move(0, 0)  # off any plot: the label read next is the new point's
     expect(labels).to_have_count(0, timeout=TIMEOUT_MS)
     page.mouse.move(*where)

@@ -108,7 +108,7 @@ def _hidden(values: list[Any] | None) -> bool:
 
 def frame_titles(page: Page) -> list[str]:
     titles: list[str] = page.evaluate(
-        "() => document.getElementById('heatmaps-frame').layout.annotations.map((a) => a.text)"
+        "() => document.getElementById('live-frame').layout.annotations.map((a) => a.text)"
     )
     return titles
 

@@ -60,7 +60,7 @@ def test_an_uploaded_csv_trains_with_its_feature_names_on_the_heatmap(
 
     # a link to the uploaded set opens it again, while the server holds it
     page.goto(page.url)
-    wait_for_draws(page, "heatmaps", 1)
+    wait_for_draws(page, "live", 1)
     expect(page.locator("#dataset")).to_have_value(name)
     expect(page.locator("#layers")).to_contain_text("petal_w")
 

@@ -129,7 +129,7 @@ def test_a_pinned_hidden_weights_terms_sum_to_its_delta_and_update(
     # (on the figure's one pair of axes, in px: cell (i, j) spans x0 + (j ± ½) dx, y0 + (i ± ½) dy)
     shapes, cells = page.evaluate(
         """() => {
-            const element = document.getElementById('heatmaps');
+            const element = document.getElementById('live');
             const cells = element.data.map((t) => [t.name, [t.x0, t.dx, t.y0, t.dy]]);
             return [element.layout.shapes ?? [], Object.fromEntries(cells)];
         }"""
@@ -249,8 +249,14 @@ def test_step_through_visits_every_phase_in_order(page: Page, server_url: str):
     page.keyboard.press("[")
     expect(phase).to_have_attribute("data-phase", "update")
     expect(page.locator("#layers")).to_have_attribute("data-walk", "heatmaps")
+    # the update's phase is the heatmaps': the bars and targets dimmed, the cells not
+    for part, opacity in ((".heatmaplayer", "1"), (".barlayer", "0.35"), (".scatterlayer", "0.35")):
+        expect(page.locator(f"#live {part}")).to_have_css("opacity", opacity)
     page.click("#walk-back")
     expect(phase).to_have_attribute("data-phase", "delta-0")
+    # delta's phases are the bars': the cells dimmed
+    expect(page.locator("#live .heatmaplayer")).to_have_css("opacity", "0.35")
+    expect(page.locator("#live .barlayer")).to_have_css("opacity", "1")
     # delta-0 comes from layer 2's delta: layers 1 and 2 shown, the output layer dimmed
     expect(page.locator("#layer-3")).to_have_class(re.compile(r"\bdimmed\b"))
     expect(page.locator("#layer-1")).not_to_have_class(re.compile(r"\bdimmed\b"))

@@ -34,6 +34,7 @@ HEATMAPS = ("weights", "update")
 # the bar plots of a layer, in the bars' figure (its bars named by their ids "plot:row")
 OUTPUT_LAYER_BARS = ("delta-{n}", "error-{n}", "slope-{n}", "output-{n}")
 HIDDEN_LAYER_BARS = ("delta-{n}", "sent-back-{n}", "slope-{n}")
+POSITIVE, NEGATIVE = "#2166ac", "#b2182b"  # static/js/bars.js
 CLASS_COLOURS = ("#e08214", "#5e3c99")  # static/js/regions.js
 # the server's header: nothing inline but styles, nothing from another origin
 CSP = (
@@ -83,24 +84,28 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     page.click("#step-1")
     wait_for_step(page, 1)
     wait_for_plotly(page)
-    # every heatmap in one Plotly figure, every bar chart in the other, output layer on top
+    # every heatmap and every bar chart in one Plotly figure, output layer on top: a trace a
+    # heatmap, then every bar in one trace and the targets' marks in another
     heatmaps = [f"{plot}-{n}" for n in (2, 1) for plot in HEATMAPS]
-    assert figure_names(page, "heatmaps") == heatmaps
+    assert figure_names(page, "live") == [*heatmaps, "bars", "targets"]
     bars = [
         plot.format(n=n)
         for n, plots in ((2, OUTPUT_LAYER_BARS), (1, HIDDEN_LAYER_BARS))
         for plot in plots
     ]
-    # one pair of axes and three traces: every bar, the negative ones (coloured apart), targets
-    assert figure_names(page, "bars") == ["bars", "negative", "targets"]
-    ids = page.evaluate("() => document.getElementById('bars').data.map((t) => t.ids)")
-
-    def plot_of(trace: list[str]) -> list[str]:
-        return list(dict.fromkeys(i.split(":")[0] for i in trace))
-
-    assert plot_of(ids[0]) == bars
-    assert plot_of(ids[1]) == [b for b in bars if b.startswith(("delta", "error", "sent-back"))]
-    assert ids[2] == ["output-2-target:0"]
+    drawn = page.evaluate(
+        """() => document.getElementById('live').data.slice(-2).map(
+            (t) => ({ ids: t.ids, values: t.customdata.map((c) => c[0]), colours: t.marker.color })
+        )"""
+    )
+    assert list(dict.fromkeys(i.split(":")[0] for i in drawn[0]["ids"])) == bars
+    assert drawn[1]["ids"] == ["output-2-target:0"]
+    # deltas and errors coloured by their sign, the other bars by their plot
+    for id_, value, colour in zip(*drawn[0].values(), strict=True):
+        if id_.startswith(("delta", "error", "sent-back")):
+            assert colour == (NEGATIVE if value < 0 else POSITIVE), (id_, value, colour)
+        else:
+            assert colour not in (NEGATIVE, POSITIVE), (id_, colour)
     for layer in shown(page):
         for plot, values in layer.items():
             if plot not in ("output", "target"):
@@ -110,10 +115,9 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
         "layer-1",
     ]
     expect(page.locator("#layer-2")).to_contain_text("Layer 2 of 2: output layer")
-    names = annotation_texts(page, "heatmaps-frame")
-    for name in ("a xor b", "h1", "h3", "a", "b", "bias", "W² after the step"):
+    names = annotation_texts(page, "live-frame")
+    for name in ("a xor b", "h1", "h3", "a", "b", "bias", "W² after the step", "δ¹"):
         assert name in names, name
-    assert "δ¹" in annotation_texts(page, "bars-frame")
 
     # hovering a weight shows its exact value, its last update and its value before
     state = api.get(f"/api/sessions/{session_id(page)}").json()
@@ -212,7 +216,7 @@ def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
 
 def test_iris_has_names_and_no_regions(page: Page, server_url: str):
     open_page(page, server_url)  # the defaults: iris, the tutorial's net
-    names = annotation_texts(page, "heatmaps-frame")
+    names = annotation_texts(page, "live-frame")
     assert "petal<br>length" in names or "petal length" in names, names
     assert "versicolor" in names
     expect(page.locator("#regions")).to_be_hidden()
@@ -249,7 +253,7 @@ def test_works_under_the_servers_content_security_policy(
     assert response.headers["content-security-policy"] == CSP  # the page itself...
     for path in ("/static/js/main.js", "/api/datasets", PLOTLY_PATH):  # ...and what it loads
         assert api.get(path).headers["content-security-policy"] == CSP, path
-    wait_for_draws(page, "heatmaps", 1)
+    wait_for_draws(page, "live", 1)
     page.click("#step-100")
     wait_for_step(page, 100)
     wait_for_plotly(page)  # Plotly.js adds <style> elements: 'unsafe-inline' styles only

@@ -151,7 +151,7 @@ def test_a_damaged_or_foreign_file_is_refused_in_words(
     assert step_count(page) == 10
     page.click("#step-1")
     wait_for_step(page, 11)
-    wait_for_draws(page, "heatmaps", 2)
+    wait_for_draws(page, "live", 2)
 
 
 def test_a_file_over_the_servers_snapshot_limit_is_refused_before_it_is_sent(

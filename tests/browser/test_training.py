@@ -202,7 +202,7 @@ def test_url_reproduces_the_configuration(page: Page, server_url: str, api: http
     # the link, opened elsewhere, starts the same run: same config, same initial weights
     other = page.context.new_page()
     other.goto(link)
-    wait_for_draws(other, "heatmaps", 1)
+    wait_for_draws(other, "live", 1)
     second = api.get(f"/api/sessions/{session_id(other)}").json()
     assert session_id(other) != session_id(page)
     assert second["config"] == {**config, "loss": "squared_error", "sampling": "sequential"}
@@ -226,9 +226,9 @@ def test_colour_range_only_widens_until_fit_scales(page: Page, server_url: str):
     for before, after in itertools.pairwise(ranges):
         assert all(a >= b for a, b in zip(after, before, strict=True)), ranges  # never narrows
     assert ranges[-1] != ranges[0]  # and it did widen: a colour change is a weight change
-    draws = page.evaluate("window.playgroundStats.views.heatmaps.draws")
+    draws = page.evaluate("window.playgroundStats.views.live.draws")
     page.click("#fit-scales")  # from the weights shown now, at most the range before
-    wait_for_draws(page, "heatmaps", draws + 1)
+    wait_for_draws(page, "live", draws + 1)
     for layer, high in zip(shown(page), ranges[-1], strict=True):
         assert max(abs(w) for row in layer["weights"] for w in row) <= layer["weightsRange"][1]
         assert layer["weightsRange"][1] <= high

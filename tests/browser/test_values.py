@@ -1,6 +1,6 @@
 """The numbers printed on the live views: a cell's value in the heatmaps, a bar's beside it, the
-colour bars' ends (text points of the values' figure over both, drawn on the slow views' beat);
-and the live views saved as one PNG."""
+colour bars' ends and the bars' ranges (text points of the values' figure over the live figure,
+drawn on the slow views' beat); and the live views saved as one PNG."""
 
 from __future__ import annotations
 
@@ -28,24 +28,23 @@ pytestmark = pytest.mark.browser
 MINUS = "\u2212"
 
 
-# the values' figure's text points, with where they are (px, in the heatmaps' figure's frame:
-# the values' figure starts where it does) and each heatmap's and bar's place in it
+# the values' figure's text points, with where they are (px, in the live figure's frame: the
+# values' figure lies on it, left and top edges together) and each heatmap's and bar's place in it
 _PRINTED = """() => {
     const values = document.getElementById('live-values');
-    const heatmaps = document.getElementById('heatmaps');
-    const bars = document.getElementById('bars');
-    const left = (e) => e.getBoundingClientRect().left;
+    const live = document.getElementById('live');
+    const edges = (e) => ['left', 'top'].map((side) => e.getBoundingClientRect()[side]);
+    const heatmaps = live.data.filter((t) => t.type === 'heatmap');
+    const bars = live.data.find((t) => t.name === 'bars');
     const [t] = values.data;
     return {
         points: t.x.map((x, i) => ({ x, y: t.y[i], text: t.text[i] })),
         drawn: [...values.querySelectorAll('.textpoint text')].map((e) => e.textContent),
         cells: Object.fromEntries(
-            heatmaps.data.map((h) => [h.name, { x0: h.x0, dx: h.dx, y0: h.y0, dy: h.dy, z: h.z }]),
+            heatmaps.map((h) => [h.name, { x0: h.x0, dx: h.dx, y0: h.y0, dy: h.dy, z: h.z }]),
         ),
-        barsLeft: left(bars) - left(values),
-        bars: bars.data.slice(0, 2).flatMap((b) =>
-            b.ids.map((id, i) => ({ id, x: b.x[i], base: b.base[i], y: b.y[i] })),
-        ),
+        sameEdges: edges(live).every((edge, i) => edge === edges(values)[i]),
+        bars: bars.ids.map((id, i) => ({ id, x: bars.x[i], base: bars.base[i], y: bars.y[i] })),
     };
 }"""
 
@@ -53,7 +52,7 @@ _PRINTED = """() => {
 def printed(page: Page) -> dict[str, Any]:
     """The values' figure's text points (``points``: x, y, text), the texts drawn, each
     heatmap's cells (``cells``: x0, dx, y0, dy, z) and each bar (``bars``: its id, length,
-    base, y), the bars' figure's left edge in the values' figure (``barsLeft``)."""
+    base, y), and whether the values' figure lies on the live figure (``sameEdges``)."""
     result: dict[str, Any] = page.evaluate(_PRINTED)
     return result
 
@@ -92,9 +91,10 @@ def test_cells_show_their_values_and_the_colour_bars_their_ends(
     for step in (1, 2):  # and again after the next step: the values follow the weights
         page.click("#step-1")
         wait_for_step(page, step)
-        wait_for_views_to_catch_up(page, ("heatmaps", "values"))
+        wait_for_views_to_catch_up(page, ("live", "values"))
         weights = api.get(f"/api/sessions/{session_id(page)}").json()["layers"][0]["weights"]
         values = printed(page)
+        assert values["sameEdges"]
         cells, ends = cell_texts(values, "weights-1")
         assert cells[0] is not None
         decimals = len(cells[0].split(".")[1])  # as many as the colour range needs
@@ -106,8 +106,8 @@ def test_cells_show_their_values_and_the_colour_bars_their_ends(
         for text in cells:
             assert text in values["drawn"], text
     # a colour bar under each heatmap, between its ends (Plotly's, of the frame figure)
-    heatmaps = page.evaluate("() => document.getElementById('heatmaps').data.length")
-    assert page.locator("#heatmaps-frame .colorbar").count() == heatmaps
+    heatmaps = len(values["cells"])
+    assert page.locator("#live-frame .colorbar").count() == heatmaps
     # the updates' cells too, with the decimals their (narrower) range needs, or none at all
     # when those do not fit in a cell
     update, update_ends = cell_texts(values, "update-1")
@@ -126,14 +126,14 @@ def test_the_values_let_the_pointer_through_to_the_cells(page: Page, server_url:
     wait_for_step(page, 1)
     cell = page.evaluate(
         """() => {
-            const box = document.getElementById('heatmaps').getBoundingClientRect();
+            const box = document.getElementById('live').getBoundingClientRect();
             return [box.left + box.width / 3, box.top + box.height / 2];
         }"""
     )
     on_top = page.evaluate(
         "([x, y]) => document.elementFromPoint(x, y).closest('.js-plotly-plot')?.id", cell
     )
-    assert on_top == "heatmaps"
+    assert on_top == "live"
 
 
 def test_bars_show_their_values_beside_them(page: Page, server_url: str):
@@ -141,9 +141,10 @@ def test_bars_show_their_values_beside_them(page: Page, server_url: str):
     for step in (1, 2):
         page.click("#step-1")
         wait_for_step(page, step)
-        wait_for_views_to_catch_up(page, ("bars", "values"))
+        wait_for_views_to_catch_up(page, ("live", "values"))
         (layer,) = shown(page)
         values = printed(page)
+        assert values["sameEdges"]
         # each bar's value to two significant digits, in its row: at the bar's end (outside or
         # inside it), or at the zero line where the bar is too short and its lane too narrow
         for plot, name in (
@@ -157,10 +158,12 @@ def test_bars_show_their_values_beside_them(page: Page, server_url: str):
                     b for b in values["bars"] if b["id"] == f"{name}-1:{row}" and b["x"] is not None
                 ]
                 ends = [bar["base"] + bar["x"], bar["base"]]
-                texts = [text_at(values["points"], values["barsLeft"] + x, bar["y"]) for x in ends]
+                texts = [text_at(values["points"], x, bar["y"]) for x in ends]
                 (text,) = [t for t in texts if t is not None]
                 assert as_number(text) == float(f"{v:.2g}"), (plot, row)
                 assert text in values["drawn"], (plot, row)
+        # and each plot's range under it: the output layer's errors e = t − y within ±1
+        assert "\u00b11" in values["drawn"]
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -173,7 +176,7 @@ def test_save_png_downloads_the_live_views_as_drawn(page: Page, server_url: str)
     open_page(page, server_url, dataset="iris")
     page.click("#step-10")
     wait_for_step(page, 10)
-    wait_for_draws(page, "heatmaps", 2)
+    wait_for_draws(page, "live", 2)
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.click("#save-png")
     assert download.value.suggested_filename == "delta-playground-iris-step-10.png"
@@ -195,7 +198,7 @@ def test_save_png_downloads_the_live_views_as_drawn(page: Page, server_url: str)
             canvas.height = image.height;
             const context = canvas.getContext('2d');
             context.drawImage(image, 0, 0);
-            const element = document.getElementById('heatmaps');
+            const element = document.getElementById('live');
             const trace = element.data.find((t) => t.name === 'weights-1');
             const z = trace.z;
             let best = [0, 0];

@@ -1,4 +1,4 @@
-// Where the live views go (static/js/grid.js): the layers' bands shared by the two figures,
+// Where the live views go (static/js/grid.js): the layers' bands in the one live figure,
 // worked out by hand for a net of two layers in an 860 px column.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -17,9 +17,10 @@ test('the heatmaps get 40 px a column, the bars the rest of the width in four pl
     [212, 332], // 22 px between the plots
   ]);
   assert.equal(g.heatmapsWidth, 354);
-  assert.equal(g.barsWidth, 506);
-  assert.deepEqual(g.barX[0], [11, 115.5]); // (506 - 4 × 22) / 4 = 104.5 px each
-  assert.deepEqual(g.barX[3], [390.5, 495]);
+  assert.equal(g.width, 354 + 506);
+  // right of the heatmaps: (506 - 4 × 22) / 4 = 104.5 px each
+  assert.deepEqual(g.barX[0], [354 + 11, 354 + 115.5]);
+  assert.deepEqual(g.barX[3], [354 + 390.5, 354 + 495]);
 });
 
 test('each band: the heading, the titles and names, then a row per unit, then the colour bars', () => {
