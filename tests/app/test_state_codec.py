@@ -78,7 +78,12 @@ def test_history_changes_are_appended_until_thinned() -> None:
 
 def test_each_config_reads_back_as_its_own() -> None:
     # the configs' JSON is kept once serialized: equal configs share it, others never do
-    configs = [*CONFIGS, TrainerConfig(learning_rate=0.2), TrainerConfig(dataset="xor", noise=0.1), *CONFIGS]
+    configs = [
+        *CONFIGS,
+        TrainerConfig(learning_rate=0.2),
+        TrainerConfig(dataset="xor", noise=0.1),
+        *CONFIGS,
+    ]
     for config in configs:
         assert state_codec.config_of(state_codec.encode(Trainer(config))) == (
             config,
