@@ -326,7 +326,6 @@ class RedisStore:
                 with contextlib.suppress(StoreUnavailableError):
                     await self._run("release", keys, [session.lease, session.id])
                 session.lease = None
-        await self.scripts.aclose()
         await self.redis.aclose()
 
     # --- sessions ---

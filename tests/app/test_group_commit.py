@@ -29,17 +29,11 @@ async def client(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
     await client.aclose()
 
 
-@pytest.fixture
-async def pipe(client: aioredis.Redis) -> AsyncIterator[ScriptPipe]:
-    pipe = ScriptPipe(client, SCRIPTS)
-    yield pipe
-    await pipe.aclose()
-
-
 @pytest.mark.anyio
 async def test_concurrent_scripts_go_in_one_round_trip_each_with_its_own_answer(
-    pipe: ScriptPipe,
+    client: aioredis.Redis,
 ) -> None:
+    pipe = ScriptPipe(client, SCRIPTS)
     await pipe.run("add", ["n"], [0])  # loads nothing: Redis does not know it yet
     before = pipe.round_trips
     answers = await asyncio.gather(*(pipe.run("add", [f"k{i}"], [i]) for i in range(20)))
@@ -48,9 +42,8 @@ async def test_concurrent_scripts_go_in_one_round_trip_each_with_its_own_answer(
 
 
 @pytest.mark.anyio
-async def test_arguments_reach_redis_as_redis_py_sends_them(
-    pipe: ScriptPipe, client: aioredis.Redis
-) -> None:
+async def test_arguments_reach_redis_as_redis_py_sends_them(client: aioredis.Redis) -> None:
+    pipe = ScriptPipe(client, SCRIPTS)
     args: list[Arg] = ["é", 12, -3, b"\x00\r\n\xff", "", b"x" * 10_000]
     expected = await client.eval(SCRIPTS["echo"], 1, "k", *args)  # redis-py's own packing
     assert await pipe.run("echo", ["k"], args) == expected
@@ -58,7 +51,8 @@ async def test_arguments_reach_redis_as_redis_py_sends_them(
 
 
 @pytest.mark.anyio
-async def test_a_failing_script_fails_alone(pipe: ScriptPipe) -> None:
+async def test_a_failing_script_fails_alone(client: aioredis.Redis) -> None:
+    pipe = ScriptPipe(client, SCRIPTS)
     results = await asyncio.gather(
         pipe.run("add", ["a"], [1]),
         pipe.run("fail", [], ["this one"]),
@@ -72,9 +66,8 @@ async def test_a_failing_script_fails_alone(pipe: ScriptPipe) -> None:
 
 
 @pytest.mark.anyio
-async def test_scripts_redis_forgot_are_loaded_and_sent_again(
-    pipe: ScriptPipe, client: aioredis.Redis
-) -> None:
+async def test_scripts_redis_forgot_are_loaded_and_sent_again(client: aioredis.Redis) -> None:
+    pipe = ScriptPipe(client, SCRIPTS)
     assert await pipe.run("add", ["a"], [5]) == 5
     await client.script_flush()  # as a restarted Redis: its script cache empty
     answers = await asyncio.gather(*(pipe.run("add", ["a"], [1]) for _ in range(3)))
@@ -100,6 +93,5 @@ async def test_redis_down_fails_every_caller_and_the_next_batch_reconnects(
         server.start()
         assert await pipe.run("add", ["a"], [1]) == 2  # its scripts loaded again, too
     finally:
-        await pipe.aclose()
         await client.aclose()
         server.stop()
