@@ -9,6 +9,11 @@ soon as it is back. A caller still waits for its own answer, so a write is confi
 before the request that made it answers. Each script runs on its own (a pipeline, not a
 transaction): one failing never affects another's answer.
 
+A call is packed into Redis's protocol when it is made, by ``hiredis.pack_command`` (hiredis,
+redis-py's C parser, is a dependency already: its packer is the one redis-py's synchronous
+client uses; the asyncio client's own Python packer cost a one-step request several times more,
+docs/benchmarks.md), and a batch is the concatenation of its calls.
+
 Scripts go by their SHA1 (``EVALSHA``); one Redis does not know (a restart emptied its script
 cache) is loaded and its callers' scripts sent again, once. A connection that fails fails every
 script of its batch with the client's error (which ``RedisStore.guarded`` turns into a 503),
@@ -22,11 +27,12 @@ import hashlib
 import math
 from typing import Any
 
+import hiredis
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-Arg = bytes | str | int  # a command's argument, packed by redis-py's connection
+Arg = bytes | str | int  # a command's argument, packed by hiredis
 
 
 class ScriptPipe:
@@ -44,7 +50,9 @@ class ScriptPipe:
 
     async def run(self, name: str, keys: list[str], args: list[Arg]) -> Any:
         """The answer of the script ``name`` on ``keys`` and ``args``; redis-py's errors."""
-        call = _Call(name, (b"EVALSHA", self._shas[name], len(keys), *keys, *args))
+        command = (b"EVALSHA", self._shas[name], len(keys), *keys, *args)
+        # (hiredis's stub types the tuple as of one item)
+        call = _Call(name, hiredis.pack_command(command))  # type: ignore[arg-type]
         self._queue.append(call)
         if self._sending is None:
             self._sending = asyncio.ensure_future(self._send_queued())
@@ -67,8 +75,7 @@ class ScriptPipe:
         try:
             connection = await pool.get_connection()  # type: ignore[no-untyped-call]
             try:
-                packed = connection.pack_commands(call.command for call in batch)
-                await connection.send_packed_command(packed)
+                await connection.send_packed_command([call.command for call in batch])
                 # one timeout for the batch's answers, not one armed for each
                 async with asyncio.timeout(connection.socket_timeout):
                     for _ in batch:
@@ -118,7 +125,7 @@ class ScriptPipe:
 class _Call:
     __slots__ = ("answer", "command", "name", "retried")
 
-    def __init__(self, name: str, command: tuple[Arg, ...]) -> None:
+    def __init__(self, name: str, command: bytes) -> None:
         self.name, self.command, self.retried = name, command, False
         self.answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 

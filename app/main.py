@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
 
-from app import persistence
+from app import heap, persistence
 from app.checkpoint import Checkpointer
 from app.compression import COMPRESSED_PATHS, PathGZipMiddleware
 from app.errors import add_exception_handlers
@@ -50,12 +50,14 @@ TELEMETRY_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": Fa
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The store connected; in memory with ``settings.persist``: the saved sessions back on
-    start, checkpoints of the changed ones while serving, and a final one on a graceful shutdown
-    (see ``app.persistence``; Redis keeps its own)."""
+    """The store connected, the heap settled (``app.heap``); in memory with
+    ``settings.persist``: the saved sessions back on start, checkpoints of the changed ones
+    while serving, and a final one on a graceful shutdown (see ``app.persistence``; Redis
+    keeps its own)."""
     settings: Settings = app.state.settings
     store: Store = app.state.store
     await store.start()
+    heap.settle()
     try:
         archive = (
             persistence.SessionArchive.in_directory(settings.data_dir)

@@ -11,6 +11,7 @@ round-tripping form, so a decoded trainer goes on bit for bit.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, NamedTuple
 
@@ -40,7 +41,7 @@ def encode(trainer: Trainer) -> bytes:
     config = state.config
     return orjson.dumps(
         {
-            "config": config_document(config),
+            "config": _config_json(config),
             "learning_rate": state.learning_rate,
             "step": state.step_count,
             "diverged": state.diverged,
@@ -55,6 +56,13 @@ def encode(trainer: Trainer) -> bytes:
         },
         option=orjson.OPT_SERIALIZE_NUMPY,
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _config_json(config: TrainerConfig) -> orjson.Fragment:
+    """``config``'s document, serialized once (a session's config changes only with a reset or
+    a new learning rate, its state at every step)."""
+    return orjson.Fragment(orjson.dumps(config_document(config)))
 
 
 def config_of(state: bytes) -> tuple[TrainerConfig, str]:

@@ -256,11 +256,13 @@ def _rng_state(value: object) -> dict[str, Any]:
 
 def ints_to_strings(value: Any) -> Any:
     """A generator's state with its integers as strings (they exceed JSON's 64 bits)."""
-    if isinstance(value, dict):
-        return {k: ints_to_strings(v) for k, v in value.items()}
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
+    if not isinstance(value, dict):
+        return str(value) if type(value) is int else value
+    # the leaves converted here, not by a call each: a store encodes this at every step
+    return {
+        k: str(v) if type(v) is int else ints_to_strings(v) if isinstance(v, dict) else v
+        for k, v in value.items()
+    }
 
 
 def strings_to_ints(value: Any) -> Any:

@@ -11,12 +11,13 @@ import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError, ResponseError
 
-from app.group_commit import ScriptPipe
+from app.group_commit import Arg, ScriptPipe
 from tests.redis_server import RedisServer
 
 SCRIPTS = {
     "add": "return redis.call('INCRBY', KEYS[1], ARGV[1])",
     "fail": "return redis.error_reply('ERR asked to fail: ' .. ARGV[1])",
+    "echo": "return {KEYS[1], unpack(ARGV)}",
 }
 
 
@@ -38,6 +39,15 @@ async def test_concurrent_scripts_go_in_one_round_trip_each_with_its_own_answer(
     answers = await asyncio.gather(*(pipe.run("add", [f"k{i}"], [i]) for i in range(20)))
     assert answers == list(range(20))
     assert pipe.round_trips == before + 1
+
+
+@pytest.mark.anyio
+async def test_arguments_reach_redis_as_redis_py_sends_them(client: aioredis.Redis) -> None:
+    pipe = ScriptPipe(client, SCRIPTS)
+    args: list[Arg] = ["é", 12, -3, b"\x00\r\n\xff", "", b"x" * 10_000]
+    expected = await client.eval(SCRIPTS["echo"], 1, "k", *args)  # redis-py's own packing
+    assert await pipe.run("echo", ["k"], args) == expected
+    assert expected == [b"k", "é".encode(), b"12", b"-3", b"\x00\r\n\xff", b"", b"x" * 10_000]
 
 
 @pytest.mark.anyio

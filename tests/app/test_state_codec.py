@@ -74,3 +74,18 @@ def test_history_changes_are_appended_until_thinned() -> None:
     history.record(4, errors)
     history.record(6, errors)
     assert state_codec.history_change(history, written)[0] == "replace"
+
+
+def test_each_config_reads_back_as_its_own() -> None:
+    # the configs' JSON is kept once serialized: equal configs share it, others never do
+    configs = [
+        *CONFIGS,
+        TrainerConfig(learning_rate=0.2),
+        TrainerConfig(dataset="xor", noise=0.1),
+        *CONFIGS,
+    ]
+    for config in configs:
+        assert state_codec.config_of(state_codec.encode(Trainer(config))) == (
+            config,
+            config.dataset,
+        )
