@@ -21,8 +21,17 @@ TICKS = os.sysconf("SC_CLK_TCK")  # /proc's unit of CPU time, per second
 
 def process_seconds(pid: int) -> float:
     """The CPU seconds (user and system) ``pid`` has used, its threads' included."""
+    return _stat_seconds(Path(f"/proc/{pid}/stat"))
+
+
+def thread_seconds(pid: int, tid: int) -> float:
+    """The CPU seconds (user and system) thread ``tid`` of process ``pid`` has used."""
+    return _stat_seconds(Path(f"/proc/{pid}/task/{tid}/stat"))
+
+
+def _stat_seconds(stat: Path) -> float:
     # the fields after the name (which may hold spaces and parentheses): utime, stime 12th, 13th
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 

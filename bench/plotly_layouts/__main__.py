@@ -36,6 +36,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 from app.static import plotly_path
+from bench.cpu import thread_seconds
 from bench.page_bench import CHROMIUM_ARGS, chromium_path
 
 LAYOUTS = [
@@ -47,7 +48,6 @@ LIVE_LAYOUTS = [
     ("two", "heatmaps restyled, bars animated: two figures"),
     ("one", "heatmaps and bars, one figure, one restyle"),
 ]
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -65,10 +65,9 @@ def renderers_main_cpu() -> dict[int, float]:
         try:
             if b"--type=renderer" not in Path(f"/proc/{entry}/cmdline").read_bytes():
                 continue
-            fields = Path(f"/proc/{entry}/task/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            seconds[int(entry)] = thread_seconds(int(entry), int(entry))
         except OSError:  # gone meanwhile
             continue
-        seconds[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
     return seconds
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.cpu import TICKS, CpuSplit, CpuWindow, process_seconds
+from bench.cpu import TICKS, CpuSplit, CpuWindow, process_seconds, thread_seconds
 from bench.scale_bench import two_over_one_bound
 from tests.waiting import wait_until
 
@@ -51,6 +51,18 @@ def test_a_busy_process_counts_its_cpu_and_an_idle_one_none(
     assert split.apps[1] * split.seconds <= 1 / TICKS  # at most a tick's rounding
     assert split.redis == 0
     assert split.cores >= 1
+
+
+def test_a_process_main_thread_counts_its_own_cpu(
+    processes: list[subprocess.Popen[str]],
+) -> None:
+    busy, idle = processes  # one thread each: the main thread's CPU is the process's
+    since = thread_seconds(busy.pid, busy.pid)
+    wait_until(
+        lambda: thread_seconds(busy.pid, busy.pid) >= since + 0.3, "busy", guard=WAIT, every=0.05
+    )
+    assert process_seconds(busy.pid) >= thread_seconds(busy.pid, busy.pid) - 1 / TICKS
+    assert thread_seconds(idle.pid, idle.pid) <= process_seconds(idle.pid) + 1 / TICKS
 
 
 def test_the_load_generator_is_this_process_and_the_children_it_waited_for() -> None:
