@@ -240,6 +240,7 @@ async def test_a_speed_change_counts_the_steps_owed_at_the_old_speed() -> None:
         await live.advance(PERIOD / 2, tick=PERIOD / 2)  # 5 steps owed, no frame due yet
         assert live.socket.frames() == []
         status = await live.command(type="set_speed", steps_per_second=6400)
+        # the speed asked for, echoed in the reply: a setting, not a measured rate
         assert (status["state"], status["steps_per_second"]) == ("playing", 6400)
         await live.advance(PERIOD, tick=PERIOD / 2)
         assert [f["steps"] for f in live.socket.frames()] == [5 + 100]
