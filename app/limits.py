@@ -7,7 +7,8 @@ answer is a ``413`` JSON error with a ``message``, like every other error (Starl
 answers in plain text, so it is not used).
 
 **Live streams** (``LiveStreamLimitMiddleware``): each connection may send ``COMMAND_BURST``
-commands at once and ``COMMANDS_PER_SECOND`` on average (a token bucket), and no message over
+commands at once and ``COMMANDS_PER_SECOND`` on average (a token bucket), plus a ``ready`` a frame
+(``max_frame_rate`` more of each: a page asks for every frame it draws), and no message over
 ``max_message_size`` bytes. A client that goes over is disconnected: the stream stops as if the
 client had left, and the connection is closed with ``1008`` (policy violation) or ``1009``
 (message too big) and a reason saying which limit. The work is bounded too: a stream reads its
@@ -99,9 +100,14 @@ class _Bucket:
 class StreamGuard:
     """One connection's limits."""
 
-    def __init__(self, max_message_size: int, clock: Clock = MONOTONIC) -> None:
+    def __init__(
+        self, max_message_size: int, clock: Clock = MONOTONIC, asks_per_second: float = 0.0
+    ) -> None:
         self.max_message_size = max_message_size
-        self.commands = _Bucket(COMMAND_BURST, COMMANDS_PER_SECOND, clock)
+        # the asks for frames (``ready``, at most one a frame) come on top of the commands
+        self.burst = COMMAND_BURST + asks_per_second
+        self.rate = COMMANDS_PER_SECOND + asks_per_second
+        self.commands = _Bucket(self.burst, self.rate, clock)
 
     def check(self, message: Message) -> tuple[int, str] | None:
         """The close code and reason if ``message`` goes over a limit, else ``None``."""
@@ -112,8 +118,7 @@ class StreamGuard:
             return CLOSE_MESSAGE_TOO_BIG, f"message too big: at most {self.max_message_size} bytes"
         if not self.commands.take(1):
             return CLOSE_POLICY_VIOLATION, (
-                f"too many commands: at most {COMMANDS_PER_SECOND:.0f} a second "
-                f"(bursts of {COMMAND_BURST:.0f})"
+                f"too many commands: at most {self.rate:.0f} a second (bursts of {self.burst:.0f})"
             )
         return None
 
@@ -122,16 +127,23 @@ class LiveStreamLimitMiddleware:
     """Applies ``StreamGuard``'s limits to every WebSocket connection (pure ASGI; HTTP requests
     pass straight through)."""
 
-    def __init__(self, app: ASGIApp, max_message_size: int, clock: Clock = MONOTONIC) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_message_size: int,
+        max_frame_rate: float = 0.0,
+        clock: Clock = MONOTONIC,
+    ) -> None:
         self.app = app
         self.max_message_size = max_message_size
+        self.max_frame_rate = max_frame_rate  # the asks for frames on top of the commands
         self.clock = clock  # the buckets' time: the real one, or one a test moves by hand
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
             await self.app(scope, receive, send)
             return
-        guard = StreamGuard(self.max_message_size, self.clock)
+        guard = StreamGuard(self.max_message_size, self.clock, self.max_frame_rate)
         violation: tuple[int, str] | None = None
         closed = False
 

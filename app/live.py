@@ -12,12 +12,22 @@ frame is late (a slow client's socket, a busy CPU), the time beyond one frame pe
 it was scheduled with) is not made up: frames are skipped, never queued, and no backlog of steps
 builds up. Time is the stream's ``clock`` (``app.clock``): the real one in the server, one moved
 by hand in the tests of the pacing.
+
+Frames on request (``play`` with ``frames_on_request``): training keeps the same beat, but a frame
+is sent only when the client has asked for one (``ready``, once it has drawn the last; ``play``
+asks for the first), as soon as a step is owed and at most ``max_frame_rate`` asks a second; the
+steps taken meanwhile go into that frame's ``steps``. A page that draws on its display's beat asks
+right after each draw, so its next frame arrives a whole display period before the next draw.
+Frames paced by the server's own clock, on a beat as fast as the display's, arrive at a phase to
+the display's that drifts: near it, jitter puts two frames in one display period and none in the
+next, and that display frame is not drawn (docs/benchmarks.md, "Frames on request").
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +44,7 @@ from app.schemas import (
     ErrorMessage,
     PauseCommand,
     PlayCommand,
+    ReadyCommand,
     SetLearningRateCommand,
     SetSpeedCommand,
     StatusMessage,
@@ -47,7 +58,7 @@ from core import DivergedError
 DEFAULT_STEPS_PER_SECOND = 10.0
 CLOSE_SESSION_NOT_FOUND = 4404  # a close code in the application's range (4000-4999)
 CLOSE_REASON_NOT_FOUND = "session not found (deleted, evicted, or never created)"
-COMMAND_TYPES = "play, pause, step, set_speed, set_learning_rate"
+COMMAND_TYPES = "play, pause, step, set_speed, set_learning_rate, ready"
 
 
 class LiveStream:
@@ -72,6 +83,11 @@ class LiveStream:
         self._owed = 0.0  # steps owed and not yet taken: a fraction of one, carried over
         self._due = 0.0  # when the next frame is due
         self._period = 0.0  # how long after the last count it was due
+        self.frames_on_request = False  # frames only when asked for (see the module's doc)
+        self._asked: float | None = None  # when the frame asked for and not sent yet was asked
+        self._last_asked = -math.inf  # when the frame sent last was asked for
+        self.unsent_steps = 0  # steps taken since the last frame sent (frames on request)
+        self._held: str | None = None  # the frame of those steps, for the next ask
 
     async def serve(self) -> None:
         """Serves the connection until the client leaves or the session goes; training stops
@@ -118,9 +134,14 @@ class LiveStream:
         if isinstance(command, PlayCommand):
             self._bank_owed_steps()  # when already playing: the steps owed at the old speed
             self.steps_per_second = command.steps_per_second
+            self.frames_on_request = command.frames_on_request
             await self._play()
+        elif isinstance(command, ReadyCommand):
+            await self._ready()
         elif isinstance(command, PauseCommand):
             self.state = StreamState.PAUSED
+            if self._held is not None:  # the steps taken since the last frame: shown paused
+                await self._send_frame(self._held)
             await self._write_back()
             await self._send(self._status())
         elif isinstance(command, SetSpeedCommand):
@@ -151,17 +172,54 @@ class LiveStream:
         if self.state is StreamState.PAUSED:
             self.state = StreamState.PLAYING
             self._counted, self._owed = self.clock.now(), 0.0
+            self._asked = self.clock.now()  # play asks for the first frame
         self._schedule()
         await self._send(self._status())
+
+    async def _ready(self) -> None:
+        """The client asks for the next frame (frames on request): its reply is that frame."""
+        if self.state is StreamState.PAUSED:
+            return  # sent before a pause it crossed: nothing to answer, no error to show
+        if not self.frames_on_request:
+            await self._error(
+                "ready: frames are paced by the server; play with frames_on_request: true to "
+                "ask for each one"
+            )
+            return
+        if self._asked is None:  # asking again before the frame came changes nothing
+            self._asked = self.clock.now()
+            self._schedule()
 
     def _schedule(self) -> None:
         self._period = self._wait()
         self._due = self._counted + self._period
+        if self.frames_on_request and self._asked is not None:
+            # an asked-for frame goes as soon as the asks' rate allows (the held one), or once a
+            # step is owed: not on the training's beat, so its phase is the client's
+            sendable = max(self._asked, self._last_asked + self.frame_interval)
+            if self._held is None:
+                sendable = max(sendable, self._counted + self._owed_in())
+            self._due = min(self._due, sendable)
+
+    def _sendable(self, now: float) -> bool:
+        """Whether a frame may be sent now: always, unless frames are on request and none is
+        asked for, or the last ask was answered less than a frame interval ago."""
+        if not self.frames_on_request:
+            return True
+        return self._asked is not None and now >= self._last_asked + self.frame_interval
 
     def _wait(self) -> float:
         """From the last count to the next frame: a frame interval, or longer at low speeds,
-        until a whole step is owed."""
-        return max(self.frame_interval, (1.0 - self._owed) / self.steps_per_second)
+        until a whole step is owed. With frames on request and none held, half an interval: the
+        next ask then finds a frame trained, and it goes at once."""
+        interval = self.frame_interval
+        if self.frames_on_request and self._held is None:
+            interval /= 2
+        return max(interval, self._owed_in())
+
+    def _owed_in(self) -> float:
+        """How long after the last count a whole step is owed."""
+        return (1.0 - self._owed) / self.steps_per_second
 
     def _bank_owed_steps(self) -> None:
         """Counts the steps owed up to now at the current speed (before the speed changes)."""
@@ -179,9 +237,15 @@ class LiveStream:
         self._counted = now
         n = int(self._owed)
         self._owed -= n
+        send = self._sendable(now)
+        if send and self._held is not None:
+            # trained after the last frame went: it goes at once, and the steps owed now go into
+            # the next one while the client draws it
+            await self._send_frame(self._held)
+            send = False
         if n:
             try:
-                await self._take_steps(n)
+                await self._take_steps(n, send=send)
             except SessionBusyError:
                 pass  # another process kept the session past the wait: a frame skipped
             except StoreUnavailableError as e:  # not a frame to skip: play stops, and says why
@@ -191,8 +255,11 @@ class LiveStream:
                 return
         self._schedule()
 
-    async def _take_steps(self, n: int) -> None:
+    async def _take_steps(self, n: int, send: bool = True) -> None:
+        """Takes ``n`` steps and sends their frame, or (not ``send``: frames on request) holds
+        it for the next ask."""
         frame = None
+        diverged = True  # unless a step is taken
         async with self.store.use(self.session.id, deferred=True) as session:
             before = session.trainer.step_count
             try:
@@ -200,15 +267,27 @@ class LiveStream:
             except DivergedError:  # it had diverged before: nothing to show but the message
                 pass
             else:
+                diverged = record.diverged
+                self.unsent_steps += session.trainer.step_count - before
                 frame = {
                     "type": "frame",
                     **step_fields(session, record),
-                    "steps": session.trainer.step_count - before,
+                    "steps": self.unsent_steps,
                 }  # a FrameMessage, written straight from the arrays (see app.responses)
         if frame is not None:
-            await self._send_json(dumps(frame).decode())
-        if frame is None or frame["diverged"]:
+            text = dumps(frame).decode()
+            if send or diverged:
+                await self._send_frame(text)
+            else:
+                self._held = text
+        if diverged:
             await self._diverged()
+
+    async def _send_frame(self, text: str) -> None:
+        self._held, self.unsent_steps = None, 0
+        if self._asked is not None:
+            self._last_asked, self._asked = self._asked, None
+        await self._send_json(text)
 
     async def _write_back(self) -> None:
         """The stream's steps written back, the session let go (paused: nobody else waits for

@@ -116,7 +116,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         minimum_size=GZIP_MINIMUM_SIZE,
         compresslevel=GZIP_LEVEL,
     )
-    app.add_middleware(LiveStreamLimitMiddleware, max_message_size=settings.max_message_size)
+    app.add_middleware(
+        LiveStreamLimitMiddleware,
+        max_message_size=settings.max_message_size,
+        max_frame_rate=settings.max_frame_rate,
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         max_body_size=settings.max_body_size,

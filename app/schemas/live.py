@@ -1,6 +1,7 @@
 """The live stream's messages (``WS /api/sessions/{id}/live``), all JSON objects with a ``type``.
 
-Client to server: ``play``, ``pause``, ``step``, ``set_speed``, ``set_learning_rate``.
+Client to server: ``play``, ``pause``, ``step``, ``set_speed``, ``set_learning_rate``, and
+``ready`` (frames on request: the next frame, please).
 Server to client: ``status`` (on connecting and after each command that changes the stream),
 ``frame`` (a step response plus ``type`` and ``steps``), ``diverged`` and ``error``.
 """
@@ -46,6 +47,21 @@ class PlayCommand(_Command):
 
     type: Literal["play"] = Field(description="`play`.")
     steps_per_second: StepsPerSecond
+    frames_on_request: bool = Field(
+        default=False,
+        strict=True,
+        description="Send a frame only when asked for with `ready` (play asks for the first): "
+        "for a client that draws on its display's beat and asks after each draw. Training "
+        "goes on between asks; a frame's `steps` counts every step since the last one sent.",
+    )
+
+
+class ReadyCommand(_Command):
+    """Ask for the next frame, with frames on request; its reply is that frame, sent once a step
+    is owed, at most `max_frame_rate` asks a second. Asking again before it comes changes
+    nothing; while paused it is ignored."""
+
+    type: Literal["ready"] = Field(description="`ready`.")
 
 
 class PauseCommand(_Command):
@@ -76,7 +92,12 @@ class SetLearningRateCommand(_Command):
 
 
 Command = Annotated[
-    PlayCommand | PauseCommand | StepCommand | SetSpeedCommand | SetLearningRateCommand,
+    PlayCommand
+    | PauseCommand
+    | StepCommand
+    | SetSpeedCommand
+    | SetLearningRateCommand
+    | ReadyCommand,
     Field(discriminator="type"),
 ]
 COMMAND: TypeAdapter[Command] = TypeAdapter(Command)

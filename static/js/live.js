@@ -1,13 +1,17 @@
 // The live stream of one session (WS /api/sessions/{id}/live): commands out, frames in.
 //
-// The server trains while the stream plays and sends a frame (state + the last step's record) up
-// to 60 times a second; every command is answered (status, frame, error or diverged). Frames go
-// straight to `onFrame`; the scheduler keeps only the newest for drawing.
+// The server trains while the stream plays; every command is answered (status, frame, error or
+// diverged). Frames (state + the last step's record) come on request: the page asks for the next
+// one (`ready`) once it has drawn the last, so each arrives just after a display frame and is
+// drawn on the next (frames on the server's own 60 Hz beat drift against the display's, and
+// near the same phase two come in one display frame and none in the next). Frames go straight to
+// `onFrame`; the scheduler keeps only the newest for drawing.
 
 /** Whether the stream is training its session: the server's two states. */
 export const StreamState = Object.freeze({ PLAYING: 'playing', PAUSED: 'paused' });
 
 const CLOSE_SESSION_NOT_FOUND = 4404;
+const READY = JSON.stringify({ type: 'ready' });
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000];
 
 export class LiveConnection {
@@ -122,7 +126,13 @@ export class LiveConnection {
   }
 
   play(stepsPerSecond) {
-    this.send({ type: 'play', steps_per_second: stepsPerSecond });
+    this.send({ type: 'play', steps_per_second: stepsPerSecond, frames_on_request: true });
+  }
+
+  /** Asks for the next frame while playing. Not a command: no reply but that frame, so it is
+   * not counted as pending; one sent while paused is ignored by the server. */
+  ready() {
+    if (this.open) this.socket.send(READY);
   }
 
   pause() {

@@ -141,6 +141,7 @@ scheduler.add('walk', (frame) => walk.draw(frame), slow);
 scheduler.add('numerical', (frame) => numerical.draw(frame), slow);
 scheduler.add('curves', (frame) => curves.draw(frame), slow);
 scheduler.add('regions', (frame) => regions.draw(frame), slow);
+scheduler.onTaken = () => session?.ready(); // the next frame, for the next animation frame
 
 /** Shows `frame` in the per-layer views and the step in numbers. */
 function show(frame) {

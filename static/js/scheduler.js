@@ -9,6 +9,10 @@
 // not push the next one back), within a few milliseconds per animation frame, so that no frame of
 // the live views waits for two slow ones.
 //
+// When an animation frame takes a new frame, before drawing it, `onTaken` is called: the page
+// then asks the server for the next one (live.js), which so arrives well before the next
+// animation frame.
+//
 // Per-view counts and timings are kept in `stats` (exposed as `window.playgroundStats`): the
 // browser tests compare the counts, make page-bench turns them into rates.
 
@@ -30,6 +34,8 @@ export class FrameScheduler {
     this.now = now;
     this.frame = null;
     this.version = 0;
+    this.taken = 0; // the version the last animation frame took
+    this.onTaken = () => {};
     this.views = [];
     this.requested = false;
     this.tick = this.tick.bind(this);
@@ -81,6 +87,10 @@ export class FrameScheduler {
   tick(now) {
     this.requested = false;
     this.stats.ticks += 1;
+    if (this.taken !== this.version) {
+      this.taken = this.version;
+      this.onTaken(); // before drawing: the server works on the next frame while this one draws
+    }
     let waiting = false;
     let slowMs = 0;
     // live views first; then the slow ones that are due, the longest due first, while this

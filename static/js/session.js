@@ -216,6 +216,11 @@ export class PlaygroundSession {
     this.live?.pause();
   }
 
+  /** Asks the live stream for its next frame (the last one has been taken for drawing). */
+  ready() {
+    this.live?.ready();
+  }
+
   setSpeed(stepsPerSecond) {
     this.speed = stepsPerSecond;
     this.live?.setSpeed(stepsPerSecond);

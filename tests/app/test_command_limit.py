@@ -75,3 +75,23 @@ def test_a_message_over_the_size_limit_is_refused_whatever_the_bucket() -> None:
     violation = guard.check({"type": "websocket.receive", "text": "x" * 1025})
     assert violation == (CLOSE_MESSAGE_TOO_BIG, "message too big: at most 1024 bytes")
     assert guard.check({"type": "websocket.receive", "bytes": b"x" * 1024}) is None
+
+
+def test_a_page_asking_for_every_frame_keeps_its_commands_rate() -> None:
+    # a page asks for each frame it draws (``ready``, up to max_frame_rate a second) and still
+    # sends commands at the full rate: a speed slider dragged while it plays
+    clock = HandClock()
+    frame_rate = 64.0
+    guard = StreamGuard(max_message_size=1024, clock=clock, asks_per_second=frame_rate)
+    ready = {"type": "websocket.receive", "text": '{"type": "ready"}'}
+    per_second = int(COMMANDS_PER_SECOND + frame_rate)
+    for k in range(10 * per_second):  # ten seconds of both
+        assert guard.check(ready if k % 2 else COMMAND) is None
+        clock.time += 1.0 / per_second
+    clock.time += 10.0  # refilled: the burst holds both too
+    assert accepted(guard, 1000) == COMMAND_BURST + frame_rate
+    assert guard.check(COMMAND) == (
+        CLOSE_POLICY_VIOLATION,
+        f"too many commands: at most {per_second} a second "
+        f"(bursts of {COMMAND_BURST + frame_rate:.0f})",
+    )

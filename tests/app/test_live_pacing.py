@@ -1,7 +1,9 @@
 """The live stream's pacing, on a clock the test moves by hand and a stand-in socket: the requested
 speed is kept exactly in the stream's own accounting (the fraction of a step carried), frames come
 at most ``max_frame_rate`` times a second of that clock, a late frame is skipped and its steps not
-made up, and a paused stream sends nothing however much time passes."""
+made up, and a paused stream sends nothing however much time passes; with frames on request, a
+frame goes only when asked for, at once if a step is owed and the asks' rate allows, while the
+training keeps its beat."""
 
 from __future__ import annotations
 
@@ -111,6 +113,7 @@ class Live:
         self.stream = LiveStream(
             cast(WebSocket, self.socket), store, self.session, FRAME_RATE, clock=self.clock
         )
+        self.others = 0  # steps the test takes itself, not through the stream
 
     async def __aenter__(self) -> Live:
         self.task = asyncio.ensure_future(self.stream.serve())
@@ -126,9 +129,10 @@ class Live:
     ) -> None:
         self.socket.commands.put_nowait({"type": "websocket.disconnect", "code": 1000})
         await self.task
-        if kind is None:  # every step taken was sent in a frame
+        if kind is None:  # every step taken was sent in a frame, or is owed to the next one
             frames = self.socket.frames()
-            assert self.session.trainer.step_count == sum(f["steps"] for f in frames)
+            taken = sum(f["steps"] for f in frames) + self.stream.unsent_steps + self.others
+            assert self.session.trainer.step_count == taken
 
     async def settled(self) -> None:
         await self.clock.settled(busy=lambda: self.socket.commands.qsize() > 0)
@@ -140,6 +144,11 @@ class Live:
         await self.settled()
         reply: dict[str, Any] = self.socket.sent[sent][1]
         return reply
+
+    async def send(self, **message: Any) -> None:
+        """Sends a message that may have no reply yet (``ready``), once the stream waits again."""
+        self.socket.commands.put_nowait({"type": "websocket.receive", "text": json.dumps(message)})
+        await self.settled()
 
     async def advance(self, seconds: float, tick: float) -> None:
         """Moves the clock on by ``seconds`` in ticks of ``tick``, letting the stream send what is
@@ -244,3 +253,84 @@ async def test_a_speed_change_counts_the_steps_owed_at_the_old_speed() -> None:
         assert (status["state"], status["steps_per_second"]) == ("playing", 6400)
         await live.advance(PERIOD, tick=PERIOD / 2)
         assert [f["steps"] for f in live.socket.frames()] == [5 + 100]
+
+
+async def test_frames_on_request_come_only_when_asked_and_the_training_goes_on() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=1024, frames_on_request=True)
+        await live.advance(PERIOD, tick=TICK)
+        # play asks for the first frame: sent as soon as a step is owed
+        assert live.socket.frame_times() == [TICK]
+        assert [f["steps"] for f in live.socket.frames()] == [1]
+        await live.advance(1.0, tick=TICK)  # nobody asks: no frame, the steps taken all the same
+        assert len(live.socket.frames()) == 1
+        asked = live.clock.time
+        await live.send(type="ready")
+        assert live.socket.frame_times() == [TICK, asked]  # at once: a frame was held
+        assert live.session.trainer.step_count == 1024 * asked  # the speed kept throughout
+        # the frame covers every step since the first but those owed at the ask, which go into
+        # the next while the client draws this one: fewer than a frame interval's
+        held = live.stream.unsent_steps
+        assert 0 < held < 1024 * PERIOD
+        assert live.socket.frames()[1]["steps"] == 1024 * asked - 1 - held
+
+
+async def test_an_ask_sooner_than_a_frame_interval_after_the_last_waits_for_it() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=1024, frames_on_request=True)
+        await live.advance(PERIOD, tick=TICK)  # the first frame at TICK, asked for at 0
+        await live.send(type="ready")  # at PERIOD, a frame interval after the last ask: at once
+        await live.advance(4 * TICK, tick=TICK)
+        await live.send(type="ready")  # 4 ticks after the last ask: the rate allows it at 16
+        await live.send(type="ready")  # asking again before it comes changes nothing
+        await live.advance(2 * PERIOD, tick=TICK)
+        assert live.socket.frame_times() == [TICK, PERIOD, 2 * PERIOD]
+
+
+async def test_at_a_low_speed_an_ask_with_nothing_held_waits_for_a_whole_step() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=8, frames_on_request=True)
+        await live.advance(1.0, tick=TICK)  # steps at 1/8, 2/8, ..., 1: only the first asked for
+        assert live.socket.frame_times() == [1 / 8]
+        await live.send(type="ready")  # at 1: the steps since the first frame were held
+        await live.advance(1 / 16, tick=TICK)
+        await live.send(type="ready")  # nothing held now: the next step is owed at 9/8
+        await live.advance(1 / 8, tick=TICK)
+        assert live.socket.frame_times() == [1 / 8, 1, 9 / 8]
+        assert [f["steps"] for f in live.socket.frames()] == [1, 7, 1]
+
+
+async def test_ready_is_ignored_while_paused_and_refused_with_paced_frames() -> None:
+    async with Live() as live:
+        sent = len(live.socket.sent)
+        await live.send(type="ready")  # paused (a ready that crossed a pause): no reply
+        await live.advance(1.0, tick=1 / 16)
+        assert len(live.socket.sent) == sent
+        await live.command(type="play", steps_per_second=640)
+        assert await live.command(type="ready") == {
+            "type": "error",
+            "message": "ready: frames are paced by the server; play with frames_on_request: "
+            "true to ask for each one",
+        }
+
+
+async def test_a_pause_sends_the_held_frame_and_play_then_shows_the_session_as_it_is() -> None:
+    async with Live() as live:
+        await live.command(type="play", steps_per_second=1024, frames_on_request=True)
+        await live.advance(2 * PERIOD, tick=TICK)  # a frame trained and held for the next ask
+        held = live.stream.unsent_steps
+        assert held > 0
+        frames = len(live.socket.frames())
+        await live.command(type="pause")
+        # the held frame goes before the status: the paused client shows the last step taken
+        assert live.socket.frames()[frames]["steps"] == held
+        assert live.socket.sent[-1][1]["type"] == "status"
+        assert live.stream.unsent_steps == 0
+        live.session.trainer.run(5)  # another client's steps while this one is paused
+        live.others = 5
+        await live.command(type="play", steps_per_second=1024, frames_on_request=True)
+        await live.advance(PERIOD, tick=TICK)
+        assert live.socket.frames()[-1]["step"] == live.session.trainer.step_count - (
+            live.stream.unsent_steps
+        )
+        assert live.socket.frames()[-1]["step"] > 5 + live.socket.frames()[0]["step"]

@@ -165,3 +165,15 @@ test('a view that fails is reported once per frame and the others still draw', (
   ]);
   assert.deepEqual(weights, [1, 1, 2]);
 });
+
+test('an animation frame that takes a new frame calls onTaken before drawing, once', () => {
+  const { clock, frames } = scheduler();
+  const order = [];
+  frames.onTaken = () => order.push('taken');
+  frames.add('weights', () => order.push('drawn'));
+  frames.submit({ step: 1 });
+  clock.frame(16);
+  frames.invalidate('weights'); // drawn again, the same frame: not taken again
+  clock.frame(33);
+  assert.deepEqual(order, ['taken', 'drawn', 'drawn']);
+});
