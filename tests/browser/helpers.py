@@ -3,7 +3,7 @@
 The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js);
 what the plots show is read back from their Plotly figures (``element.data``): every heatmap is a
 trace of the ``#live`` figure, named after the plot and its layer (``weights-2``), and every bar a
-point of its ``bars`` trace (each target's mark one of ``targets``), named by its ``ids``
+point of its ``bars`` trace (each target's mark one too, after the units' bars), named by its ``ids``
 (``delta-1:0``: plot, row).
 
 Every function waited for is an arrow function, never a bare expression: Playwright polls a bare
@@ -79,7 +79,7 @@ def stats(page: Page) -> dict[str, Any]:
 
 
 # each layer's plots as the figures hold them: a heatmap's matrix; a bar chart's values, one a
-# unit, read from its bars (the figure's 'bars' trace and the targets' marks, each point named by
+# unit, read from its bars (the figure's 'bars' trace, the targets' marks too, each point named by
 # its ids "plot:row", its value first in its customdata, as its hover label shows it); None for a
 # plot with nothing on it yet (before the first step)
 _SHOWN = """() => {
@@ -87,15 +87,13 @@ _SHOWN = """() => {
     for (const trace of document.getElementById('live').data) traces.set(trace.name, trace);
     const matrix = (name) => (traces.get(name).z.length ? traces.get(name).z : null);
     const points = new Map(); // plot name -> [row, value] of its drawn bars or marks
-    for (const name of ['bars', 'targets']) {
-        const trace = traces.get(name);
-        trace.ids.forEach((id, i) => {
-            if (trace.x[i] === null || trace.x[i] === undefined) return;
-            const [plot, row] = id.split(':');
-            if (!points.has(plot)) points.set(plot, []);
-            points.get(plot).push([Number(row), trace.customdata[i][0]]);
-        });
-    }
+    const trace = traces.get('bars');
+    trace.ids.forEach((id, i) => {
+        if (trace.x[i] === null || trace.x[i] === undefined) return;
+        const [plot, row] = id.split(':');
+        if (!points.has(plot)) points.set(plot, []);
+        points.get(plot).push([Number(row), trace.customdata[i][0]]);
+    });
     const bars = (name) => {
         const drawn = points.get(name);
         if (!drawn) return null;

@@ -249,8 +249,8 @@ def test_step_through_visits_every_phase_in_order(page: Page, server_url: str):
     page.keyboard.press("[")
     expect(phase).to_have_attribute("data-phase", "update")
     expect(page.locator("#layers")).to_have_attribute("data-walk", "heatmaps")
-    # the update's phase is the heatmaps': the bars and targets dimmed, the cells not
-    for part, opacity in ((".heatmaplayer", "1"), (".barlayer", "0.35"), (".scatterlayer", "0.35")):
+    # the update's phase is the heatmaps': the bars and targets' marks dimmed, the cells not
+    for part, opacity in ((".heatmaplayer", "1"), (".barlayer", "0.35")):
         expect(page.locator(f"#live {part}")).to_have_css("opacity", opacity)
     page.click("#walk-back")
     expect(phase).to_have_attribute("data-phase", "delta-0")

@@ -85,23 +85,25 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     wait_for_step(page, 1)
     wait_for_plotly(page)
     # every heatmap and every bar chart in one Plotly figure, output layer on top: a trace a
-    # heatmap, then every bar in one trace and the targets' marks in another
+    # heatmap, then every bar in one trace, the targets' marks too
     heatmaps = [f"{plot}-{n}" for n in (2, 1) for plot in HEATMAPS]
-    assert figure_names(page, "live") == [*heatmaps, "bars", "targets"]
+    assert figure_names(page, "live") == [*heatmaps, "bars"]
     bars = [
         plot.format(n=n)
         for n, plots in ((2, OUTPUT_LAYER_BARS), (1, HIDDEN_LAYER_BARS))
         for plot in plots
     ]
     drawn = page.evaluate(
-        """() => document.getElementById('live').data.slice(-2).map(
-            (t) => ({ ids: t.ids, values: t.customdata.map((c) => c[0]), colours: t.marker.color })
-        )"""
+        """() => {
+            const t = document.getElementById('live').data.at(-1);
+            return { ids: t.ids, values: t.customdata.map((c) => c[0]), colours: t.marker.color };
+        }"""
     )
-    assert list(dict.fromkeys(i.split(":")[0] for i in drawn[0]["ids"])) == bars
-    assert drawn[1]["ids"] == ["output-2-target:0"]
+    units = [i for i in drawn["ids"] if "-target" not in i]
+    assert list(dict.fromkeys(i.split(":")[0] for i in units)) == bars
+    assert drawn["ids"][len(units) :] == ["output-2-target:0"]  # after the units' bars
     # deltas and errors coloured by their sign, the other bars by their plot
-    for id_, value, colour in zip(*drawn[0].values(), strict=True):
+    for id_, value, colour in zip(*drawn.values(), strict=True):
         if id_.startswith(("delta", "error", "sent-back")):
             assert colour == (NEGATIVE if value < 0 else POSITIVE), (id_, value, colour)
         else:
