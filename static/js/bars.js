@@ -7,8 +7,8 @@
 // A figure's cost a frame grows with its traces and subplots far more than with its bars, so all
 // the bars are one trace ('bars', each coloured by its plot and, for deltas and errors, its sign),
 // the targets' marks too (a bar 2 px long at the target, after all the units' bars: as a scatter
-// trace of their own they cost iris's restyle about 1 ms of its 5-7), on the live figure's pair
-// of pixel axes. Each plot maps its
+// trace of their own, iris's restyle took 5.1-6.6 ms in a loop against 4.6-4.7 without it, in
+// one page), on the live figure's pair of pixel axes. Each plot maps its
 // range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line and title are
 // in the frame, the zero line moved only when a range that is not symmetric changes. A bar's hover
 // label reads its numbers from its customdata: [value, unit, ...the numbers it is made of]. The
