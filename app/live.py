@@ -3,7 +3,8 @@
 One task serves a connection: it waits for the next command or the next frame's time, whichever
 comes first, so commands and frames are handled in order (a ``pause`` answered by ``status`` is
 followed by no frame). Every command gets one reply: ``status`` (play, pause, set_speed,
-set_learning_rate), ``frame`` (step), or ``error``/``diverged``.
+set_learning_rate), ``frame`` (step; ready, whenever that frame goes), or ``error``/``diverged``;
+a ``ready`` while paused gets none (it crossed a pause).
 
 Pacing: while playing, each frame takes the steps owed since the last one at the requested speed,
 carrying the fraction of a step to the next frame, so the long-run rate is exact; frames come at
