@@ -14,13 +14,14 @@ it was scheduled with) is not made up: frames are skipped, never queued, and no 
 builds up. Time is the stream's ``clock`` (``app.clock``): the real one in the server, one moved
 by hand in the tests of the pacing.
 
-Frames on request (``play`` with ``frames_on_request``): training keeps the same beat, but a frame
-is sent only when the client has asked for one (``ready``, once it has drawn the last; ``play``
-asks for the first), as soon as a step is owed and at most ``max_frame_rate`` asks a second; the
-steps taken meanwhile go into that frame's ``steps``. A page that draws on its display's beat asks
-right after each draw, so its next frame arrives a whole display period before the next draw.
-Frames paced by the server's own clock, on a beat as fast as the display's, arrive at a phase to
-the display's that drifts: near it, jitter puts two frames in one display period and none in the
+Frames on request (``play`` with ``frames_on_request``): training keeps its beat, but a frame is
+sent only when the client has asked for one (``ready``; ``play`` asks for the first), at most
+``max_frame_rate`` asks a second: at once the frame trained since the last one went (held), whose
+``steps`` count every step since then, and the steps owed then go into the next while the client
+draws; with none held, once a step is owed. A page that draws on its display's beat asks as it
+takes each frame to draw, so the next arrives well before its next animation frame. Frames paced
+by the server's own clock, on a beat as fast as the display's, arrive at a phase to the
+display's that drifts: near it, jitter puts two frames in one display period and none in the
 next, and that display frame is not drawn (docs/benchmarks.md, "Frames on request").
 """
 

@@ -51,15 +51,16 @@ class PlayCommand(_Command):
         default=False,
         strict=True,
         description="Send a frame only when asked for with `ready` (play asks for the first): "
-        "for a client that draws on its display's beat and asks after each draw. Training "
-        "goes on between asks; a frame's `steps` counts every step since the last one sent.",
+        "for a client that draws on its display's beat and asks as it takes each frame to "
+        "draw. Training goes on between asks; a frame's `steps` counts every step since the "
+        "last one sent.",
     )
 
 
 class ReadyCommand(_Command):
-    """Ask for the next frame, with frames on request; its reply is that frame, sent once a step
-    is owed, at most `max_frame_rate` asks a second. Asking again before it comes changes
-    nothing; while paused it is ignored."""
+    """Ask for the next frame, with frames on request; its reply is that frame: at once the one
+    trained since the last went, else once a step is owed; at most `max_frame_rate` asks a
+    second. Asking again before it comes changes nothing; while paused it is ignored."""
 
     type: Literal["ready"] = Field(description="`ready`.")
 
