@@ -3,8 +3,8 @@
 The page counts the draws of each view in ``window.playgroundStats`` (see static/js/scheduler.js);
 what the plots show is read back from their Plotly figures (``element.data``): every heatmap is a
 trace of the ``#live`` figure, named after the plot and its layer (``weights-2``), and every bar a
-point of its ``bars`` trace (each target's mark one too, after the units' bars), named by its ``ids``
-(``delta-1:0``: plot, row).
+point of its ``bars`` trace (each target's mark one too, after the units' bars), named by its
+``ids`` (``delta-1:0``: plot, row).
 
 Every function waited for is an arrow function, never a bare expression: Playwright polls a bare
 expression with ``eval``, which the server's Content-Security-Policy (no ``'unsafe-eval'``) forbids.
