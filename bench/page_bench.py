@@ -10,7 +10,8 @@ same window. A live view's figure is its draws per second over the animation fra
 of the paused page, counted just before Play: the browser's own rate, which a page that fills
 every frame with work pulls down while playing (so the playing page's frames are reported beside
 it, not used as the reference). The slow views (curves, regions, the text panels) are reported in
-draws per second. The median of ``--runs`` runs per scenario is reported.
+draws per second, and the cores the server, the browser (every Chromium process) and nothing
+used in the window. The median of ``--runs`` runs per scenario is reported.
 
 Targets: every live view of a one-weight-layer net (iris) >= 0.9 of the paused page's frames, of a
 three-layer net (spiral 8,4) >= 0.5; curves and regions >= 10 draws/s; the first live views within
@@ -33,6 +34,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from bench.cpu import command_line, descendants, machine_seconds, processes_seconds
 from bench.servers import running_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
@@ -101,9 +103,39 @@ def wait_for_draws(page: Page, view: str, count: int) -> None:
     )
 
 
-def run_once(browser: Browser, url: str, scenario: Scenario, seconds: float) -> dict[str, Any]:
+def cpu_now(server: int) -> dict[str, Any]:
+    """The CPU seconds so far of the server, of this bench's Chromium processes (each by pid),
+    and the machine's idle seconds."""
+    browser = [p for p in descendants(os.getpid()) if "chrom" in command_line(p)]
+    return {
+        "server": processes_seconds([server]),
+        "browser": processes_seconds(browser),
+        "idle": machine_seconds()[1],
+        "wall": time.monotonic(),
+    }
+
+
+def cores(start: dict[str, Any], end: dict[str, Any]) -> dict[str, float]:
+    """The cores (CPU seconds a wall second) the server, the browser and nothing used between
+    two ``cpu_now``; a process counted only if there at both ends."""
+    wall: float = end["wall"] - start["wall"]
+
+    def used(who: str) -> float:
+        seconds: float = sum(end[who][p] - start[who][p] for p in end[who] if p in start[who])
+        return seconds / wall
+
+    return {
+        "server": used("server"),
+        "browser": used("browser"),
+        "idle": float(end["idle"] - start["idle"]) / wall,
+    }
+
+
+def run_once(
+    browser: Browser, url: str, server: int, scenario: Scenario, seconds: float
+) -> dict[str, Any]:
     """One cold visit: the first draws' times, then the draws over the animation frames while
-    playing."""
+    playing, and where the cores went meanwhile."""
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     try:
         page = context.new_page()
@@ -125,9 +157,9 @@ def run_once(browser: Browser, url: str, scenario: Scenario, seconds: float) -> 
             arg=page.evaluate(READ)["stats"]["framesReceived"] + 5,
             timeout=TIMEOUT_MS,
         )
-        start = page.evaluate(READ)
+        start, cpu_start = page.evaluate(READ), cpu_now(server)
         time.sleep(seconds)
-        end = page.evaluate(READ)
+        end, cpu_end = page.evaluate(READ), cpu_now(server)
         page.click("#play")
     finally:
         context.close()
@@ -152,6 +184,7 @@ def run_once(browser: Browser, url: str, scenario: Scenario, seconds: float) -> 
         "draws per second": {v: draws(v) / elapsed for v in (*live, *slow)},
         "stream frames / animation frames": received / frames,
         "steps / requested": (end["step"] - start["step"]) / elapsed / scenario.speed,
+        "cores while playing": cores(cpu_start, cpu_end),
     }
 
 
@@ -196,6 +229,11 @@ def verdicts(scenario: Scenario, result: dict[str, Any]) -> list[str]:
         f"frames/s paused, {result['animation_frames_per_second']:.1f} while playing; "
         f"{result['steps / requested']:.2f} of the requested steps taken"
     )
+    used = result["cores while playing"]
+    lines.append(
+        f"         cores while playing: server {used['server']:.2f}, browser "
+        f"{used['browser']:.2f}, idle {used['idle']:.2f}"
+    )
     return lines
 
 
@@ -209,18 +247,20 @@ def main() -> None:
     results: dict[str, Any] = {"runs": args.runs, "seconds": args.seconds, "scenarios": {}}
     env = {"PLAYGROUND_LOG_LEVEL": "warning"}
     with (
-        running_server("app", ("GET", "/healthz"), env) as (url, _),
+        running_server("app", ("GET", "/healthz"), env) as (url, server),
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
         )
         try:
-            run_once(browser, url, SCENARIOS[0], 0.5)  # warm-up: the server's first requests
+            # warm-up: the server's first requests
+            run_once(browser, url, server, SCENARIOS[0], 0.5)
             runs: dict[str, list[dict[str, Any]]] = {s.name: [] for s in SCENARIOS}
             for _ in range(args.runs):  # round by round: a busy moment hits every scenario
                 for scenario in SCENARIOS:
-                    runs[scenario.name].append(run_once(browser, url, scenario, args.seconds))
+                    result = run_once(browser, url, server, scenario, args.seconds)
+                    runs[scenario.name].append(result)
         finally:
             browser.close()
     for scenario in SCENARIOS:
