@@ -16,13 +16,14 @@ by hand in the tests of the pacing.
 
 Frames on request (``play`` with ``frames_on_request``): training keeps its beat, but a frame is
 sent only when the client has asked for one (``ready``; ``play`` asks for the first), at most
-``max_frame_rate`` asks a second: at once the frame trained since the last one went (held), whose
-``steps`` count every step since then, and the steps owed then go into the next while the client
-draws; with none held, once a step is owed. A page that draws on its display's beat asks as it
-takes each frame to draw, so the next arrives well before its next animation frame. Frames paced
-by the server's own clock, on a beat as fast as the display's, arrive at a phase to the
-display's that drifts: near it, jitter puts two frames in one display period and none in the
-next, and that display frame is not drawn (docs/benchmarks.md, "Frames on request").
+``max_frame_rate`` asks a second: at once if steps were taken since the last one went (the
+session as it is then, its ``steps`` counting them), else once a step is owed. Training goes on
+in ticks of half a frame interval, so that an ask waits for at most half a frame's steps. A page
+that draws on its display's beat asks as it takes each frame to draw, so the next arrives well
+before its next animation frame. Frames paced by the server's own clock, on a beat as fast as
+the display's, arrive at a phase to the display's that drifts: near it, jitter puts two frames
+in one display period and none in the next, and that display frame is not drawn
+(docs/benchmarks.md, "Frames on request").
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from app.schemas import (
 )
 from app.sessions import Session, SessionNotFoundError
 from app.store import SessionBusyError, Store, StoreUnavailableError
-from core import DivergedError
+from core import DivergedError, StepRecord
 
 DEFAULT_STEPS_PER_SECOND = 10.0
 CLOSE_SESSION_NOT_FOUND = 4404  # a close code in the application's range (4000-4999)
@@ -89,7 +90,6 @@ class LiveStream:
         self._asked: float | None = None  # when the frame asked for and not sent yet was asked
         self._last_asked = -math.inf  # when the frame sent last was asked for
         self.unsent_steps = 0  # steps taken since the last frame sent (frames on request)
-        self._held: str | None = None  # the frame of those steps, for the next ask
 
     async def serve(self) -> None:
         """Serves the connection until the client leaves or the session goes; training stops
@@ -142,8 +142,8 @@ class LiveStream:
             await self._ready()
         elif isinstance(command, PauseCommand):
             self.state = StreamState.PAUSED
-            if self._held is not None:  # the steps taken since the last frame: shown paused
-                await self._send_frame(self._held)
+            if self.unsent_steps:  # the steps taken since the last frame: shown paused
+                await self._send_state()
             await self._write_back()
             await self._send(self._status())
         elif isinstance(command, SetSpeedCommand):
@@ -196,10 +196,11 @@ class LiveStream:
         self._period = self._wait()
         self._due = self._counted + self._period
         if self.frames_on_request and self._asked is not None:
-            # an asked-for frame goes as soon as the asks' rate allows (the held one), or once a
-            # step is owed: not on the training's beat, so its phase is the client's
+            # an asked-for frame goes as soon as the asks' rate allows (steps were taken since
+            # the last), or once a step is owed: not on the training's beat, so its phase is
+            # the client's
             sendable = max(self._asked, self._last_asked + self.frame_interval)
-            if self._held is None:
+            if not self.unsent_steps:
                 sendable = max(sendable, self._counted + self._owed_in())
             self._due = min(self._due, sendable)
 
@@ -212,10 +213,10 @@ class LiveStream:
 
     def _wait(self) -> float:
         """From the last count to the next frame: a frame interval, or longer at low speeds,
-        until a whole step is owed. With frames on request and none held, half an interval: the
-        next ask then finds a frame trained, and it goes at once."""
+        until a whole step is owed. With frames on request, half an interval: an ask then finds
+        steps taken (its frame goes at once) and waits for at most half a frame's."""
         interval = self.frame_interval
-        if self.frames_on_request and self._held is None:
+        if self.frames_on_request:
             interval /= 2
         return max(interval, self._owed_in())
 
@@ -240,10 +241,12 @@ class LiveStream:
         n = int(self._owed)
         self._owed -= n
         send = self._sendable(now)
-        if send and self._held is not None:
-            # trained after the last frame went: it goes at once, and the steps owed now go into
-            # the next one while the client draws it
-            await self._send_frame(self._held)
+        if send and self.unsent_steps:
+            # steps taken since the last frame went: the session as it is goes at once, and the
+            # steps owed now go into the next one while the client draws it
+            # (another process kept the session past the wait: the ask is answered next tick)
+            with contextlib.suppress(SessionBusyError):
+                await self._send_state()
             send = False
         if n:
             try:
@@ -258,9 +261,9 @@ class LiveStream:
         self._schedule()
 
     async def _take_steps(self, n: int, send: bool = True) -> None:
-        """Takes ``n`` steps and sends their frame, or (not ``send``: frames on request) holds
-        it for the next ask."""
-        frame = None
+        """Takes ``n`` steps and sends their frame, or (not ``send``: frames on request) counts
+        them into the next one."""
+        text = None
         diverged = True  # unless a step is taken
         async with self.store.use(self.session.id, deferred=True) as session:
             before = session.trainer.step_count
@@ -271,22 +274,31 @@ class LiveStream:
             else:
                 diverged = record.diverged
                 self.unsent_steps += session.trainer.step_count - before
-                frame = {
-                    "type": "frame",
-                    **step_fields(session, record),
-                    "steps": self.unsent_steps,
-                }  # a FrameMessage, written straight from the arrays (see app.responses)
-        if frame is not None:
-            text = dumps(frame).decode()
-            if send or diverged:
-                await self._send_frame(text)
-            else:
-                self._held = text
+                if send or diverged:
+                    text = self._frame(session, record)
+        if text is not None:
+            await self._send_frame(text)
         if diverged:
             await self._diverged()
 
+    async def _send_state(self) -> None:
+        """Sends the session as it is now: the frame of the steps taken since the last one."""
+        text = None
+        async with self.store.use(self.session.id, deferred=True) as session:
+            record = session.trainer.last_step
+            if record is not None:  # none: another client reset it since
+                text = self._frame(session, record)
+        if text is not None:
+            await self._send_frame(text)
+
+    def _frame(self, session: Session, record: StepRecord) -> str:
+        """A FrameMessage of ``session`` after ``record``'s step, written straight from the
+        arrays (see app.responses), its ``steps`` those taken since the last frame."""
+        frame = {"type": "frame", **step_fields(session, record), "steps": self.unsent_steps}
+        return dumps(frame).decode()
+
     async def _send_frame(self, text: str) -> None:
-        self._held, self.unsent_steps = None, 0
+        self.unsent_steps = 0
         if self._asked is not None:
             self._last_asked, self._asked = self._asked, None
         await self._send_json(text)

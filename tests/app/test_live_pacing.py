@@ -266,7 +266,7 @@ async def test_frames_on_request_come_only_when_asked_and_the_training_goes_on()
         assert len(live.socket.frames()) == 1
         asked = live.clock.time
         await live.send(type="ready")
-        assert live.socket.frame_times() == [TICK, asked]  # at once: a frame was held
+        assert live.socket.frame_times() == [TICK, asked]  # at once: steps had been taken
         assert live.session.trainer.step_count == 1024 * asked  # the speed kept throughout
         # the frame covers every step since the first but those owed at the ask, which go into
         # the next while the client draws this one: fewer than a frame interval's
@@ -287,14 +287,14 @@ async def test_an_ask_sooner_than_a_frame_interval_after_the_last_waits_for_it()
         assert live.socket.frame_times() == [TICK, PERIOD, 2 * PERIOD]
 
 
-async def test_at_a_low_speed_an_ask_with_nothing_held_waits_for_a_whole_step() -> None:
+async def test_at_a_low_speed_an_ask_with_no_step_taken_since_waits_for_a_whole_step() -> None:
     async with Live() as live:
         await live.command(type="play", steps_per_second=8, frames_on_request=True)
         await live.advance(1.0, tick=TICK)  # steps at 1/8, 2/8, ..., 1: only the first asked for
         assert live.socket.frame_times() == [1 / 8]
-        await live.send(type="ready")  # at 1: the steps since the first frame were held
+        await live.send(type="ready")  # at 1: steps were taken since the first frame
         await live.advance(1 / 16, tick=TICK)
-        await live.send(type="ready")  # nothing held now: the next step is owed at 9/8
+        await live.send(type="ready")  # none taken since: the next step is owed at 9/8
         await live.advance(1 / 8, tick=TICK)
         assert live.socket.frame_times() == [1 / 8, 1, 9 / 8]
         assert [f["steps"] for f in live.socket.frames()] == [1, 7, 1]
@@ -314,15 +314,17 @@ async def test_ready_is_ignored_while_paused_and_refused_with_paced_frames() -> 
         }
 
 
-async def test_a_pause_sends_the_held_frame_and_play_then_shows_the_session_as_it_is() -> None:
+async def test_a_pause_sends_the_steps_taken_since_the_last_frame_then_play_shows_them_all() -> (
+    None
+):
     async with Live() as live:
         await live.command(type="play", steps_per_second=1024, frames_on_request=True)
-        await live.advance(2 * PERIOD, tick=TICK)  # a frame trained and held for the next ask
+        await live.advance(2 * PERIOD, tick=TICK)  # steps taken since the first frame, not sent
         held = live.stream.unsent_steps
         assert held > 0
         frames = len(live.socket.frames())
         await live.command(type="pause")
-        # the held frame goes before the status: the paused client shows the last step taken
+        # their frame goes before the status: the paused client shows the last step taken
         assert live.socket.frames()[frames]["steps"] == held
         assert live.socket.sent[-1][1]["type"] == "status"
         assert live.stream.unsent_steps == 0
