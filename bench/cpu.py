@@ -10,7 +10,6 @@ particular count as "other".
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 import time
@@ -30,51 +29,10 @@ def thread_seconds(pid: int, tid: int) -> float:
     return _stat_seconds(Path(f"/proc/{pid}/task/{tid}/stat"))
 
 
-def _stat_fields(stat: Path) -> list[str]:
-    # the fields after the name (which may hold spaces and parentheses): state first, then the
-    # parent's pid, ..., utime and stime 12th and 13th
-    return stat.read_text().rsplit(")", 1)[1].split()
-
-
 def _stat_seconds(stat: Path) -> float:
-    fields = _stat_fields(stat)
+    # the fields after the name (which may hold spaces and parentheses): utime, stime 12th, 13th
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes descended from ``pid`` (its children, theirs, and so on), from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int(_stat_fields(entry / "stat")[1])
-        except OSError:  # gone since the listing
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
-    found, unvisited = [], [pid]
-    while unvisited:
-        for child in children.get(unvisited.pop(), []):
-            found.append(child)
-            unvisited.append(child)
-    return found
-
-
-def command_line(pid: int) -> str:
-    """``pid``'s command line, its arguments joined by spaces ("" once it has gone)."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-    except OSError:
-        return ""
-
-
-def processes_seconds(pids: list[int]) -> dict[int, float]:
-    """The CPU seconds each of ``pids`` has used, for those still there."""
-    seconds = {}
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            seconds[pid] = process_seconds(pid)
-    return seconds
 
 
 def machine_seconds() -> tuple[float, float]:

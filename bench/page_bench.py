@@ -10,8 +10,9 @@ same window. A live view's figure is its draws per second over the animation fra
 of the paused page, counted just before Play: the browser's own rate, which a page that fills
 every frame with work pulls down while playing (so the playing page's frames are reported beside
 it, not used as the reference). The slow views (curves, regions, the text panels) are reported in
-draws per second, and the cores the server, the browser (every Chromium process) and nothing
-used in the window. The median of ``--runs`` runs per scenario is reported.
+draws per second, and the cores the server, everything else (the browser, most of it) and
+nothing used in the window (``bench.cpu.CpuWindow``). The median of ``--runs`` runs per scenario
+is reported.
 
 Targets: every live view of a one-weight-layer net (iris) >= 0.9 of the paused page's frames, of a
 three-layer net (spiral 8,4) >= 0.5; curves and regions >= 10 draws/s; the first live views within
@@ -34,7 +35,7 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench.cpu import command_line, descendants, machine_seconds, processes_seconds
+from bench.cpu import CpuWindow
 from bench.servers import running_server
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
@@ -103,34 +104,6 @@ def wait_for_draws(page: Page, view: str, count: int) -> None:
     )
 
 
-def cpu_now(server: int) -> dict[str, Any]:
-    """The CPU seconds so far of the server, of this bench's Chromium processes (each by pid),
-    and the machine's idle seconds."""
-    browser = [p for p in descendants(os.getpid()) if "chrom" in command_line(p)]
-    return {
-        "server": processes_seconds([server]),
-        "browser": processes_seconds(browser),
-        "idle": machine_seconds()[1],
-        "wall": time.monotonic(),
-    }
-
-
-def cores(start: dict[str, Any], end: dict[str, Any]) -> dict[str, float]:
-    """The cores (CPU seconds a wall second) the server, the browser and nothing used between
-    two ``cpu_now``; a process counted only if there at both ends."""
-    wall: float = end["wall"] - start["wall"]
-
-    def used(who: str) -> float:
-        seconds: float = sum(end[who][p] - start[who][p] for p in end[who] if p in start[who])
-        return seconds / wall
-
-    return {
-        "server": used("server"),
-        "browser": used("browser"),
-        "idle": float(end["idle"] - start["idle"]) / wall,
-    }
-
-
 def run_once(
     browser: Browser, url: str, server: int, scenario: Scenario, seconds: float
 ) -> dict[str, Any]:
@@ -157,9 +130,12 @@ def run_once(
             arg=page.evaluate(READ)["stats"]["framesReceived"] + 5,
             timeout=TIMEOUT_MS,
         )
-        start, cpu_start = page.evaluate(READ), cpu_now(server)
+        cpu = CpuWindow([server], redis=None)
+        start = page.evaluate(READ)
+        cpu.start()
         time.sleep(seconds)
-        end, cpu_end = page.evaluate(READ), cpu_now(server)
+        split = cpu.stop()
+        end = page.evaluate(READ)
         page.click("#play")
     finally:
         context.close()
@@ -184,7 +160,8 @@ def run_once(
         "draws per second": {v: draws(v) / elapsed for v in (*live, *slow)},
         "stream frames / animation frames": received / frames,
         "steps / requested": (end["step"] - start["step"]) / elapsed / scenario.speed,
-        "cores while playing": cores(cpu_start, cpu_end),
+        # the browser is most of "other": every process but the server and this bench's own
+        "cores while playing": {"server": split.apps[0], "other": split.other, "idle": split.idle},
     }
 
 
@@ -231,8 +208,8 @@ def verdicts(scenario: Scenario, result: dict[str, Any]) -> list[str]:
     )
     used = result["cores while playing"]
     lines.append(
-        f"         cores while playing: server {used['server']:.2f}, browser "
-        f"{used['browser']:.2f}, idle {used['idle']:.2f}"
+        f"         cores while playing: server {used['server']:.2f}, the browser and the rest "
+        f"{used['other']:.2f}, idle {used['idle']:.2f}"
     )
     return lines
 

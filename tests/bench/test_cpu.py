@@ -4,23 +4,13 @@ generator's (this process and the children it waited for) apart; and the scale b
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 
 import pytest
 
-from bench.cpu import (
-    TICKS,
-    CpuSplit,
-    CpuWindow,
-    command_line,
-    descendants,
-    process_seconds,
-    processes_seconds,
-    thread_seconds,
-)
+from bench.cpu import TICKS, CpuSplit, CpuWindow, process_seconds, thread_seconds
 from bench.scale_bench import two_over_one_bound
 from tests.waiting import wait_until
 
@@ -98,28 +88,3 @@ def test_the_bound_on_two_processes_over_one() -> None:
     # two processes' requests need 2 x (250 + 75) µs of the machine's 2 cores a 250 µs
     assert two_over_one_bound(figures, cores=2) == pytest.approx(2 / 1.3)
     assert two_over_one_bound(figures, cores=8) == 2.0  # cores to spare: one core each, twice
-
-
-def test_descendants_finds_children_and_theirs_and_their_command_lines() -> None:
-    # a shell whose own child sleeps: both descend from this process, the sleeper through it
-    shell = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
-    try:
-        wait_until(
-            lambda: any(command_line(p) == "sleep 30" for p in descendants(shell.pid)),
-            "the shell's sleeping child",
-            guard=WAIT,
-            every=0.01,
-        )
-        mine = descendants(os.getpid())
-        assert shell.pid in mine
-        (sleeper,) = (p for p in descendants(shell.pid) if command_line(p) == "sleep 30")
-        assert sleeper in mine
-        assert command_line(shell.pid) == "sh -c sleep 30 & wait"
-        seconds = processes_seconds([shell.pid, sleeper])
-        assert set(seconds) == {shell.pid, sleeper}
-        assert all(0 <= s < 1 for s in seconds.values())  # both wait: hardly any CPU
-    finally:
-        shell.kill()
-        shell.wait()
-    assert command_line(shell.pid) == ""  # gone: no command line, and no CPU seconds
-    assert processes_seconds([shell.pid]) == {}
