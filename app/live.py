@@ -199,7 +199,7 @@ class LiveStream:
             # an asked-for frame goes as soon as the asks' rate allows (steps were taken since
             # the last), or once a step is owed: not on the training's beat, so its phase is
             # the client's
-            sendable = max(self._asked, self._last_asked + self.frame_interval)
+            sendable = max(self._asked, self._next_answer())
             if not self.unsent_steps:
                 sendable = max(sendable, self._counted + self._owed_in())
             self._due = min(self._due, sendable)
@@ -209,7 +209,12 @@ class LiveStream:
         asked for, or the last ask was answered less than a frame interval ago."""
         if not self.frames_on_request:
             return True
-        return self._asked is not None and now >= self._last_asked + self.frame_interval
+        return self._asked is not None and now >= self._next_answer()
+
+    def _next_answer(self) -> float:
+        """The earliest an ask may be answered: a frame interval after the last answered one was
+        asked (a client asking faster than the stream's frame rate is held to it)."""
+        return self._last_asked + self.frame_interval
 
     def _wait(self) -> float:
         """From the last count to the next frame: a frame interval, or longer at low speeds,

@@ -2,9 +2,10 @@
 //
 // The server trains while the stream plays; every command is answered (status, frame, error or
 // diverged). Frames (state + the last step's record) come on request: the page asks for the next
-// one (`ready`) once it has drawn the last, so each arrives just after a display frame and is
-// drawn on the next (frames on the server's own 60 Hz beat drift against the display's, and
-// near the same phase two come in one display frame and none in the next). Frames go straight to
+// one (`ready`) as an animation frame takes the last, before drawing it, so the next arrives
+// while this one draws and is drawn on the next animation frame (frames on the server's own
+// 60 Hz beat drift against the display's, and near the same phase two come in one display frame
+// and none in the next). Frames go straight to
 // `onFrame`; the scheduler keeps only the newest for drawing.
 
 /** Whether the stream is training its session: the server's two states. */

@@ -7,7 +7,9 @@
 // every animation frame that brings something new; slower views (learning curves, decision
 // regions, the equations' text) on a steady beat of one draw per `interval` ms (a late draw does
 // not push the next one back), within a few milliseconds per animation frame, so that no frame of
-// the live views waits for two slow ones.
+// the live views waits for two slow ones. A slow view may also be held to a `share` of the time:
+// its beat then stretches to its last draw's time over that share, so that on a slow machine (or a
+// big net) a costly view draws less often instead of taking the live views' frames.
 //
 // When an animation frame takes a new frame, before drawing it, `onTaken` is called: the page
 // then asks the server for the next one (live.js), which so arrives well before the next
@@ -47,10 +49,12 @@ export class FrameScheduler {
    * Adds a view: `draw(frame)` paints it and returns false when it could not (not ready yet).
    * @param {string} name for the stats
    * @param {(frame: object) => boolean | void} draw
-   * @param {{interval?: number}} options minimum ms between two draws (0: every frame)
+   * @param {{interval?: number, share?: number}} options minimum ms between two draws (0: every
+   *   frame); for a slow view, the most of the time its draws may take (1: no limit), which
+   *   stretches its beat to its last draw's ms over `share`
    */
-  add(name, draw, { interval = 0 } = {}) {
-    this.views.push({ name, draw, interval, drawn: -1, due: -Infinity });
+  add(name, draw, { interval = 0, share = 1 } = {}) {
+    this.views.push({ name, draw, interval, share, drawn: -1, due: -Infinity });
     // draws, when (ms since navigation), how long, and the step of the state drawn last
     this.stats.views[name] = {
       draws: 0,
@@ -108,8 +112,9 @@ export class FrameScheduler {
       // on the beat: the next draw is due one interval after this one was due, so that a late
       // draw (animation frames come every 16.7 ms) is made up by an earlier next one; after an
       // idle time (nothing new to draw for a few intervals) the beat restarts from now
-      const next = view.due + view.interval;
-      view.due = next > now - CATCH_UP * view.interval ? next : now + view.interval;
+      const interval = Math.max(view.interval, took / view.share);
+      const next = view.due + interval;
+      view.due = next > now - CATCH_UP * interval ? next : now + interval;
     }
     if (waiting) {
       this.requested = true;

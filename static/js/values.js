@@ -2,10 +2,11 @@
 // colour bars' end values, the values at the bars' ends and the bars' ranges, as one trace of
 // Plotly text points in a figure over the live figure, in its CSS pixels (see grid.js).
 //
-// They are drawn on a beat of their own, 5 a second (main.js), not on every animation frame: at
-// a display's rate the numbers change faster than anyone reads them, and an SVG text is measured
-// and placed again on every redraw (on a three-layer net, printing them in every frame halved the
-// live views' rate; at 11 a second they still took a tenth of the main thread).
+// They are drawn on a beat of their own, at most 5 a second and a tenth of the time (main.js), not
+// on every animation frame: at a display's rate the numbers change faster than anyone reads them,
+// and Plotly styles and places every SVG text again on every redraw (on a three-layer net,
+// printing them in every frame halved the live views' rate; at 11 a second they still took a
+// tenth of the main thread). A heatmap's own cell text (texttemplate) costs the same a text.
 // The figure lets the pointer through, and fades while a hover label is up, which it would cover.
 
 import { PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
