@@ -5,8 +5,8 @@
 // one (`ready`) as an animation frame takes the last, before drawing it, so the next arrives
 // while this one draws and is drawn on the next animation frame (frames on the server's own
 // 60 Hz beat drift against the display's, and near the same phase two come in one display frame
-// and none in the next). Frames go straight to
-// `onFrame`; the scheduler keeps only the newest for drawing.
+// and none in the next). Frames go straight to `onFrame`; the scheduler keeps only the newest for
+// drawing.
 
 /** Whether the stream is training its session: the server's two states. */
 export const StreamState = Object.freeze({ PLAYING: 'playing', PAUSED: 'paused' });

@@ -50,10 +50,10 @@ export class FrameScheduler {
    * @param {string} name for the stats
    * @param {(frame: object) => boolean | void} draw
    * @param {{interval?: number, share?: number}} options minimum ms between two draws (0: every
-   *   frame); for a slow view, the most of the time its draws may take (1: no limit), which
+   *   frame); for a slow view, the most of the time its draws may take (none: no limit), which
    *   stretches its beat to its last draw's ms over `share`
    */
-  add(name, draw, { interval = 0, share = 1 } = {}) {
+  add(name, draw, { interval = 0, share = null } = {}) {
     this.views.push({ name, draw, interval, share, drawn: -1, due: -Infinity });
     // draws, when (ms since navigation), how long, and the step of the state drawn last
     this.stats.views[name] = {
@@ -112,7 +112,7 @@ export class FrameScheduler {
       // on the beat: the next draw is due one interval after this one was due, so that a late
       // draw (animation frames come every 16.7 ms) is made up by an earlier next one; after an
       // idle time (nothing new to draw for a few intervals) the beat restarts from now
-      const interval = Math.max(view.interval, took / view.share);
+      const interval = view.share ? Math.max(view.interval, took / view.share) : view.interval;
       const next = view.due + interval;
       view.due = next > now - CATCH_UP * interval ? next : now + interval;
     }

@@ -26,13 +26,14 @@ function scheduler() {
   return { clock, frames };
 }
 
-/** A view that remembers the step of every frame it drew, each draw taking `ms` of the clock. */
-function addView(frames, clock, name, { interval = 0, ms = 0, share = 1 } = {}) {
+/** A view that remembers the step of every frame it drew, each draw taking `ms` of the clock (or
+ * what `ms()` gives at the time). */
+function addView(frames, clock, name, { interval = 0, ms = 0, share = null } = {}) {
   const drawn = [];
   frames.add(
     name,
     (frame) => {
-      clock.time += ms;
+      clock.time += typeof ms === 'function' ? ms() : ms;
       drawn.push(frame.step);
     },
     { interval, share },
@@ -135,15 +136,7 @@ test('a late slow draw is made up by an earlier next one (the beat holds)', () =
 test('a slow view held to a share of the time draws less often when its draws get costly', () => {
   const { clock, frames } = scheduler();
   let ms = 10;
-  const drawn = [];
-  frames.add(
-    'values',
-    (frame) => {
-      clock.time += ms;
-      drawn.push(frame.step);
-    },
-    { interval: 200, share: 0.1 },
-  );
+  const drawn = addView(frames, clock, 'values', { interval: 200, ms: () => ms, share: 0.1 });
   const at = (time, step) => {
     frames.submit({ step });
     clock.frame(time);
