@@ -5,7 +5,8 @@ machine, and what stayed idle; in cores (CPU seconds a wall second).
 
 A process's count includes its threads' and the kernel's work on its behalf (system time: for
 a loopback client or server, most of its TCP); interrupts the kernel serves for nobody in
-particular count as "other".
+particular count as "other". On a virtual machine the hypervisor may run other guests on this
+one's cores while its processes wait to run: that time, "stolen", is neither busy nor idle here.
 """
 
 from __future__ import annotations
@@ -35,11 +36,18 @@ def _stat_seconds(stat: Path) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def machine_seconds() -> tuple[float, float]:
-    """All cores' CPU seconds since boot: (busy, idle); waiting on the disk counts as idle."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]
-    return (sum(values) - idle) / TICKS, idle / TICKS
+def machine_seconds() -> tuple[float, float, float]:
+    """All cores' CPU seconds since boot: (busy, idle, stolen) (see ``cpu_line_seconds``)."""
+    return cpu_line_seconds(Path("/proc/stat").read_text().split("\n", 1)[0])
+
+
+def cpu_line_seconds(line: str) -> tuple[float, float, float]:
+    """/proc/stat's ``cpu`` line as (busy, idle, stolen) seconds: waiting on the disk counts as
+    idle; a guest of this machine's own is in user time already (its two fields are not added
+    again); steal is the time the hypervisor gave this machine's cores to others."""
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in line.split()[1:9])
+    busy = user + nice + system + irq + softirq
+    return busy / TICKS, (idle + iowait) / TICKS, steal / TICKS
 
 
 def load_generator_seconds() -> float:
@@ -62,11 +70,17 @@ class CpuSplit:
     load: float
     other: float  # busy, but none of the above (another user's programs, the kernel's own)
     idle: float
+    stolen: float  # taken by the hypervisor for other machines (a virtual machine's steal time)
     cores: int
 
     def per_request(self, cores: float, requests: int) -> float:
         """``cores`` of this window as µs of CPU a request, for ``requests`` served in it."""
         return cores * self.seconds / requests * 1e6
+
+
+# a reading: the monotonic time, the apps', redis-server's and the load generator's CPU seconds,
+# and the machine's (busy, idle, stolen)
+_Counts = tuple[float, list[float], float, float, tuple[float, float, float]]
 
 
 class CpuWindow:
@@ -76,9 +90,9 @@ class CpuWindow:
 
     def __init__(self, apps: list[int], redis: int | None) -> None:
         self.apps, self.redis = apps, redis
-        self._start: tuple[float, list[float], float, float, tuple[float, float]] | None = None
+        self._start: _Counts | None = None
 
-    def _read(self) -> tuple[float, list[float], float, float, tuple[float, float]]:
+    def _read(self) -> _Counts:
         redis = process_seconds(self.redis) if self.redis is not None else 0.0
         apps = [process_seconds(pid) for pid in self.apps]
         return time.monotonic(), apps, redis, load_generator_seconds(), machine_seconds()
@@ -88,8 +102,8 @@ class CpuWindow:
 
     def stop(self) -> CpuSplit:
         assert self._start is not None, "start the window first"
-        (t0, apps0, redis0, load0, (busy0, idle0)) = self._start
-        (t1, apps1, redis1, load1, (busy1, idle1)) = self._read()
+        (t0, apps0, redis0, load0, (busy0, idle0, stolen0)) = self._start
+        (t1, apps1, redis1, load1, (busy1, idle1, stolen1)) = self._read()
         wall = t1 - t0
         apps = tuple((b - a) / wall for a, b in zip(apps0, apps1, strict=True))
         redis, load = (redis1 - redis0) / wall, (load1 - load0) / wall
@@ -101,5 +115,6 @@ class CpuWindow:
             load=load,
             other=busy - sum(apps) - redis - load,
             idle=(idle1 - idle0) / wall,
+            stolen=(stolen1 - stolen0) / wall,
             cores=os.cpu_count() or 1,
         )

@@ -11,7 +11,8 @@ of the paused page, counted just before Play: the browser's own rate, which a pa
 every frame with work pulls down while playing (so the playing page's frames are reported beside
 it, not used as the reference). The slow views (curves, regions, the text panels) are reported in
 draws per second, and the cores the server, everything else (the browser, most of it) and
-nothing used in the window (``bench.cpu.CpuWindow``). The median of ``--runs`` runs per scenario
+nothing used in the window, and those the host (the hypervisor) gave to other machines
+(``bench.cpu.CpuWindow``). The median of ``--runs`` runs per scenario
 is reported.
 
 Targets: every live view of a one-weight-layer net (iris) >= 0.9 of the paused page's frames, of a
@@ -161,7 +162,12 @@ def run_once(
         "stream frames / animation frames": received / frames,
         "steps / requested": (end["step"] - start["step"]) / elapsed / scenario.speed,
         # the browser is most of "other": every process but the server and this bench's own
-        "cores while playing": {"server": split.apps[0], "other": split.other, "idle": split.idle},
+        "cores while playing": {
+            "server": split.apps[0],
+            "other": split.other,
+            "idle": split.idle,
+            "stolen": split.stolen,
+        },
     }
 
 
@@ -209,7 +215,7 @@ def verdicts(scenario: Scenario, result: dict[str, Any]) -> list[str]:
     used = result["cores while playing"]
     lines.append(
         f"         cores while playing: server {used['server']:.2f}, the browser and the rest "
-        f"{used['other']:.2f}, idle {used['idle']:.2f}"
+        f"{used['other']:.2f}, idle {used['idle']:.2f}, taken by the host {used['stolen']:.2f}"
     )
     return lines
 

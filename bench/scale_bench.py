@@ -169,6 +169,7 @@ def cpu_figures(setup: str, load: StepLoad) -> dict[str, float]:
         f"load generator cores {setup}": cpu.load,
         f"other cores {setup}": cpu.other,
         f"idle cores {setup}": cpu.idle,
+        f"stolen cores {setup}": cpu.stolen,
         f"app µs/req {setup}": cpu.per_request(app, requests),
         f"redis-server µs/req {setup}": cpu.per_request(cpu.redis, requests),
         f"load generator µs/req {setup}": cpu.per_request(cpu.load, requests),
@@ -207,6 +208,7 @@ def cpu_table(figures: dict[str, float], setups: list[str]) -> str:
             f" ({figures[f'load generator µs/req {setup}']:.0f} µs/req)"
             f"  other {figures[f'other cores {setup}']:.2f}"
             f"  idle {figures[f'idle cores {setup}']:.2f}"
+            f"  taken by the host {figures[f'stolen cores {setup}']:.2f}"
         )
     return "\n".join(lines)
 

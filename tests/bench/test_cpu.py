@@ -10,7 +10,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.cpu import TICKS, CpuSplit, CpuWindow, process_seconds, thread_seconds
+from bench.cpu import (
+    TICKS,
+    CpuSplit,
+    CpuWindow,
+    cpu_line_seconds,
+    process_seconds,
+    thread_seconds,
+)
 from bench.scale_bench import two_over_one_bound
 from tests.waiting import wait_until
 
@@ -74,8 +81,20 @@ def test_the_load_generator_is_this_process_and_the_children_it_waited_for() -> 
     assert split.apps == ()
 
 
+def test_steal_is_neither_busy_nor_idle_and_a_guest_is_not_counted_twice() -> None:
+    # user nice system idle iowait irq softirq steal guest guest_nice, in ticks; the guest's
+    # 7 ticks are in user's 100 already
+    line = "cpu  100 20 30 400 50 6 4 90 7 0"
+    busy, idle, stolen = cpu_line_seconds(line)
+    assert busy * TICKS == pytest.approx(100 + 20 + 30 + 6 + 4)
+    assert idle * TICKS == pytest.approx(400 + 50)
+    assert stolen * TICKS == pytest.approx(90)
+
+
 def test_cores_become_microseconds_a_request() -> None:
-    split = CpuSplit(seconds=4.0, apps=(0.5,), redis=0.1, load=0.2, other=0, idle=1.2, cores=2)
+    split = CpuSplit(
+        seconds=4.0, apps=(0.5,), redis=0.1, load=0.2, other=0, idle=1.2, stolen=0, cores=2
+    )
     assert split.per_request(0.5, 8000) == pytest.approx(250.0)  # 2 CPU seconds, 8,000 requests
 
 
