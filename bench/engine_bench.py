@@ -4,6 +4,11 @@ Compares, per training step of the tutorial's 4-3 iris net (tanh01, learning rat
 - ``engine_many``: ``Trainer.run(n, record_last=False)``, the many-steps mode;
 - ``engine_recorded``: ``Trainer.step()`` n times, every step with its full record;
 - ``minimal_numpy``: a minimal hand-written NumPy loop doing the same math on the same net;
+- for a deep net (spiral, hidden layers 8 and 4): ``deep_updated``, a bare loop of the many-steps
+  mode's step (``core.backprop.updated_weights``), against ``deep_backprop``, the same loop through
+  ``core.backprop.backprop`` and its full record (the many-steps mode's step before): what the
+  record costs a deep step; ``deep_many``, the engine's many-steps mode (sampling and the learning
+  curves' points included), for information;
 - ``torch_autograd``: the canonical per-sample PyTorch autograd SGD loop (``nn.Linear``,
   ``torch.optim.SGD``), when torch is installed; ``torch_manual``, a leaner autograd loop that
   updates a bare tensor by hand, is reported beside it for information.
@@ -25,7 +30,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from core import Sampling, Trainer, TrainerConfig, load_dataset
+from core import Sampling, Trainer, TrainerConfig, backprop, load_dataset
+from core.backprop import updated_weights
 
 LEARNING_RATE = 0.1
 
@@ -80,6 +86,39 @@ def engine_recorded(n: int) -> float:
     start = time.perf_counter()
     for _ in range(n):
         step()
+    return (time.perf_counter() - start) / n
+
+
+DEEP = TrainerConfig(dataset="spiral", hidden=(8, 4), learning_rate=LEARNING_RATE)
+
+
+def deep_many(n: int) -> float:
+    trainer = Trainer(DEEP)
+    start = time.perf_counter()
+    trainer.run(n, record_last=False)
+    return (time.perf_counter() - start) / n
+
+
+def deep_backprop(n: int) -> float:
+    """Steps of the deep net through ``backprop``, its record built and dropped."""
+    return _deep_loop(n, lambda *step: [layer.weights for layer in backprop(*step).layers])
+
+
+def deep_updated(n: int) -> float:
+    """``deep_backprop``'s steps (the same samples from the same weights) through
+    ``updated_weights``."""
+    return _deep_loop(n, updated_weights)
+
+
+def _deep_loop(n: int, step: Callable[..., list[np.ndarray]]) -> float:
+    trainer = Trainer(DEEP)
+    weights, loss, activation = list(trainer.weights), trainer.loss, trainer.activation
+    train = trainer.dataset.train
+    indices = np.random.default_rng(0).integers(0, train.size, size=n).tolist()
+    samples = [(np.array(train.x[i]), np.array(train.target[i])) for i in indices]
+    start = time.perf_counter()
+    for x, target in samples:
+        weights = step(weights, x, target, activation, loss, LEARNING_RATE)
     return (time.perf_counter() - start) / n
 
 
@@ -149,6 +188,9 @@ def main() -> None:
         "minimal_numpy": minimal_numpy,
         "engine_many": engine_many,
         "engine_recorded": engine_recorded,
+        "deep_many": deep_many,
+        "deep_backprop": deep_backprop,
+        "deep_updated": deep_updated,
     }
     if _have_torch():
         variants["torch_autograd"] = torch_autograd
@@ -169,6 +211,7 @@ def main() -> None:
         "us_per_step_median": {k: statistics.median(v) * 1e6 for k, v in times.items()},
         "engine_many / minimal_numpy": ratio("engine_many", "minimal_numpy"),
         "engine_recorded / minimal_numpy": ratio("engine_recorded", "minimal_numpy"),
+        "deep_updated / deep_backprop": ratio("deep_updated", "deep_backprop"),
     }
     if "torch_autograd" in times:
         results["torch_autograd / engine_many"] = ratio("torch_autograd", "engine_many")

@@ -114,3 +114,36 @@ def backprop(
             )
         )
     return BackpropRecord(tuple(layers), error, target, loss.name)
+
+
+def updated_weights(
+    weights: Sequence[Array],
+    x: Array,
+    target: Array,
+    activation: Activation,
+    loss: Loss,
+    learning_rate: float,
+) -> list[Array]:
+    """``backprop``'s new weights alone, bit for bit, for the steps nobody looks at (the
+    many-steps mode): the same equations in the same order, without the record. Each layer's
+    update is made as the recursion passes it, from the output layer down, and only ``[input; 1]``
+    and ``f'(net)`` are kept from the feedforward: the record's lists and tuples are an eighth of
+    a deep net's step (``make bench``, docs/benchmarks.md)."""
+    activations = loss.activations(activation, len(weights), target.shape[0])
+    inputs_b, diffs = [], []
+    output = x
+    for w, f in zip(weights, activations, strict=True):
+        input_b = with_bias(output)
+        output, activation_diff = f.both(w @ input_b)
+        inputs_b.append(input_b)
+        diffs.append(activation_diff)
+
+    error = target - output
+    delta = loss.delta(loss.incoming(error, output, target), error, activation_diff)
+    updated = list(weights)
+    for layer in range(len(weights) - 1, -1, -1):
+        w = weights[layer]
+        updated[layer] = w + learning_rate * outer(delta, inputs_b[layer])
+        if layer:  # the recursion: this layer's delta carried back through its weights
+            delta = (w[:, :-1].T @ delta) * diffs[layer - 1]
+    return updated

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.activations import get_activation
-from core.backprop import backprop, outer
+from core.backprop import backprop, outer, updated_weights
 from core.config import MAX_WEIGHT_LIMIT, ConfigError, TrainerConfig, check_learning_rate
 from core.datasets import SET_NAMES, Dataset, Task, load_dataset
 from core.history import DEFAULT_CAPACITY, DEFAULT_INTERVAL, History, SetErrors
@@ -310,11 +310,13 @@ class Trainer:
         if self._tutorial_net:
             return self._tutorial_step(index, keep)
         x, target = self._x[index], self._target[index]
+        if not keep:
+            self._weights = updated_weights(
+                self._weights, x, target, self.activation, self.loss, self._learning_rate
+            )
+            return None
         result = backprop(self._weights, x, target, self.activation, self.loss, self._learning_rate)
         weights = [layer.weights for layer in result.layers]
-        if not keep:
-            self._weights = weights
-            return None
         return self._record(index, result.layers, weights, result.error)
 
     def _tutorial_step(self, index: int, keep: bool) -> StepRecord | None:

@@ -9,6 +9,8 @@ import pytest
 
 from core import ACTIVATIONS, LayerRecord, Trainer, TrainerConfig, backprop
 from core.activations import Activation
+from core.backprop import updated_weights
+from core.losses import LOSSES
 from tests.core.finite_differences import central_difference, numerical_weight_update
 
 # ---------------------------------------------------------------------------------------------
@@ -218,6 +220,24 @@ def test_the_tutorial_nets_written_out_step_is_backprop_bit_for_bit(activation: 
             assert np.array_equal(getattr(got, name), getattr(want, name)), name
     np.testing.assert_array_equal(record.error, expected.error)
     assert record.loss == expected.loss
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("hidden", [(), (5,), (4, 3)])
+def test_the_many_steps_modes_weights_are_backprops_bit_for_bit(
+    activation: str, loss: str, hidden: tuple[int, ...]
+) -> None:
+    trainer = Trainer(TrainerConfig(activation=activation, loss=loss, hidden=hidden, seed=3))
+    weights = [np.array(w) for w in trainer.weights]
+    train = trainer.dataset.train
+    for k in range(30):  # weights that have moved, on several samples
+        x, target = np.array(train.x[k]), np.array(train.target[k])
+        got = updated_weights(weights, x, target, trainer.activation, trainer.loss, 0.3)
+        want = backprop(weights, x, target, trainer.activation, trainer.loss, 0.3)
+        for new, layer in zip(got, want.layers, strict=True):
+            assert np.array_equal(new, layer.weights, equal_nan=True)
+        weights = got
 
 
 def test_backprop_changes_none_of_its_arguments() -> None:
