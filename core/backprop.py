@@ -21,6 +21,9 @@ The output layer is the recursion's base case: for the tutorial's loss ``E = ½�
 ``delta^L = error ∘ f'(net^L)`` holds the error vector and no weights (other losses:
 ``core.losses``). Each hidden layer's delta is
 ``delta^l = f'(net^l) ∘ (W^(l+1) without its bias column)ᵀ delta^(l+1)``: there the weights appear.
+
+``updated_weights`` is the same step for the steps nobody looks at: its new weights only, bit for
+bit ``backprop``'s (a test holds them equal), without the record's cost.
 """
 
 from __future__ import annotations
