@@ -13,7 +13,9 @@ it, not used as the reference). The slow views (curves, regions, the text panels
 draws per second, and the cores the server, everything else (the browser, most of it) and
 nothing used in the window, and those the host (the hypervisor) gave to other machines
 (``bench.cpu.CpuWindow``). The median of ``--runs`` runs per scenario
-is reported.
+is reported, and before and after the scenarios the machine's speed for drawing: a fixed Plotly
+workload's main-thread ms a frame (``bench.plotly_layouts``), against its figure on the machine
+where the targets were last met.
 
 Targets: every live view of a one-weight-layer net (iris) >= 0.9 of the paused page's frames, of a
 three-layer net (spiral 8,4) >= 0.5; curves and regions >= 10 draws/s; the first live views within
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -36,10 +37,11 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from bench.chromium import CHROMIUM_ARGS, chromium_path
 from bench.cpu import CpuWindow
+from bench.plotly_layouts.measure import REFERENCE, main_thread_ms_per_frame, serving
 from bench.servers import running_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 800}
 LIVE_VIEWS = ("live",)  # every heatmap and bar chart, one figure drawn with every new state
 # all the other views the page counts draw on the slow beat (curves, regions, the text panels)
@@ -47,6 +49,8 @@ IDLE_SECONDS = 1.0  # the paused page's animation frames: the browser's own rate
 COUNTER = "counter"  # the step counter: drawn with every new state, not a plot
 TIMEOUT_MS = 30_000
 FIRST_LIVE_TARGET_MS = 1200
+REFERENCE_SECONDS = 3.0
+REFERENCE_WHERE_MET = 13.3  # ms a frame, 2026-12-02 (docs/benchmarks.md)
 SLOW_TARGET_PER_SECOND = 10
 
 
@@ -88,13 +92,6 @@ READ = """() => JSON.parse(JSON.stringify({
     stats: window.playgroundStats,
     step: Number(document.getElementById('step-count').textContent.replaceAll(',', '')),
 }))"""
-
-
-def chromium_path() -> str:
-    for path in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
-        if path and Path(path).is_file():
-            return path
-    raise SystemExit("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
 
 
 def wait_for_draws(page: Page, view: str, count: int) -> None:
@@ -171,6 +168,14 @@ def run_once(
     }
 
 
+def machine_reference(browser: Browser, layouts: str) -> float:
+    """The machine's speed for drawing, in this run's browser: a fixed Plotly workload's
+    main-thread busy ms a frame (``bench.plotly_layouts``: spiral 8,4's live views, redrawn every
+    frame), so that a run on a slower host or in a slower window reads as such."""
+    busy, _ = main_thread_ms_per_frame(browser, f"{layouts}/{REFERENCE}", REFERENCE_SECONDS)
+    return busy
+
+
 def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Each figure's median over the runs (nested dictionaries figure by figure)."""
     first = runs[0]
@@ -229,14 +234,17 @@ def main() -> None:
 
     results: dict[str, Any] = {"runs": args.runs, "seconds": args.seconds, "scenarios": {}}
     env = {"PLAYGROUND_LOG_LEVEL": "warning"}
+    reference: dict[str, float] = {}
     with (
         running_server("app", ("GET", "/healthz"), env) as (url, server),
+        serving() as layouts,
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
         )
         try:
+            reference["start"] = machine_reference(browser, layouts)
             # warm-up: the server's first requests
             run_once(browser, url, server, SCENARIOS[0], 0.5)
             runs: dict[str, list[dict[str, Any]]] = {s.name: [] for s in SCENARIOS}
@@ -244,8 +252,15 @@ def main() -> None:
                 for scenario in SCENARIOS:
                     result = run_once(browser, url, server, scenario, args.seconds)
                     runs[scenario.name].append(result)
+            reference["end"] = machine_reference(browser, layouts)
         finally:
             browser.close()
+    results["machine reference, ms a frame"] = reference
+    print(
+        f"machine reference (the layouts bench's {REFERENCE}, main-thread busy ms a frame): "
+        f"{reference['start']:.1f} before the scenarios, {reference['end']:.1f} after "
+        f"({REFERENCE_WHERE_MET} where the targets were last met)"
+    )
     for scenario in SCENARIOS:
         result = median_of(runs[scenario.name])
         results["scenarios"][scenario.name] = {**result, "all runs": runs[scenario.name]}
