@@ -43,6 +43,25 @@ Array = NDArray[np.float64]
 outer = np.multiply.outer  # outer(d, x)[k, j] = d[k] * x[j], as np.outer, in one C call
 
 
+def _feedforward_keeping(
+    weights: Sequence[Array], activations: Sequence[Activation], x: Array
+) -> tuple[list[Array], list[Array], list[Array], list[Array]]:
+    """The feedforward, keeping what the backward pass needs: per layer, input to output, its
+    ``[input; 1]``, ``net = W · [input; 1]``, ``output = f(net)`` and ``activation_diff = f'(net)``
+    (vectors; ``f`` the layer's own of ``activations``)."""
+    inputs_b, nets, outputs, diffs = [], [], [], []
+    output = x
+    for w, f in zip(weights, activations, strict=True):
+        input_b = with_bias(output)
+        net = w @ input_b
+        output, activation_diff = f.both(net)
+        inputs_b.append(input_b)
+        nets.append(net)
+        outputs.append(output)
+        diffs.append(activation_diff)
+    return inputs_b, nets, outputs, diffs
+
+
 def backprop(
     weights: Sequence[Array],
     x: Array,
@@ -69,17 +88,8 @@ def backprop(
     """
     activations = loss.activations(activation, len(weights), target.shape[0])
 
-    # feedforward, keeping what the backward pass needs
-    inputs_b, nets, outputs, diffs = [], [], [], []
-    output = x
-    for w, f in zip(weights, activations, strict=True):
-        input_b = with_bias(output)
-        net = w @ input_b
-        output, activation_diff = f.both(net)
-        inputs_b.append(input_b)
-        nets.append(net)
-        outputs.append(output)
-        diffs.append(activation_diff)
+    inputs_b, nets, outputs, diffs = _feedforward_keeping(weights, activations, x)
+    output, activation_diff = outputs[-1], diffs[-1]
 
     # the base case, the output layer: where the loss meets the output
     error = target - output
@@ -128,21 +138,15 @@ def updated_weights(
     learning_rate: float,
 ) -> list[Array]:
     """``backprop``'s new weights alone, bit for bit, for the steps nobody looks at (the
-    many-steps mode): the same equations in the same order, without the record. Each layer's
-    update is made as the recursion passes it, from the output layer down, and only ``[input; 1]``
-    and ``f'(net)`` are kept from the feedforward: the record's lists and tuples are an eighth of
-    a deep net's step (``make bench``, docs/benchmarks.md)."""
+    many-steps mode): the same feedforward and equations in the same order, without the record,
+    each layer's update made as the recursion passes it, from the output layer down. The
+    record's tuples and lists are an eighth of a deep net's step (``make bench``,
+    docs/benchmarks.md)."""
     activations = loss.activations(activation, len(weights), target.shape[0])
-    inputs_b, diffs = [], []
-    output = x
-    for w, f in zip(weights, activations, strict=True):
-        input_b = with_bias(output)
-        output, activation_diff = f.both(w @ input_b)
-        inputs_b.append(input_b)
-        diffs.append(activation_diff)
-
+    inputs_b, _, outputs, diffs = _feedforward_keeping(weights, activations, x)
+    output = outputs[-1]
     error = target - output
-    delta = loss.delta(loss.incoming(error, output, target), error, activation_diff)
+    delta = loss.delta(loss.incoming(error, output, target), error, diffs[-1])
     updated = list(weights)
     for layer in range(len(weights) - 1, -1, -1):
         w = weights[layer]
