@@ -12,10 +12,10 @@ every frame with work pulls down while playing (so the playing page's frames are
 it, not used as the reference). The slow views (curves, regions, the text panels) are reported in
 draws per second, and the cores the server, everything else (the browser, most of it) and
 nothing used in the window, and those the host (the hypervisor) gave to other machines
-(``bench.cpu.CpuWindow``). The median of ``--runs`` runs per scenario
-is reported, and before and after the scenarios the machine's speed for drawing: a fixed Plotly
-workload's main-thread ms a frame (``bench.plotly_layouts``), against its figure on the machine
-where the targets were last met.
+(``bench.cpu.CpuWindow``). The median of ``--runs`` runs per scenario is reported, and before and
+after the scenarios the machine's speed for drawing: a fixed Plotly workload's main-thread ms a
+frame (``bench.plotly_layouts``), against its figure on the machine where the targets were last
+met.
 
 Targets: every live view of a one-weight-layer net (iris) >= 0.9 of the paused page's frames, of a
 three-layer net (spiral 8,4) >= 0.5; curves and regions >= 10 draws/s; the first live views within

@@ -30,8 +30,8 @@ import { StepThrough } from './walk.js';
 const SLOW_VIEW_INTERVAL_MS = 90;
 // the values printed on the live views: 5 a second, a rate at which numbers can still be read,
 // and at most a tenth of the time: the costliest slow view (Plotly styles and places every one of
-// its texts again on each draw: 8-15 ms on spiral 8,4 on a fast machine, 24-41 on a slow one,
-// where at 5 a second they took 133-190 ms of the main thread a second; docs/benchmarks.md)
+// its texts again on each draw, which on a slow machine takes longer than a 5-a-second beat
+// allows; figures in docs/benchmarks.md)
 const VALUES_INTERVAL_MS = 200;
 const VALUES_SHARE = 0.1;
 
