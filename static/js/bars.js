@@ -4,11 +4,13 @@
 // unit by unit by the slope of the activation. This part of the live figure (live_figure.js) makes
 // their traces and what stays put in the frame under it.
 //
-// A figure's cost a frame grows with its traces and subplots far more than with its bars, so all
-// the bars are one trace ('bars', each coloured by its plot and, for deltas and errors, its sign),
-// the targets' marks too (a bar 2 px long at the target, after all the units' bars: as a scatter
-// trace of their own, iris's restyle took 5.1-6.6 ms in a loop against 4.6-4.7 without it, in
-// one page), on the live figure's pair of pixel axes. Each plot maps its
+// A figure's cost a frame grows with its traces and subplots far more than with its bars, so the
+// bars are two traces on the live figure's pair of pixel axes: 'bars', each bar coloured by its
+// plot, with the targets' marks after the units' bars (a bar 2 px long at the target: as a
+// scatter trace of their own, iris's frame took 5.1-6.6 ms in a loop against 4.6-4.7 without
+// it, in one page), and 'negative', the same units' bars again in the negative colour. The live
+// figure animates its traces, which keeps every bar's colour as made, so a delta or an error is
+// drawn in 'bars' when it is positive and in 'negative' when it is negative (the other's x null). Each plot maps its
 // range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line and title are
 // in the frame, the zero line moved only when a range that is not symmetric changes. A bar's hover
 // label reads its numbers from its customdata: [value, unit, ...the numbers it is made of]. The
@@ -49,7 +51,7 @@ export class BarPlots {
    * @param {object} geometry from grid.js's layout
    * @param {object[]} plots one per bar chart: `band`, `column`, `name`, `title`, `rows` (the
    *   units' names), `kind` (a BarKind), `range` (a WideningRange), `hovertemplate` (of a bar's
-   *   customdata: [value, unit, ...what `restyle` is given for it])
+   *   customdata: [value, unit, ...what `frameData` is given for it])
    * @param {{annotations: object[], shapes: object[]}} frame the frame's layout, which this part
    *   adds its titles, ranges and zero lines to
    */
@@ -112,22 +114,25 @@ export class BarPlots {
         }
       });
     });
+    // the units' bars alone, before the targets' marks are added
+    const units = Object.fromEntries(
+      ['y', 'width', 'ids', 'hovertemplate'].map((key) => [key, [...bars[key]]]),
+    );
     for (const [key, list] of Object.entries(targets)) bars[key].push(...list);
     const none = (list) => list.map(() => null);
     const { colour, ...points } = bars;
-    this.traces = [
-      {
-        type: 'bar',
-        orientation: 'h',
-        name: 'bars',
-        ...points,
-        x: none(bars.y),
-        base: none(bars.y),
-        // a colour for every bar from the start: Plotly warns of a bar without one
-        marker: { color: colour },
-        textposition: 'none',
-      },
-    ];
+    const trace = (name, slots, color) => ({
+      type: 'bar',
+      orientation: 'h',
+      name,
+      ...slots,
+      x: none(slots.y),
+      base: none(slots.y),
+      // a colour for every bar from the start: Plotly warns of a bar without one
+      marker: { color },
+      textposition: 'none',
+    });
+    this.traces = [trace('bars', points, colour), trace('negative', units, NEGATIVE)];
     this.shown = plots.map(() => null); // per plot: the values drawn last (null: none yet)
   }
 
@@ -147,14 +152,15 @@ export class BarPlots {
   }
 
   /**
-   * This part's restyle for a new frame, a list per attribute with an entry per trace: per plot
-   * `k`, `values[k]` (one per unit, or null before the first step) and `customdata[k]` (per
-   * unit, the numbers its hover text shows besides its value and unit: a list, or null), and,
-   * for outputs, `targets`. The ranges are fitted by the caller.
+   * This part's data for a new frame, an object per trace ('bars', 'negative'): per plot `k`,
+   * `values[k]` (one per unit, or null before the first step) and `customdata[k]` (per unit, the
+   * numbers its hover text shows besides its value and unit: a list, or null), and, for outputs,
+   * `targets`. The ranges are fitted by the caller.
    */
-  restyle(values, customdata, targets) {
-    const bars = { x: [], base: [], customdata: [], color: [] };
-    const marks = { x: [], base: [], customdata: [], color: [] }; // the targets', after the bars
+  frameData(values, customdata, targets) {
+    const bars = { x: [], base: [], customdata: [] };
+    const negative = { x: [], base: [], customdata: [] };
+    const marks = { x: [], base: [], customdata: [] }; // the targets', after the bars
     this.plots.forEach((plot, k) => {
       const scale = scaleOf(this.lanes[k].lane, plot.range);
       const zero = scale(0);
@@ -162,27 +168,25 @@ export class BarPlots {
       this.shown[k] = vs;
       plot.rows.forEach((unit, row) => {
         const v = vs ? vs[row] : null;
-        bars.x.push(v === null ? null : scale(v) - zero);
-        bars.base.push(zero);
-        bars.customdata.push([v, unit, ...(customdata[k]?.[row] ?? [])]);
-        const negative = plot.kind === BarKind.SIGNED && v < 0;
-        bars.color.push(negative ? NEGATIVE : COLOURS[plot.kind]);
+        const x = v === null ? null : scale(v) - zero;
+        const isNegative = plot.kind === BarKind.SIGNED && v < 0;
+        const point = [v, unit, ...(customdata[k]?.[row] ?? [])];
+        bars.x.push(isNegative ? null : x);
+        negative.x.push(isNegative ? x : null);
+        for (const slots of [bars, negative]) {
+          slots.base.push(zero);
+          slots.customdata.push(point);
+        }
         if (plot.kind === BarKind.OUTPUT) {
           const t = vs ? targets[row] : null;
           marks.x.push(t === null ? null : TARGET_PX);
           marks.base.push(t === null ? null : scale(t) - TARGET_PX / 2);
           marks.customdata.push([t, unit]);
-          marks.color.push(TARGET);
         }
       });
     });
     for (const [key, list] of Object.entries(marks)) bars[key].push(...list);
-    return {
-      x: [bars.x],
-      base: [bars.base],
-      customdata: [bars.customdata],
-      'marker.color': [bars.color],
-    };
+    return [bars, negative];
   }
 
   /** The plots' ranges and the values printed at the bars' ends, as text points in the live

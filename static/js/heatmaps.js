@@ -9,7 +9,7 @@
 // they change) and the colour bars (of invisible markers, on a fixed range) are in the frame. The
 // values printed in the cells where they fit and the colour bars' end values are in the values'
 // figure (values.js), drawn on a slower beat: a heatmap's own cell text is measured again on every
-// restyle, the most costly part of its redraw. A cell's hover label names its unit and input from
+// redraw, the most costly part of it. A cell's hover label names its unit and input from
 // the trace's `text`, never drawn. No gaps between the cells: with them, Plotly paints every cell
 // at the screen's resolution, not one pixel a cell, several times slower.
 
@@ -150,7 +150,7 @@ export class HeatmapPlots {
         else budget -= cells;
       });
     }
-    // what each trace has now of the attributes restyled only when they change
+    // what each trace has now of the attributes sent only when they change
     this.attrs = plots.map((plot, k) => ({
       hasTrace: false,
       hovertemplate: plot.hover(false),
@@ -210,33 +210,27 @@ export class HeatmapPlots {
   }
 
   /**
-   * This part's restyle for a new frame, a list per attribute with an entry per trace: `zs[k]`
-   * and `customdata[k]` of plot `k` (null: no step yet, an empty plot); the attributes that
-   * follow the colour ranges (the plots' WideningRanges, fitted by the caller) and the hover
-   * text only when they change.
+   * This part's data for a new frame, an object per trace: `zs[k]` and `customdata[k]` of plot
+   * `k` (null: no step yet, an empty plot); the attributes that follow its colour range (its
+   * WideningRange, fitted by the caller) and its hover text only when they change.
    */
-  restyle(zs, customdata) {
-    const update = { z: zs.map((z) => z ?? []), customdata: customdata.map((c) => c ?? []) };
-    let hoverChanged = false;
-    let rangeChanged = false;
-    this.plots.forEach((plot, k) => {
+  frameData(zs, customdata) {
+    this.shown = zs;
+    return this.plots.map((plot, k) => {
       const attrs = this.attrs[k];
+      const data = { z: zs[k] ?? [], customdata: customdata[k] ?? [] };
       const hasTrace = customdata[k] !== null;
       if (hasTrace !== attrs.hasTrace) {
         attrs.hasTrace = hasTrace;
         attrs.hovertemplate = plot.hover(hasTrace);
-        hoverChanged = true;
+        data.hovertemplate = attrs.hovertemplate;
       }
       if (plot.range.hi !== attrs.r) {
         Object.assign(attrs, this.rangeAttributes(k, plot.range.hi));
-        rangeChanged = true;
+        Object.assign(data, { zmin: attrs.zmin, zmax: attrs.zmax });
       }
+      return data;
     });
-    const all = (key) => this.attrs.map((attrs) => attrs[key]);
-    if (hoverChanged) update.hovertemplate = all('hovertemplate');
-    if (rangeChanged) Object.assign(update, { zmin: all('zmin'), zmax: all('zmax') });
-    this.shown = zs;
-    return update;
   }
 
   /** The values printed in the cells of the plots where they fit (coloured to read on theirs)

@@ -3,16 +3,25 @@
 // them out, and a frame under it: the titles, names, colour bars and zero lines, relaid out only
 // when a title or a zero line moves.
 //
-// A frame is one Plotly.restyle of the whole figure. Plotly's every call, a restyle or an
-// animate, runs its defaults over the whole figure first, at a cost that hardly depends on how
-// much changed, so one call a frame beats two: on spiral 8,4's heatmaps and bars, 13.3 ms of the
-// main thread a frame against 16.9 for the heatmaps' restyle and the bars' animate in two figures
-// (make layouts-bench; on iris's few bars the two cost the same). A restyle also colours the bars
-// again, which an animate does not.
+// A frame is one Plotly.animate of every trace, without transition (the heatmaps made animatable:
+// plotly.js's animateHeatmaps). Plotly's every call runs its defaults over the whole figure first,
+// at a cost that hardly depends on how much changed, so one call a frame beats two (make
+// layouts-bench: spiral 8,4's heatmaps and bars, 13.3 ms of the main thread a frame in one
+// restyle against 16.9 for the heatmaps' restyle and the bars' animate in two figures); and an
+// animate draws the traces alone, where a restyle of a heatmap's `z` also redraws the figure's
+// frame (docs/benchmarks.md). An animate does not colour bars again: each bar keeps the colour
+// of its trace's slot (bars.js).
 
 import { BarPlots } from './bars.js';
 import { HeatmapPlots } from './heatmaps.js';
-import { PLOT_CONFIG, liveLayout, makeLater, pixelAxes } from './plotly.js';
+import {
+  NO_TRANSITION,
+  PLOT_CONFIG,
+  animateHeatmaps,
+  liveLayout,
+  makeLater,
+  pixelAxes,
+} from './plotly.js';
 
 export class LiveFigure {
   /**
@@ -33,13 +42,10 @@ export class LiveFigure {
     const parts = { ...frameLayout, traces: frameTraces };
     this.heatmaps = new HeatmapPlots(geometry, plots.heatmaps, parts);
     this.bars = new BarPlots(geometry, plots.bars, parts);
-    this.traceCount = this.heatmaps.traces.length + this.bars.traces.length;
-    Plotly.newPlot(
-      live,
-      [...this.heatmaps.traces, ...this.bars.traces],
-      { ...base, barmode: 'overlay' },
-      PLOT_CONFIG,
-    );
+    const traces = [...this.heatmaps.traces, ...this.bars.traces];
+    this.traceIndices = traces.map((_, k) => k);
+    Plotly.newPlot(live, traces, { ...base, barmode: 'overlay' }, PLOT_CONFIG);
+    animateHeatmaps(live);
     this.frameMade = makeLater(Plotly, frame, frameTraces, frameLayout, {
       ...PLOT_CONFIG,
       staticPlot: true,
@@ -47,29 +53,16 @@ export class LiveFigure {
   }
 
   /**
-   * Shows a new frame in one restyle: the heatmaps' `zs` and `cells` (their customdata), the
-   * bars' `values`, `customdata` and `targets` (see the parts' `restyle`), the titles for a step
-   * whose update is `held` back or shown. The ranges are fitted by the caller.
+   * Shows a new frame in one animate: the heatmaps' `zs` and `cells` (their customdata), the
+   * bars' `values`, `customdata` and `targets` (see the parts' `frameData`), the titles for a
+   * step whose update is `held` back or shown. The ranges are fitted by the caller.
    */
   draw({ zs, cells }, { values, customdata, targets }, held) {
-    const update = {};
-    const parts = [
-      [this.heatmaps, this.heatmaps.restyle(zs, cells)],
-      [this.bars, this.bars.restyle(values, customdata, targets)],
+    const data = [
+      ...this.heatmaps.frameData(zs, cells),
+      ...this.bars.frameData(values, customdata, targets),
     ];
-    let first = 0; // the part's first trace
-    for (const [part, restyle] of parts) {
-      for (const [key, list] of Object.entries(restyle)) {
-        // restyle's form for different values: a list with an entry per trace, undefined for
-        // a trace that keeps what it has
-        update[key] ??= Array.from({ length: this.traceCount });
-        list.forEach((value, k) => {
-          update[key][first + k] = value;
-        });
-      }
-      first += part.traces.length;
-    }
-    this.Plotly.restyle(this.element, update);
+    this.Plotly.animate(this.element, { data, traces: this.traceIndices }, NO_TRANSITION);
     const relayout = { ...this.heatmaps.heldTitles(held), ...this.bars.followRanges() };
     if (Object.keys(relayout).length) {
       this.frameMade.then(() => this.Plotly.relayout(this.frame, relayout));

@@ -37,14 +37,30 @@ export const DOWNLOAD_CONFIG = Object.freeze({
   responsive: true,
 });
 
-/** A Plotly.animate that only moves what is animatable (bars, lines, markers, their text) to its
- * new data: no transition, no redraw of the rest of the figure, and one asked for before Plotly
- * paints the last one (on the next animation frame) replaces it. */
+/** A Plotly.animate that only moves what is animatable (bars, lines, markers, their text; the live
+ * figure's heatmaps too, see animateHeatmaps) to its new data: no transition, no redraw of the
+ * rest of the figure, and one asked for before Plotly paints the last one (on the next animation
+ * frame) replaces it. */
 export const NO_TRANSITION = Object.freeze({
   transition: { duration: 0 },
   frame: { duration: 0, redraw: false },
   mode: 'immediate',
 });
+
+/**
+ * Lets Plotly.animate draw the heatmaps of the figure in `element` (made, with one at least) with
+ * its other traces: a live frame is then one animate of every trace, without the redraw of the
+ * figure's frame (axes, margins, drag boxes, layout styles) that a restyle of a heatmap's `z`
+ * makes on every call. Plotly.js 4.1.1 marks its heatmap module not animatable only because a
+ * heatmap cannot be tweened; its plot draws new data whatever the transition, and with none (the
+ * live figure's NO_TRANSITION) there is nothing to tween. The flag is the module's own, for the
+ * whole page; the page's other animates (curves, the regions' ring) name no heatmap. The browser
+ * tests check that the drawn heatmaps follow their data (tests/browser/test_page.py).
+ */
+export function animateHeatmaps(element) {
+  const heatmap = element._fullData.find((trace) => trace.type === 'heatmap');
+  heatmap._module.animatable = true;
+}
 
 export const PLOT_FONT = Object.freeze({
   family: 'system-ui, -apple-system, "Segoe UI", sans-serif',

@@ -79,21 +79,22 @@ def stats(page: Page) -> dict[str, Any]:
 
 
 # each layer's plots as the figures hold them: a heatmap's matrix; a bar chart's values, one a
-# unit, read from its bars (the figure's 'bars' trace, the targets' marks too, each point named by
-# its ids "plot:row", its value first in its customdata, as its hover label shows it); None for a
-# plot with nothing on it yet (before the first step)
+# unit, read from its drawn bars (the figure's 'bars' trace, the targets' marks too, and its
+# 'negative' one, each point named by its ids "plot:row", its value first in its customdata, as
+# its hover label shows it); None for a plot with nothing on it yet (before the first step)
 _SHOWN = """() => {
     const traces = new Map();
     for (const trace of document.getElementById('live').data) traces.set(trace.name, trace);
     const matrix = (name) => (traces.get(name).z.length ? traces.get(name).z : null);
     const points = new Map(); // plot name -> [row, value] of its drawn bars or marks
-    const trace = traces.get('bars');
-    trace.ids.forEach((id, i) => {
-        if (trace.x[i] === null || trace.x[i] === undefined) return;
-        const [plot, row] = id.split(':');
-        if (!points.has(plot)) points.set(plot, []);
-        points.get(plot).push([Number(row), trace.customdata[i][0]]);
-    });
+    for (const trace of [traces.get('bars'), traces.get('negative')]) {
+        trace.ids.forEach((id, i) => {
+            if (trace.x[i] === null || trace.x[i] === undefined) return;
+            const [plot, row] = id.split(':');
+            if (!points.has(plot)) points.set(plot, []);
+            points.get(plot).push([Number(row), trace.customdata[i][0]]);
+        });
+    }
     const bars = (name) => {
         const drawn = points.get(name);
         if (!drawn) return null;

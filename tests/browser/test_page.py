@@ -85,29 +85,52 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     wait_for_step(page, 1)
     wait_for_plotly(page)
     # every heatmap and every bar chart in one Plotly figure, output layer on top: a trace a
-    # heatmap, then every bar in one trace, the targets' marks too
+    # heatmap, then every bar in one trace, the targets' marks too, and the units' bars again for
+    # the negative values
     heatmaps = [f"{plot}-{n}" for n in (2, 1) for plot in HEATMAPS]
-    assert figure_names(page, "live") == [*heatmaps, "bars"]
+    assert figure_names(page, "live") == [*heatmaps, "bars", "negative"]
     bars = [
         plot.format(n=n)
         for n, plots in ((2, OUTPUT_LAYER_BARS), (1, HIDDEN_LAYER_BARS))
         for plot in plots
     ]
+    # each bar as drawn: its trace's colour for it (an animate keeps the colours as made), as
+    # given to Plotly and as painted
     drawn = page.evaluate(
         """() => {
-            const t = document.getElementById('live').data.at(-1);
-            return { ids: t.ids, values: t.customdata.map((c) => c[0]), colours: t.marker.color };
+            const live = document.getElementById('live');
+            const groups = [...live.querySelectorAll('.barlayer .trace')];
+            return live.data.filter((t) => t.type === 'bar').map((t) => {
+                const group = groups.find((g) => g.__data__?.[0]?.trace.name === t.name);
+                const paths = [...group.querySelectorAll('.point path')];
+                return t.ids.map((id, i) => ({
+                    trace: t.name,
+                    id,
+                    value: t.customdata[i][0],
+                    x: t.x[i],
+                    colour: Array.isArray(t.marker.color) ? t.marker.color[i] : t.marker.color,
+                    painted: paths[i].style.fill,
+                }));
+            });
         }"""
     )
-    units = [i for i in drawn["ids"] if "-target" not in i]
+    positive, negative = drawn
+    units = [b["id"] for b in positive if "-target" not in b["id"]]
     assert list(dict.fromkeys(i.split(":")[0] for i in units)) == bars
-    assert drawn["ids"][len(units) :] == ["output-2-target:0"]  # after the units' bars
-    # deltas and errors coloured by their sign, the other bars by their plot
-    for id_, value, colour in zip(*drawn.values(), strict=True):
-        if id_.startswith(("delta", "error", "sent-back")):
-            assert colour == (NEGATIVE if value < 0 else POSITIVE), (id_, value, colour)
+    assert [b["id"] for b in positive[len(units) :]] == ["output-2-target:0"]  # after the units
+    assert [b["id"] for b in negative] == units
+    # deltas and errors coloured by their sign (a negative one drawn in 'negative', the other
+    # trace's bar empty), the other bars by their plot
+    for bar, other in zip(positive, negative, strict=False):
+        signed = bar["id"].startswith(("delta", "error", "sent-back"))
+        drawn_in = other if signed and bar["value"] < 0 else bar
+        assert drawn_in["x"] is not None, bar
+        assert (bar if drawn_in is other else other)["x"] is None, bar
+        assert drawn_in["painted"] == rgb(drawn_in["colour"]), drawn_in
+        if signed:
+            assert drawn_in["colour"] == (NEGATIVE if bar["value"] < 0 else POSITIVE), drawn_in
         else:
-            assert colour not in (NEGATIVE, POSITIVE), (id_, colour)
+            assert drawn_in["colour"] not in (NEGATIVE, POSITIVE), drawn_in
     for layer in shown(page):
         for plot, values in layer.items():
             if plot not in ("output", "target"):
@@ -151,6 +174,49 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     expect(page.locator("#sample")).to_contain_text("Step 1:")
     expect(page.locator(".explain")).to_be_in_viewport()
     expect(page.locator(".explain")).to_contain_text("−∂E/∂net")
+
+
+# each heatmap of the live figure: the picture it drew (its image's data URL) and the one Plotly
+# draws of the same traces in a figure made from scratch (a newPlot, not an animate)
+_HEATMAP_PICTURES = """async () => {
+    const live = document.getElementById('live');
+    const pictures = (element) => Object.fromEntries(
+        [...element.querySelectorAll('.heatmaplayer .hm')].map((g) => [
+            g.__data__[0].trace.name,
+            g.querySelector('image').getAttribute('href'),
+        ]),
+    );
+    const copy = (o) => JSON.parse(JSON.stringify(o));
+    const reference = document.createElement('div');
+    document.body.append(reference);
+    await Plotly.newPlot(reference, copy(live.data), copy(live.layout), { staticPlot: true });
+    const result = { drawn: pictures(live), reference: pictures(reference) };
+    Plotly.purge(reference);
+    reference.remove();
+    return result;
+}"""
+
+
+def test_heatmaps_draw_each_new_step(page: Page, server_url: str):
+    # the live figure's frames are animates, which Plotly.js does not draw heatmaps in unless
+    # they are made animatable (static/js/plotly.js animateHeatmaps): each step's pictures must
+    # be those Plotly draws of the same data from scratch, and differ from the step's before
+    open_page(page, server_url, dataset="xor", hidden=[3])
+    wait_for_plotly(page)
+    before = None
+    for step in (1, 2, 3):
+        page.click("#step-1")
+        wait_for_step(page, step)
+        wait_for_draws(page, "live", step + 1)  # the empty figure's draw, then one a step
+        pictures = page.evaluate(_HEATMAP_PICTURES)
+        assert sorted(pictures["drawn"]) == sorted(
+            f"{plot}-{n}" for n in (1, 2) for plot in HEATMAPS
+        )
+        assert pictures["drawn"] == pictures["reference"]
+        if before is not None:
+            for name in ("weights-1", "weights-2", "update-1", "update-2"):
+                assert pictures["drawn"][name] != before[name], (step, name)
+        before = pictures["drawn"]
 
 
 def samples_shown(page: Page, count: int) -> list[dict[str, Any]]:

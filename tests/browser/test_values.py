@@ -35,7 +35,7 @@ _PRINTED = """() => {
     const live = document.getElementById('live');
     const edges = (e) => ['left', 'top'].map((side) => e.getBoundingClientRect()[side]);
     const heatmaps = live.data.filter((t) => t.type === 'heatmap');
-    const bars = live.data.find((t) => t.name === 'bars');
+    const bars = live.data.filter((t) => t.type === 'bar'); // 'bars' and 'negative'
     const [t] = values.data;
     return {
         points: t.x.map((x, i) => ({ x, y: t.y[i], text: t.text[i] })),
@@ -44,7 +44,9 @@ _PRINTED = """() => {
             heatmaps.map((h) => [h.name, { x0: h.x0, dx: h.dx, y0: h.y0, dy: h.dy, z: h.z }]),
         ),
         sameEdges: edges(live).every((edge, i) => edge === edges(values)[i]),
-        bars: bars.ids.map((id, i) => ({ id, x: bars.x[i], base: bars.base[i], y: bars.y[i] })),
+        bars: bars.flatMap((b) =>
+            b.ids.map((id, i) => ({ id, x: b.x[i], base: b.base[i], y: b.y[i] })),
+        ),
     };
 }"""
 
