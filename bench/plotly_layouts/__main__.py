@@ -36,6 +36,7 @@ LAYOUTS = [
 LIVE_LAYOUTS = [
     ("two", "heatmaps restyled, bars animated: two figures"),
     ("one", "heatmaps and bars, one figure, one restyle"),
+    ("animated", "heatmaps and bars, one figure, one animate (heatmaps made animatable)"),
 ]
 
 
