@@ -10,13 +10,14 @@
 // scatter trace of their own, iris's frame took 5.1-6.6 ms in a loop against 4.6-4.7 without
 // it, in one page), and 'negative', the same units' bars again in the negative colour. The live
 // figure animates its traces, which keeps every bar's colour as made, so a delta or an error is
-// drawn in 'bars' when it is positive and in 'negative' when it is negative (the other's x null). Each plot maps its
-// range (fixed, only widening: see scale.js) onto its lane of pixels; its zero line and title are
-// in the frame, the zero line moved only when a range that is not symmetric changes. A bar's hover
-// label reads its numbers from its customdata: [value, unit, ...the numbers it is made of]. The
-// values printed at the bars' ends and the ranges under the plots are in the values' figure
-// (values.js), drawn on a slower beat: a frame's relayout draws all of it again, every title and
-// name of the heatmaps too, and the deltas' ranges change every few frames as they narrow.
+// drawn in 'bars' when it is positive and in 'negative' when it is negative (the other's x null).
+// Each plot maps its range (fixed, only widening: see scale.js) onto its lane of pixels; its zero
+// line and title are in the frame, the zero line moved only when a range that is not symmetric
+// changes. A bar's hover label reads its numbers from its customdata: [value, unit, ...the
+// numbers it is made of]. The values printed at the bars' ends and the ranges under the plots are
+// in the values' figure (values.js), drawn on a slower beat: a frame's relayout draws all of it
+// again, every title and name of the heatmaps too, and the deltas' ranges change every few frames
+// as they narrow.
 
 import { num } from './format.js';
 
