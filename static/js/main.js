@@ -24,6 +24,7 @@ import { PlaygroundSession } from './session.js';
 import { SnapshotControls } from './snapshot.js';
 import { StatusView } from './status.js';
 import { UploadControl } from './upload.js';
+import { watchSight } from './visibility.js';
 import { StepThrough } from './walk.js';
 
 // curves, regions and the equations' text: about 11 draws per second, on a steady beat
@@ -231,6 +232,12 @@ session = new PlaygroundSession({
   },
   hasRegions,
   onRefused: (fields) => fields.forEach((field) => controls.markInvalid(field)),
+});
+// the decision regions are drawn, and their grid fetched, only while they are in sight (below the
+// fold of a laptop's screen: nobody sees those draws, and they cost the live views frames)
+watchSight(byId('regions-figure'), (shown) => {
+  scheduler.setVisible('regions', shown);
+  session.showRegions(shown);
 });
 // for the browser tests (and the curious); what the plots show is in the figures' data
 window.playground = { session, predicting: () => predict.holding };

@@ -1,7 +1,8 @@
 // Fetching what follows training but is not in a frame (learning curves, decision regions),
 // without flooding the server: at most one request in flight, at most one per `interval` ms, and
 // only when something changed since the last answer. A request wanted while one is in flight is
-// made once it returns: the latest wish wins, none are queued.
+// made once it returns: the latest wish wins, none are queued. While nothing shows the data
+// (paused: its figure scrolled out of sight) nothing is asked for; resumed, the latest wish is.
 
 export class Refresher {
   /**
@@ -36,12 +37,14 @@ export class Refresher {
     this.timer = null;
     this.last = -Infinity;
     this.enabled = true;
+    this.paused = false;
   }
 
   /** Asks for the data as of `key` (e.g. "run 3, step 1200"). */
   want(key) {
     this.wanted = key;
-    if (!this.enabled || this.inFlight || this.timer !== null || key === this.have) return;
+    if (!this.enabled || this.paused || this.inFlight || this.timer !== null) return;
+    if (key === this.have) return;
     const wait = this.last + this.interval - this.clock.now();
     if (wait > 0) {
       this.timer = this.clock.setTimeout(() => {
@@ -55,7 +58,7 @@ export class Refresher {
 
   async start() {
     const key = this.wanted;
-    if (!this.enabled || key === this.have) return;
+    if (!this.enabled || this.paused || key === this.have) return;
     this.inFlight = true;
     this.last = this.clock.now();
     try {
@@ -69,6 +72,18 @@ export class Refresher {
       this.inFlight = false;
     }
     if (this.wanted !== this.have) this.want(this.wanted);
+  }
+
+  /** Holds the requests back (`paused`) or lets them go on; unlike a stopped refresher, a paused
+   * one keeps what it had and what is wanted, and resumed asks for the latest wish (an answer
+   * in flight meanwhile is still taken). */
+  setPaused(paused) {
+    this.paused = paused;
+    if (paused && this.timer !== null) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (!paused && this.wanted !== null) this.want(this.wanted);
   }
 
   /** Stops (or resumes) fetching; a stopped refresher forgets what it had. */

@@ -9,7 +9,11 @@
 // not push the next one back), within a few milliseconds per animation frame, so that no frame of
 // the live views waits for two slow ones. A slow view may also be held to a `share` of the time:
 // its beat then stretches to its last draw's time over that share, so that on a slow machine (or a
-// big net) a costly view draws less often instead of taking the live views' frames.
+// big net) a costly view draws less often instead of taking the live views' frames. A view out of
+// sight (`setVisible`: its figure scrolled off the screen) is not drawn at all, and draws the
+// newest frame as soon as it is in sight again: nobody sees its draws, and on a slow machine they
+// took frames from the live views (the decision regions, below the fold of a laptop's screen;
+// docs/benchmarks.md).
 //
 // When an animation frame takes a new frame, before drawing it, `onTaken` is called: the page
 // then asks the server for the next one (live.js), which so arrives well before the next
@@ -54,9 +58,11 @@ export class FrameScheduler {
    *   stretches its beat to its last draw's ms over `share`
    */
   add(name, draw, { interval = 0, share = null } = {}) {
-    this.views.push({ name, draw, interval, share, drawn: -1, due: -Infinity });
-    // draws, when (ms since navigation), how long, and the step of the state drawn last
+    this.views.push({ name, draw, interval, share, drawn: -1, due: -Infinity, visible: true });
+    // draws, when (ms since navigation), how long, the step of the state drawn last, and whether
+    // the view is in sight (drawn at all)
     this.stats.views[name] = {
+      visible: true,
       draws: 0,
       first: null,
       last: null,
@@ -81,6 +87,16 @@ export class FrameScheduler {
     this.request();
   }
 
+  /** Marks view `name` in sight or out of it: out of sight it is not drawn; back in sight it
+   * draws the newest frame (if it has not drawn it yet). */
+  setVisible(name, visible) {
+    const view = this.views.find((v) => v.name === name);
+    if (!view || view.visible === visible) return;
+    view.visible = visible;
+    this.stats.views[name].visible = visible;
+    if (visible) this.request();
+  }
+
   request() {
     if (!this.requested && this.frame) {
       this.requested = true;
@@ -101,7 +117,7 @@ export class FrameScheduler {
     // animation frame's time for slow views lasts (a Plotly redraw uses it all by itself)
     const slow = this.views.filter((v) => v.interval > 0).sort((a, b) => a.due - b.due);
     for (const view of [...this.views.filter((v) => v.interval === 0), ...slow]) {
-      if (view.drawn === this.version) continue;
+      if (view.drawn === this.version || !view.visible) continue;
       if (view.interval > 0 && (slowMs > SLOW_BUDGET_MS || now < view.due)) {
         waiting = true;
         continue;

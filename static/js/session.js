@@ -70,6 +70,12 @@ export class PlaygroundSession {
     );
   }
 
+  /** Whether the decision regions are in sight: out of it, their grid is not asked for (a
+   * forward pass of the net over the whole plane, on the server, a few times a second). */
+  showRegions(shown) {
+    this.regions.setPaused(!shown);
+  }
+
   get playing() {
     return this.state === StreamState.PLAYING;
   }

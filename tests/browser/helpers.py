@@ -44,6 +44,12 @@ def open_page(page: Page, server_url: str, **params: Any) -> None:
     wait_for_draws(page, "live", 1)
 
 
+def show_regions(page: Page) -> None:
+    """Scrolls the decision regions into sight, as a user would: below the fold of the tests'
+    1280x800 screen, they are neither drawn nor fetched until then (static/js/visibility.js)."""
+    page.locator("#regions-figure").scroll_into_view_if_needed()
+
+
 def wait_for_draws(page: Page, view: str, count: int) -> None:
     page.wait_for_function(
         "([view, count]) => (window.playgroundStats?.views[view]?.draws ?? 0) >= count",

@@ -16,6 +16,7 @@ from tests.browser.conftest import PageLog
 from tests.browser.helpers import (
     open_page,
     session_id,
+    show_regions,
     shown,
     wait_for_draws,
     wait_for_plotly,
@@ -102,6 +103,7 @@ def test_features_and_noise_of_a_2d_set_change_the_run_and_the_url(
 
     # the link reproduces it; the regions plot the plane with the samples where the noise put them
     page.goto(page.url)
+    show_regions(page)
     wait_for_draws(page, "regions", 1)
     expect(page.get_by_label("x1*x2")).to_be_checked()
     samples = api.get(

@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     hover,
     open_page,
     session_id,
+    show_regions,
     shown,
     step_count,
     wait_for_draws,
@@ -49,6 +50,7 @@ def test_no_request_leaves_127_0_0_1(page: Page, page_log: PageLog, server_url: 
     wait_for_plotly(page)
     page.click("#step-10")
     wait_for_step(page, 10)
+    show_regions(page)  # (fetched only while in sight)
     page.click("#play")
     wait_for_step_above(page, 40)
     page.click("#play")
@@ -165,14 +167,17 @@ def test_every_plot_is_there(page: Page, server_url: str, api: httpx.Client):
     # learning curves: a Plotly figure with the three sets' two errors
     assert page.evaluate("document.getElementById('curves').data.length") == 6
     expect(page.locator("#curves .legend")).to_contain_text("validation")
-    wait_for_draws(page, "regions", 1)
-    expect(page.locator("#regions-legend")).to_contain_text("this step")
 
     # the step in numbers and the explanation, always visible
     expect(page.locator("#equations-body")).to_contain_text("δ¹ = f′(net¹) ∘ (W²)ᵀδ²")
     expect(page.locator("#equations-body")).to_contain_text("e = t − y")
     expect(page.locator("#sample")).to_contain_text("Step 1:")
     expect(page.locator(".explain")).to_be_in_viewport()
+
+    # the decision regions, once scrolled to (below the fold)
+    show_regions(page)
+    wait_for_draws(page, "regions", 1)
+    expect(page.locator("#regions-legend")).to_contain_text("this step")
     expect(page.locator(".explain")).to_contain_text("−∂E/∂net")
 
 
@@ -222,7 +227,8 @@ def test_heatmaps_draw_each_new_step(page: Page, server_url: str):
 def samples_shown(page: Page, count: int) -> list[dict[str, Any]]:
     """The samples the decision regions show, once there are ``count`` of them: where, with
     which hover text, in which colour (as given to Plotly, and as drawn: a dot's fill, a ring's
-    stroke), training samples last."""
+    stroke), training samples last (scrolled into sight first)."""
+    show_regions(page)
     read = """() => {
         const element = document.getElementById('regions');
         if (!element.data) return [];
@@ -325,6 +331,7 @@ def test_works_under_the_servers_content_security_policy(
     page.click("#step-100")
     wait_for_step(page, 100)
     wait_for_plotly(page)  # Plotly.js adds <style> elements: 'unsafe-inline' styles only
+    show_regions(page)
     wait_for_draws(page, "regions", 1)
     with page.expect_download() as download:  # a Blob and an object URL, no inline script
         page.click("#download-snapshot")

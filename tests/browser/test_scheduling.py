@@ -2,7 +2,8 @@
 ``window.playgroundStats``: while playing, every live view draws every state the page shows (as
 many draws as the step counter's), at most once an animation frame; frames that arrive together
 are skipped, only the newest drawn; after a pause the page shows the server's last step and the
-slow views catch up. How fast it all draws is measured by make page-bench (docs/benchmarks.md)."""
+slow views catch up; the decision regions out of sight are neither drawn nor fetched. How fast it
+all draws is measured by make page-bench (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
+from tests.browser.conftest import PageLog
 from tests.browser.helpers import (
     SLOW_VIEWS,
     open_page,
     pause,
     session_id,
+    show_regions,
     step_count,
     wait_for_plotly,
     wait_for_step,
@@ -25,6 +28,7 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
+TALL_VIEWPORT: ViewportSize = {"width": 1280, "height": 1400}
 FRAMES = 10  # frames to play for: every view draws several times
 PLAY_TIMEOUT_MS = 120_000  # a loaded machine may take that long to paint them; only a hang waits it
 
@@ -65,6 +69,8 @@ def test_every_live_view_draws_every_state_shown_and_pause_means_paused(
     wait_for_plotly(page)
     expect(page.locator("#speed-value")).to_have_text(f"{speed:,} steps/s")
     slow_views = tuple(v for v in SLOW_VIEWS if config["dataset"] != "iris" or v != "regions")
+    # every view in sight (the decision regions are drawn only then), Play and Pause too
+    page.set_viewport_size(TALL_VIEWPORT)
     wait_for_views_to_catch_up(page, slow_views)
     before = counts(page)
 
@@ -112,3 +118,31 @@ def test_frames_that_arrive_together_are_skipped_and_the_newest_drawn(
     for view in (*live_views(before), "counter"):
         assert draws(before, after, view) == 1, view  # steps 1 to 4 skipped
         assert after["views"][view]["step"] == 5, view
+
+
+def test_regions_out_of_sight_are_neither_drawn_nor_fetched_until_scrolled_to(
+    page: Page, page_log: PageLog, server_url: str
+):
+    open_page(page, server_url, dataset="xor", hidden=[3])
+    wait_for_plotly(page)
+    # below the fold of the 1280x800 screen: the page is told so (IntersectionObserver)
+    page.wait_for_function("() => window.playgroundStats.views.regions.visible === false")
+
+    def regions_asked() -> int:
+        return sum("/regions?" in url for url in page_log.urls)
+
+    before, asked = counts(page), regions_asked()
+    for steps in (10, 100):
+        page.click(f"#step-{steps}")
+        wait_for_step(page, 10 if steps == 10 else 110)
+        wait_for_views_to_catch_up(page, ("curves", "equations"))  # the others drew the step
+    assert counts(page)["views"]["regions"]["draws"] == before["views"]["regions"]["draws"]
+    assert regions_asked() == asked
+
+    show_regions(page)  # in sight: the newest step drawn, its grid fetched
+    wait_for_views_to_catch_up(page, ("regions",))
+    after = counts(page)
+    assert after["views"]["regions"]["visible"] is True
+    assert draws(before, after, "regions") >= 1
+    page.wait_for_function("() => document.getElementById('regions-grid').data?.[0]?.z?.length > 0")
+    assert regions_asked() > asked

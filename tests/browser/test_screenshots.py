@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     open_page,
     pause,
     session_id,
+    show_regions,
     step_count,
     wait_for_plotly,
     wait_for_step,
@@ -90,10 +91,12 @@ def test_screenshot_xor_with_one_hidden_layer(
     wait_for_step_above(page, 5100)
     pause(page, connected.value)  # then the frames still on their way are drawn:
     wait_for_step(page, api.get(f"/api/sessions/{session_id(page)}").json()["step"])
+    show_regions(page)  # (drawn only in sight) for the full page's screenshot
     settle(page, SLOW_VIEWS)
     # it has learned: every training sample classified right at the last point of its curve
     history = api.get(f"/api/sessions/{session_id(page)}/history").json()
     assert history["train"]["classification_error"][-1] == 0.0
+    page.evaluate("() => window.scrollTo(0, 0)")  # the viewport's shot from the top
     shoot(page, artifacts / "xor-hidden.png")
 
 

@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     SLOW_VIEWS,
     open_page,
     session_id,
+    show_regions,
     shown,
     step_count,
     wait_for_draws,
@@ -92,7 +93,8 @@ def test_a_downloaded_snapshot_loads_and_carries_on_exactly(
     expect(page.locator("#hidden")).to_have_value("3")
     assert "dataset=xor" in page.url
     assert "hidden=3" in page.url
-    # every view draws the restored state, the curves its whole history at once
+    # every view draws the restored state (the regions in sight), the curves its whole history
+    show_regions(page)
     wait_for_views_to_catch_up(page, SLOW_VIEWS)
     curve = page.evaluate("document.getElementById('curves').data[0].x")
     assert curve == document["history"]["train"]["step"]  # every point, up to step 110

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     close,
     open_page,
     session_id,
+    show_regions,
     shown,
     wait_for_draws,
     wait_for_step,
@@ -224,6 +225,7 @@ def test_curves_and_regions_have_plotlys_png_download(page: Page, server_url: st
     open_page(page, server_url, dataset="xor", hidden=[2])
     page.click("#step-10")
     wait_for_step(page, 10)
+    show_regions(page)
     wait_for_draws(page, "regions", 1)
     for figure in ("curves", "regions"):
         page.hover(f"#{figure}")
@@ -287,6 +289,7 @@ def test_the_regions_png_holds_the_grid_under_the_samples(page: Page, server_url
     open_page(page, server_url, dataset="circle", hidden=[4])
     page.click("#step-100")
     wait_for_step(page, 100)
+    show_regions(page)
     wait_for_views_to_catch_up(page, ("regions",))
     page.hover("#regions")
     with page.expect_download(timeout=TIMEOUT_MS) as download:
@@ -308,6 +311,7 @@ def test_the_regions_hover_shows_the_grid_where_there_is_no_sample(page: Page, s
     open_page(page, server_url, dataset="circle", hidden=[4])
     page.click("#step-10")
     wait_for_step(page, 10)
+    show_regions(page)
     wait_for_views_to_catch_up(page, ("regions",))
     # the grid's figure is under the samples': the pointer over the plane's corner (no sample
     # near it) shows the grid's label there

@@ -114,3 +114,39 @@ test('a stopped refresher asks for nothing and drops the answer in flight', asyn
   refresh.want('a');
   assert.equal(requests.length, 2);
 });
+
+test('a paused refresher asks for nothing; resumed, it asks for the latest wish only', async () => {
+  const { clock, requests, answers, refresh } = refresher();
+  refresh.want('a');
+  requests[0].resolve('A');
+  await settled();
+  refresh.want('b'); // due one interval after 'a': a timer
+  refresh.setPaused(true); // the timer is dropped
+  refresh.want('c');
+  clock.advance(10 * INTERVAL);
+  assert.equal(requests.length, 1);
+  refresh.setPaused(false); // long after the last request: the latest wish at once
+  assert.equal(requests.length, 2);
+  requests[1].resolve('C');
+  await settled();
+  assert.deepEqual(answers, [
+    ['A', 'a'],
+    ['C', 'c'],
+  ]);
+  refresh.setPaused(true);
+  refresh.setPaused(false); // what it has is kept: 'c' is not asked for again
+  clock.advance(INTERVAL);
+  assert.equal(requests.length, 2);
+});
+
+test('an answer in flight when paused is still taken, and nothing more asked for', async () => {
+  const { clock, requests, answers, refresh } = refresher();
+  refresh.want('a');
+  refresh.setPaused(true);
+  refresh.want('b');
+  requests[0].resolve('A');
+  await settled();
+  clock.advance(10 * INTERVAL);
+  assert.deepEqual(answers, [['A', 'a']]);
+  assert.equal(requests.length, 1);
+});

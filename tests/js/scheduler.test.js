@@ -167,6 +167,36 @@ test('slow views share a few ms of each animation frame: the second waits for th
   assert.deepEqual([curves, regions], [[1], [1]]);
 });
 
+test('a view out of sight is not drawn, nor waited for; back in sight it draws the newest', () => {
+  const { clock, frames } = scheduler();
+  const live = addView(frames, clock, 'weights');
+  const regions = addView(frames, clock, 'regions', { interval: 90 });
+  frames.submit({ step: 1 });
+  clock.frame(0);
+  frames.setVisible('regions', false);
+  assert.equal(frames.stats.views.regions.visible, false);
+  for (const [step, time] of [
+    [2, 100],
+    [3, 200],
+    [4, 300],
+  ]) {
+    frames.submit({ step });
+    clock.frame(time);
+  }
+  assert.deepEqual(regions, [1]); // due at 90, 180 and 270, but out of sight
+  assert.deepEqual(live, [1, 2, 3, 4]);
+  assert.equal(clock.requested.length, 0); // no animation frame asked for the hidden view
+  frames.setVisible('regions', false); // (no change: nothing asked for)
+  assert.equal(clock.requested.length, 0);
+  frames.setVisible('regions', true);
+  assert.equal(clock.requested.length, 1); // drawn on the next animation frame, no new frame needed
+  clock.frame(316);
+  assert.deepEqual(regions, [1, 4]);
+  assert.deepEqual(live, [1, 2, 3, 4]); // the live view had drawn 4 already
+  assert.equal(frames.stats.views.regions.visible, true);
+  assert.equal(frames.stats.views.regions.step, 4);
+});
+
 test('a view that fails is reported once per frame and the others still draw', () => {
   const { clock, frames } = scheduler();
   const failures = [];
