@@ -29,12 +29,9 @@ import { StepThrough } from './walk.js';
 
 // curves, regions and the equations' text: about 11 draws per second, on a steady beat
 const SLOW_VIEW_INTERVAL_MS = 90;
-// the values printed on the live views: 5 a second, a rate at which numbers can still be read,
-// and at most a tenth of the time: the costliest slow view (Plotly styles and places every one of
-// its texts again on each draw, which on a slow machine takes longer than a 5-a-second beat
-// allows; figures in docs/benchmarks.md)
+// the values printed on the live views: 5 a second, a rate at which numbers can still be read
+// (and the costliest slow view: Plotly styles and places every one of its texts on each draw)
 const VALUES_INTERVAL_MS = 200;
-const VALUES_SHARE = 0.1;
 
 // the server's facts (see app/routes/page.py), never copies of them
 const root = document.getElementById('playground');
@@ -127,10 +124,7 @@ scheduler.add('counter', (frame) => {
   counter.textContent = count(frame.step);
 });
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
-scheduler.add('values', (frame) => network.drawValues(frame), {
-  interval: VALUES_INTERVAL_MS,
-  share: VALUES_SHARE,
-});
+scheduler.add('values', (frame) => network.drawValues(frame), { interval: VALUES_INTERVAL_MS });
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('pinned', (frame) => pinned.draw(frame), slow);
 const saturation = new SaturationView(byId('saturation'), network);

@@ -7,9 +7,9 @@
 // every animation frame that brings something new; slower views (learning curves, decision
 // regions, the equations' text) on a steady beat of one draw per `interval` ms (a late draw does
 // not push the next one back), within a few milliseconds per animation frame, so that no frame of
-// the live views waits for two slow ones. A slow view may also be held to a `share` of the time:
-// its beat then stretches to its last draw's time over that share, so that on a slow machine (or a
-// big net) a costly view draws less often instead of taking the live views' frames. A view out of
+// the live views waits for two slow ones. (A slow view's time is what its call takes: a Plotly
+// animate does most of its work in promise callbacks after it, so the time is no measure of a
+// view's cost, and no view's beat is set by it.) A view out of
 // sight (`setVisible`: its figure scrolled off the screen) is not drawn at all, and draws the
 // newest frame as soon as it is in sight again: nobody sees its draws, and on a slow machine they
 // took frames from the live views (the decision regions, below the fold of a laptop's screen;
@@ -53,12 +53,10 @@ export class FrameScheduler {
    * Adds a view: `draw(frame)` paints it and returns false when it could not (not ready yet).
    * @param {string} name for the stats
    * @param {(frame: object) => boolean | void} draw
-   * @param {{interval?: number, share?: number}} options minimum ms between two draws (0: every
-   *   frame); for a slow view, the most of the time its draws may take (none: no limit), which
-   *   stretches its beat to its last draw's ms over `share`
+   * @param {{interval?: number}} options minimum ms between two draws (0: every frame)
    */
-  add(name, draw, { interval = 0, share = null } = {}) {
-    this.views.push({ name, draw, interval, share, drawn: -1, due: -Infinity, visible: true });
+  add(name, draw, { interval = 0 } = {}) {
+    this.views.push({ name, draw, interval, drawn: -1, due: -Infinity, visible: true });
     // draws, when (ms since navigation), how long, the step of the state drawn last, and whether
     // the view is in sight (drawn at all)
     this.stats.views[name] = {
@@ -128,9 +126,8 @@ export class FrameScheduler {
       // on the beat: the next draw is due one interval after this one was due, so that a late
       // draw (animation frames come every 16.7 ms) is made up by an earlier next one; after an
       // idle time (nothing new to draw for a few intervals) the beat restarts from now
-      const interval = view.share ? Math.max(view.interval, took / view.share) : view.interval;
-      const next = view.due + interval;
-      view.due = next > now - CATCH_UP * interval ? next : now + interval;
+      const next = view.due + view.interval;
+      view.due = next > now - CATCH_UP * view.interval ? next : now + view.interval;
     }
     if (waiting) {
       this.requested = true;

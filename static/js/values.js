@@ -2,14 +2,15 @@
 // colour bars' end values, the values at the bars' ends and the bars' ranges, as one trace of
 // Plotly text points in a figure over the live figure, in its CSS pixels (see grid.js).
 //
-// They are drawn on a beat of their own, at most 5 a second and a tenth of the time (main.js), not
-// on every animation frame: at a display's rate the numbers change faster than anyone reads them,
-// and Plotly styles and places every SVG text again on every redraw (on a three-layer net,
-// printing them in every frame halved the live views' rate; at 11 a second they still took a
-// tenth of the main thread). A heatmap's own cell text (texttemplate) costs the same a text.
+// They are drawn on a beat of their own, 5 a second (main.js), not on every animation frame: at a
+// display's rate the numbers change faster than anyone reads them, and Plotly styles and places
+// every SVG text again on every draw (on a three-layer net, printing them in every frame halved
+// the live views' rate). A heatmap's own cell text (texttemplate) costs the same a text. A draw
+// is a Plotly.animate, without transition: it styles each text once, where a restyle styles it
+// twice (the trace's plot, then the figure's styles) and redraws the figure's frame too.
 // The figure lets the pointer through, and fades while a hover label is up, which it would cover.
 
-import { PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
+import { NO_TRANSITION, PLOT_CONFIG, liveLayout, pixelAxes } from './plotly.js';
 
 export class ValuesFigure {
   /**
@@ -37,7 +38,7 @@ export class ValuesFigure {
   }
 
   /** Draws `points` ({x, y, text, position, colour, size} each: px, its text, Plotly's
-   * textposition, colour and size): the figure made by the first draw, then one restyle. */
+   * textposition, colour and size): the figure made by the first draw, then one animate. */
   draw(points) {
     const of = (key) => points.map((p) => p[key]);
     const [x, y, text, textposition] = ['x', 'y', 'text', 'position'].map(of);
@@ -48,14 +49,8 @@ export class ValuesFigure {
       this.Plotly.newPlot(this.element, [trace], this.layout, { ...PLOT_CONFIG, staticPlot: true });
       return;
     }
-    this.Plotly.restyle(this.element, {
-      x: [x],
-      y: [y],
-      text: [text],
-      textposition: [textposition],
-      'textfont.color': [textfont.color],
-      'textfont.size': [textfont.size],
-    });
+    const data = [{ x, y, text, textposition, textfont }];
+    this.Plotly.animate(this.element, { data, traces: [0] }, NO_TRANSITION);
   }
 
   /** Fades while a hover label is up in `figure` (the values would cover it). */

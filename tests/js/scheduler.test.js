@@ -28,7 +28,7 @@ function scheduler() {
 
 /** A view that remembers the step of every frame it drew, each draw taking `ms` of the clock (or
  * what `ms()` gives at the time). */
-function addView(frames, clock, name, { interval = 0, ms = 0, share = null } = {}) {
+function addView(frames, clock, name, { interval = 0, ms = 0 } = {}) {
   const drawn = [];
   frames.add(
     name,
@@ -36,7 +36,7 @@ function addView(frames, clock, name, { interval = 0, ms = 0, share = null } = {
       clock.time += typeof ms === 'function' ? ms() : ms;
       drawn.push(frame.step);
     },
-    { interval, share },
+    { interval },
   );
   return drawn;
 }
@@ -131,28 +131,6 @@ test('a late slow draw is made up by an earlier next one (the beat holds)', () =
   frames.submit({ step: 3 });
   clock.frame(180);
   assert.deepEqual(slow, [1, 2, 3]);
-});
-
-test('a slow view held to a share of the time draws less often when its draws get costly', () => {
-  const { clock, frames } = scheduler();
-  let ms = 10;
-  const drawn = addView(frames, clock, 'values', { interval: 200, ms: () => ms, share: 0.1 });
-  const at = (time, step) => {
-    frames.submit({ step });
-    clock.frame(time);
-  };
-  at(0, 1); // 10 ms a draw: a tenth of 200 ms, the beat stays 200
-  at(199, 2);
-  at(200, 3);
-  assert.deepEqual(drawn, [1, 3]);
-  ms = 40; // now 40 ms a draw: at a tenth of the time, one draw per 400 ms
-  at(400, 4);
-  at(420, 5); // (after the cheap draw of 3, 4 was due at 400) 4 took 40 ms: 5 waits for 800
-  at(799, 6);
-  assert.deepEqual(drawn, [1, 3, 4]);
-  at(800, 7);
-  assert.deepEqual(drawn, [1, 3, 4, 7]);
-  assert.equal(frames.stats.views.values.draws, 4);
 });
 
 test('slow views share a few ms of each animation frame: the second waits for the next', () => {
