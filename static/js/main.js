@@ -126,8 +126,8 @@ scheduler.add('counter', (frame) => {
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
 const plot = { ...slow, costly: true }; // a Plotly figure: one of them a frame
 scheduler.add('values', (frame) => network.drawValues(frame), {
+  ...plot,
   interval: VALUES_INTERVAL_MS,
-  costly: true,
 });
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('pinned', (frame) => pinned.draw(frame), slow);

@@ -54,8 +54,9 @@ export const NO_TRANSITION = Object.freeze({
  * makes on every call. Plotly.js 4.1.1 marks its heatmap module not animatable only because a
  * heatmap cannot be tweened; its plot draws new data whatever the transition, and with none (the
  * live figure's NO_TRANSITION) there is nothing to tween. The flag is the module's own, for the
- * whole page; the page's other animates (curves, the regions' ring) name no heatmap. The browser
- * tests check that the drawn heatmaps follow their data (tests/browser/test_page.py).
+ * whole page; the page's other animates (curves, the regions' ring, the printed values) name no
+ * heatmap. The browser tests check that the drawn heatmaps follow their data
+ * (tests/browser/test_page.py).
  */
 export function animateHeatmaps(element) {
   const heatmap = element._fullData.find((trace) => trace.type === 'heatmap');

@@ -3,17 +3,16 @@
 // Frames (a session's state after some steps) may arrive faster than the screen refreshes, or in
 // bursts. `submit` keeps only the newest one and asks for one animation frame; on it, each view
 // that has not drawn that frame yet draws it once. Frames that arrived in between are skipped,
-// never queued, so the page cannot fall behind the server. Live views (`interval` 0) draw on
-// every animation frame that brings something new; slower views (learning curves, decision
-// regions, the equations' text) on a steady beat of one draw per `interval` ms (a late draw does
-// not push the next one back), within a few milliseconds per animation frame, so that no frame of
-// the live views waits for two slow ones. A `costly` slow view (a Plotly figure's) takes that time
-// by itself: what its call measures is no measure of its cost, since a Plotly animate does most
-// of its work in promise callbacks after the call. A view out of
-// sight (`setVisible`: its figure scrolled off the screen) is not drawn at all, and draws the
-// newest frame as soon as it is in sight again: nobody sees its draws, and on a slow machine they
-// took frames from the live views (the decision regions, below the fold of a laptop's screen;
-// docs/benchmarks.md).
+// never queued, so the page cannot fall behind the server. Live views (`interval` 0) draw on every
+// animation frame that brings something new; slower views (learning curves, decision regions, the
+// equations' text) on a steady beat of one draw per `interval` ms (a late draw does not push the
+// next one back), within a few milliseconds per animation frame, so that no frame of the live views
+// waits for two slow ones. A `costly` slow view (a Plotly figure's) takes that time by itself: what
+// its call measures is no measure of its cost, since a Plotly animate does most of its work in
+// promise callbacks after the call. A view out of sight (`setVisible`: its figure scrolled off the
+// screen) is not drawn at all, and draws the newest frame as soon as it is in sight again: nobody
+// sees its draws, and on a slow machine they took frames from the live views (the decision regions,
+// below the fold of a laptop's screen; docs/benchmarks.md).
 //
 // When an animation frame takes a new frame, before drawing it, `onTaken` is called: the page
 // then asks the server for the next one (live.js), which so arrives well before the next
