@@ -124,11 +124,7 @@ scheduler.add('counter', (frame) => {
   counter.textContent = count(frame.step);
 });
 const slow = { interval: SLOW_VIEW_INTERVAL_MS };
-const plot = { ...slow, costly: true }; // a Plotly figure: one of them a frame
-scheduler.add('values', (frame) => network.drawValues(frame), {
-  ...plot,
-  interval: VALUES_INTERVAL_MS,
-});
+scheduler.add('values', (frame) => network.drawValues(frame), { interval: VALUES_INTERVAL_MS });
 scheduler.add('equations', (frame) => equations.draw(frame), slow);
 scheduler.add('pinned', (frame) => pinned.draw(frame), slow);
 const saturation = new SaturationView(byId('saturation'), network);
@@ -144,8 +140,8 @@ const walk = new StepThrough({
 });
 scheduler.add('walk', (frame) => walk.draw(frame), slow);
 scheduler.add('numerical', (frame) => numerical.draw(frame), slow);
-scheduler.add('curves', (frame) => curves.draw(frame), plot);
-scheduler.add('regions', (frame) => regions.draw(frame), plot);
+scheduler.add('curves', (frame) => curves.draw(frame), slow);
+scheduler.add('regions', (frame) => regions.draw(frame), slow);
 scheduler.onTaken = () => session?.ready(); // the next frame, for the next animation frame
 
 /** Shows `frame` in the per-layer views and the step in numbers. */

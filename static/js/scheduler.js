@@ -6,13 +6,15 @@
 // never queued, so the page cannot fall behind the server. Live views (`interval` 0) draw on every
 // animation frame that brings something new; slower views (learning curves, decision regions, the
 // equations' text) on a steady beat of one draw per `interval` ms (a late draw does not push the
-// next one back), within a few milliseconds per animation frame, so that no frame of the live views
-// waits for two slow ones. A `costly` slow view (a Plotly figure's) takes that time by itself: what
-// its call measures is no measure of its cost, since a Plotly animate does most of its work in
-// promise callbacks after the call. A view out of sight (`setVisible`: its figure scrolled off the
-// screen) is not drawn at all, and draws the newest frame as soon as it is in sight again: nobody
-// sees its draws, and on a slow machine they took frames from the live views (the decision regions,
-// below the fold of a laptop's screen; docs/benchmarks.md).
+// next one back), within a few milliseconds per animation frame as their calls measure them, so
+// that a slow view's long redraw (a Plotly restyle) has a frame to itself. A Plotly animate's call
+// measures little, its work following in promise callbacks, so two animated views (the values, the
+// curves) may share a frame; letting each have a frame of its own starved them on a slow machine,
+// where frames come 10 to 20 times a second (docs/benchmarks.md). A view out of sight
+// (`setVisible`: its figure scrolled off the screen) is not drawn at all, and draws the newest
+// frame as soon as it is in sight again: nobody sees its draws, and on a slow machine they took
+// frames from the live views (the decision regions, below the fold of a laptop's screen;
+// docs/benchmarks.md).
 //
 // When an animation frame takes a new frame, before drawing it, `onTaken` is called: the page
 // then asks the server for the next one (live.js), which so arrives well before the next
@@ -52,11 +54,10 @@ export class FrameScheduler {
    * Adds a view: `draw(frame)` paints it and returns false when it could not (not ready yet).
    * @param {string} name for the stats
    * @param {(frame: object) => boolean | void} draw
-   * @param {{interval?: number, costly?: boolean}} options minimum ms between two draws (0: every
-   *   frame); whether a slow view's draw takes an animation frame's time for slow views by itself
+   * @param {{interval?: number}} options minimum ms between two draws (0: every frame)
    */
-  add(name, draw, { interval = 0, costly = false } = {}) {
-    this.views.push({ name, draw, interval, costly, drawn: -1, due: -Infinity, visible: true });
+  add(name, draw, { interval = 0 } = {}) {
+    this.views.push({ name, draw, interval, drawn: -1, due: -Infinity, visible: true });
     // draws, when (ms since navigation), how long, the step of the state drawn last, and whether
     // the view is in sight (drawn at all)
     this.stats.views[name] = {
@@ -112,7 +113,7 @@ export class FrameScheduler {
     let waiting = false;
     let slowMs = 0;
     // live views first; then the slow ones that are due, the longest due first, while this
-    // animation frame's time for slow views lasts (a costly one uses it all by itself)
+    // animation frame's time for slow views lasts
     const slow = this.views.filter((v) => v.interval > 0).sort((a, b) => a.due - b.due);
     for (const view of [...this.views.filter((v) => v.interval === 0), ...slow]) {
       if (view.drawn === this.version || !view.visible) continue;
@@ -122,7 +123,7 @@ export class FrameScheduler {
       }
       const took = this.draw(view);
       if (took === null || view.interval === 0) continue;
-      slowMs += view.costly ? Infinity : took;
+      slowMs += took;
       // on the beat: the next draw is due one interval after this one was due, so that a late
       // draw (animation frames come every 16.7 ms) is made up by an earlier next one; after an
       // idle time (nothing new to draw for a few intervals) the beat restarts from now

@@ -28,7 +28,7 @@ function scheduler() {
 
 /** A view that remembers the step of every frame it drew, each draw taking `ms` of the clock (or
  * what `ms()` gives at the time). */
-function addView(frames, clock, name, { interval = 0, ms = 0, costly = false } = {}) {
+function addView(frames, clock, name, { interval = 0, ms = 0 } = {}) {
   const drawn = [];
   frames.add(
     name,
@@ -36,7 +36,7 @@ function addView(frames, clock, name, { interval = 0, ms = 0, costly = false } =
       clock.time += typeof ms === 'function' ? ms() : ms;
       drawn.push(frame.step);
     },
-    { interval, costly },
+    { interval },
   );
   return drawn;
 }
@@ -173,21 +173,6 @@ test('a view out of sight is not drawn, nor waited for; back in sight it draws t
   assert.deepEqual(live, [1, 2, 3, 4]); // the live view had drawn 4 already
   assert.equal(frames.stats.views.regions.visible, true);
   assert.equal(frames.stats.views.regions.step, 4);
-});
-
-test('a costly slow view takes all the slow-view time of a frame, whatever its call measured', () => {
-  const { clock, frames } = scheduler();
-  // a Plotly animate's call returns at once; its work follows in promise callbacks
-  const values = addView(frames, clock, 'values', { interval: 200, costly: true });
-  const curves = addView(frames, clock, 'curves', { interval: 90, costly: true });
-  const equations = addView(frames, clock, 'equations', { interval: 90, ms: 1 });
-  frames.submit({ step: 1 });
-  clock.frame(0);
-  assert.equal(values.length + curves.length, 1); // not both in one animation frame
-  clock.frame(16);
-  assert.deepEqual([values, curves], [[1], [1]]);
-  clock.frame(33); // and the cheap one after them, the frame's time used up by each
-  assert.deepEqual(equations, [1]);
 });
 
 test('a view that fails is reported once per frame and the others still draw', () => {
