@@ -111,7 +111,6 @@ def run_once(
     """One cold visit: the first draws' times, then the draws over the animation frames while
     playing, and where the cores went meanwhile; with decision regions, then a window more with
     them scrolled into sight (below the fold, the page neither draws nor fetches them)."""
-    plane = scenario.config["dataset"] != "iris"
     in_sight = None
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     try:
@@ -121,7 +120,7 @@ def run_once(
         wait_for_draws(page, "curves", 1)  # every plot drawn once: Plotly.js is there too
         first = page.evaluate(READ)["stats"]["views"]
         live = [v for v in LIVE_VIEWS if v in first]
-        # iris has no regions
+        plane = page.locator("#regions").is_visible()  # a 2-D set's regions (iris has none)
         slow = [v for v in first if v not in (*LIVE_VIEWS, COUNTER) and (v != REGIONS or plane)]
 
         page.evaluate(COUNT_ANIMATION_FRAMES)

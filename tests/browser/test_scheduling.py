@@ -132,9 +132,9 @@ def test_regions_out_of_sight_are_neither_drawn_nor_fetched_until_scrolled_to(
         return sum("/regions?" in url for url in page_log.urls)
 
     before, asked = counts(page), regions_asked()
-    for steps in (10, 100):
-        page.click(f"#step-{steps}")
-        wait_for_step(page, 10 if steps == 10 else 110)
+    for button, step in (("#step-10", 10), ("#step-100", 110)):
+        page.click(button)
+        wait_for_step(page, step)
         wait_for_views_to_catch_up(page, ("curves", "equations"))  # the others drew the step
     assert counts(page)["views"]["regions"]["draws"] == before["views"]["regions"]["draws"]
     assert regions_asked() == asked

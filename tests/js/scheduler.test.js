@@ -26,14 +26,13 @@ function scheduler() {
   return { clock, frames };
 }
 
-/** A view that remembers the step of every frame it drew, each draw taking `ms` of the clock (or
- * what `ms()` gives at the time). */
+/** A view that remembers the step of every frame it drew, each draw taking `ms` of the clock. */
 function addView(frames, clock, name, { interval = 0, ms = 0 } = {}) {
   const drawn = [];
   frames.add(
     name,
     (frame) => {
-      clock.time += typeof ms === 'function' ? ms() : ms;
+      clock.time += ms;
       drawn.push(frame.step);
     },
     { interval },
