@@ -168,3 +168,21 @@ def test_the_real_page_renders_with_the_apps_context() -> None:
     assert "/static/vendor/plotly.min.js" in response.text
     preloaded = re.findall(r'<link rel="modulepreload" href="/static/js/(\w+)\.js">', response.text)
     assert sorted(preloaded) == sorted(p.stem for p in (settings.static_dir / "js").glob("*.js"))
+
+
+def test_the_real_page_asks_for_plotly_first_and_at_high_priority() -> None:
+    """An async script is of low priority: the browser held Plotly's request back until the
+    modules had come. The biggest file the first live views wait for is asked for before them."""
+    settings = Settings()
+    if not (settings.templates_dir / "index.html").is_file():
+        pytest.skip("templates/index.html is not there yet")
+    with TestClient(create_app(settings)) as client:
+        head = client.get("/").text.split("</head>")[0]
+    fetched = re.findall(r'<(?:script|link rel="modulepreload")[^>]*>', head)
+    plotly = (
+        r'<script id="plotly" src="/static/vendor/plotly\.min\.js[^"]*" async fetchpriority="high">'
+    )
+    assert re.fullmatch(plotly, fetched[0])
+    assert len(fetched) > 2
+    assert all("modulepreload" in tag for tag in fetched[1:-1])
+    assert fetched[-1] == '<script type="module" src="/static/js/main.js">'
