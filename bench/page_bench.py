@@ -89,6 +89,14 @@ COUNT_ANIMATION_FRAMES = """() => {
     };
     requestAnimationFrame(count);
 }"""
+# when Plotly.js's script has run (its load event), for the first live views' split
+MARK_PLOTLY_RUN = """document.addEventListener('load', (event) => {
+    if (event.target.id === 'plotly') window.benchPlotlyRun = performance.now();
+}, true)"""
+PLOTLY_LOAD = """() => {
+    const file = performance.getEntriesByType('resource').find((e) => /plotly\\.min/.test(e.name));
+    return { asked: file.requestStart, lastByte: file.responseEnd, run: window.benchPlotlyRun };
+}"""
 READ = """() => JSON.parse(JSON.stringify({
     now: performance.now(),
     animationFrames: window.benchAnimationFrames ?? 0,
@@ -115,10 +123,12 @@ def run_once(
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     try:
         page = context.new_page()
+        page.add_init_script(MARK_PLOTLY_RUN)
         query = urlencode({**scenario.config, "speed": scenario.speed})
         page.goto(f"{url}/?{query}")
         wait_for_draws(page, "curves", 1)  # every plot drawn once: Plotly.js is there too
         first = page.evaluate(READ)["stats"]["views"]
+        plotly = page.evaluate(PLOTLY_LOAD)
         live = [v for v in LIVE_VIEWS if v in first]
         plane = page.locator("#regions").is_visible()  # a 2-D set's regions (iris has none)
         slow = [v for v in first if v not in (*LIVE_VIEWS, COUNTER) and (v != REGIONS or plane)]
@@ -166,6 +176,13 @@ def run_once(
         "draws / idle animation frames": {v: draws(v) / elapsed / idle_rate for v in live},
         "first_live_views_ms": max(first[v]["first"] for v in live),
         "first_curves_ms": first["curves"]["first"],
+        # where the first live views' time goes: Plotly.js's request, its last byte (the browser
+        # compiles it meanwhile), the end of its run (its evaluation, on the main thread)
+        "plotly_ms": {
+            "asked": plotly["asked"],
+            "last byte": plotly["lastByte"],
+            "run": plotly["run"],
+        },
         "animation_frames_per_second": frames / elapsed,
         "draws / animation frames": {v: draws(v) / frames for v in (*live, COUNTER, *slow)},
         "draws per second": {v: draws(v) / elapsed for v in (*live, *slow)},
@@ -250,6 +267,11 @@ def verdicts(scenario: Scenario, result: dict[str, Any]) -> list[str]:
     lines.append(
         f"  {verdict} first live views {ms:.0f} ms after navigation, cold cache "
         f"(target <= {FIRST_LIVE_TARGET_MS}); curves {result['first_curves_ms']:.0f} ms"
+    )
+    plotly = result["plotly_ms"]
+    lines.append(
+        f"         Plotly.js asked for at {plotly['asked']:.0f} ms, its last byte at "
+        f"{plotly['last byte']:.0f} ms, run by {plotly['run']:.0f} ms"
     )
     lines.append(
         f"         reference: {result['idle animation frames per second']:.1f} animation "
