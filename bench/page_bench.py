@@ -94,7 +94,8 @@ MARK_PLOTLY_RUN = """document.addEventListener('load', (event) => {
     if (event.target.id === 'plotly') window.benchPlotlyRun = performance.now();
 }, true)"""
 PLOTLY_LOAD = """() => {
-    const file = performance.getEntriesByType('resource').find((e) => /plotly\\.min/.test(e.name));
+    const src = document.getElementById('plotly').src;
+    const file = performance.getEntriesByType('resource').find((e) => e.name === src);
     return { asked: file.requestStart, lastByte: file.responseEnd, run: window.benchPlotlyRun };
 }"""
 READ = """() => JSON.parse(JSON.stringify({

@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
@@ -155,12 +156,18 @@ def test_responses_over_1000_bytes_are_gzipped(client: TestClient) -> None:
     assert "paths" in big.json()
 
 
-def test_the_real_page_renders_with_the_apps_context() -> None:
-    """The page's own template (tests/browser drive it) gets every value it asks for."""
+def real_app() -> FastAPI:
+    """The app on the page's own template (tests/browser drive it)."""
     settings = Settings()
     if not (settings.templates_dir / "index.html").is_file():
         pytest.skip("templates/index.html is not there yet")
-    app = create_app(settings)
+    return create_app(settings)
+
+
+def test_the_real_page_renders_with_the_apps_context() -> None:
+    """The page's own template gets every value it asks for."""
+    app = real_app()
+    settings: Settings = app.state.settings
     app.state.templates.env.undefined = jinja2.StrictUndefined  # a missing value fails here
     with TestClient(app) as client:
         response = client.get("/")
@@ -173,10 +180,7 @@ def test_the_real_page_renders_with_the_apps_context() -> None:
 def test_the_real_page_asks_for_plotly_first_and_at_high_priority() -> None:
     """An async script is of low priority: the browser held Plotly's request back until the
     modules had come. The biggest file the first live views wait for is asked for before them."""
-    settings = Settings()
-    if not (settings.templates_dir / "index.html").is_file():
-        pytest.skip("templates/index.html is not there yet")
-    with TestClient(create_app(settings)) as client:
+    with TestClient(real_app()) as client:
         head = client.get("/").text.split("</head>")[0]
     fetched = re.findall(r'<(?:script|link rel="modulepreload")[^>]*>', head)
     plotly = (
