@@ -17,7 +17,9 @@ the page neither draws nor fetches them: their rate (and the live views' share m
 measured in a second window of the same visit, scrolled to them. The median of ``--runs`` runs
 per scenario is reported, and before and after the scenarios the machine's speed for drawing:
 a fixed Plotly workload's main-thread ms a frame (``bench.plotly_layouts``), against its figure
-on the machine where the targets were last met.
+on the machine where the targets were last met. Just before each visit, a page of Plotly.js alone
+(``bench.plotly_floor``): how soon any page drawing with the shipped bundle shows a figure, the
+first live views' floor on this machine at that moment.
 
 Targets: every live view of a one-weight-layer net (iris) >= 0.9 of the paused page's frames, of a
 three-layer net (spiral 8,4) >= 0.5; curves and regions >= 10 draws/s; the first live views within
@@ -41,6 +43,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench.chromium import CHROMIUM_ARGS, chromium_path
 from bench.cpu import CpuWindow
+from bench.plotly_floor import FLOOR_PAGE, first_plot_ms, floor_page
 from bench.plotly_layouts.measure import REFERENCE, main_thread_ms_per_frame, serving
 from bench.servers import running_server
 
@@ -115,11 +118,14 @@ def wait_for_draws(page: Page, view: str, count: int) -> None:
 
 
 def run_once(
-    browser: Browser, url: str, server: int, scenario: Scenario, seconds: float
+    browser: Browser, url: str, server: int, scenario: Scenario, seconds: float, floor_url: str
 ) -> dict[str, Any]:
     """One cold visit: the first draws' times, then the draws over the animation frames while
     playing, and where the cores went meanwhile; with decision regions, then a window more with
-    them scrolled into sight (below the fold, the page neither draws nor fetches them)."""
+    them scrolled into sight (below the fold, the page neither draws nor fetches them). Just
+    before it, a cold visit to Plotly.js alone at ``floor_url``: the first live views' floor at
+    that moment."""
+    floor = first_plot_ms(browser, floor_url)
     in_sight = None
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     try:
@@ -184,6 +190,9 @@ def run_once(
             "last byte": plotly["lastByte"],
             "run": plotly["run"],
         },
+        "plotly_alone_ms": floor,
+        "first_live_views_over_plotly_alone_ms": max(first[v]["first"] for v in live)
+        - floor["drawn"],
         "animation_frames_per_second": frames / elapsed,
         "draws / animation frames": {v: draws(v) / frames for v in (*live, COUNTER, *slow)},
         "draws per second": {v: draws(v) / elapsed for v in (*live, *slow)},
@@ -274,6 +283,13 @@ def verdicts(scenario: Scenario, result: dict[str, Any]) -> list[str]:
         f"         Plotly.js asked for at {plotly['asked']:.0f} ms, its last byte at "
         f"{plotly['last byte']:.0f} ms, run by {plotly['run']:.0f} ms"
     )
+    alone = result["plotly_alone_ms"]
+    over = result["first_live_views_over_plotly_alone_ms"]
+    lines.append(
+        f"         Plotly.js alone just before (bench/plotly_floor.py), the floor: drawn at "
+        f"{alone['drawn']:.0f} ms, the page's first live views {over:+.0f} ms against it; its "
+        f"last byte at {alone['last byte']:.0f} ms, run by {alone['run']:.0f} ms"
+    )
     lines.append(
         f"         reference: {result['idle animation frames per second']:.1f} animation "
         f"frames/s paused, {result['animation_frames_per_second']:.1f} while playing; "
@@ -299,7 +315,7 @@ def main() -> None:
     reference: dict[str, float] = {}
     with (
         running_server("app", ("GET", "/healthz"), env) as (url, server),
-        serving() as layouts,
+        serving({FLOOR_PAGE: floor_page(url)}) as layouts,
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(
@@ -308,11 +324,12 @@ def main() -> None:
         try:
             reference["start"] = machine_reference(browser, layouts)
             # warm-up: the server's first requests
-            run_once(browser, url, server, SCENARIOS[0], 0.5)
+            floor_url = f"{layouts}/{FLOOR_PAGE}"
+            run_once(browser, url, server, SCENARIOS[0], 0.5, floor_url)
             runs: dict[str, list[dict[str, Any]]] = {s.name: [] for s in SCENARIOS}
             for _ in range(args.runs):  # round by round: a busy moment hits every scenario
                 for scenario in SCENARIOS:
-                    result = run_once(browser, url, server, scenario, args.seconds)
+                    result = run_once(browser, url, server, scenario, args.seconds, floor_url)
                     runs[scenario.name].append(result)
             reference["end"] = machine_reference(browser, layouts)
         finally:

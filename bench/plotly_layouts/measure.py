@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from playwright.sync_api import Browser
@@ -76,12 +76,14 @@ def main_thread_ms_per_frame(browser: Browser, url: str, seconds: float) -> tupl
 
 
 @contextlib.contextmanager
-def serving() -> Iterator[str]:
-    """The bench's pages and Plotly.js from the installed package, over HTTP on loopback, for
-    as long as the block runs; yields the base URL."""
+def serving(extra: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The bench's pages, any ``extra`` ones (file name: HTML) and Plotly.js from the installed
+    package, over HTTP on loopback, for as long as the block runs; yields the base URL."""
     with tempfile.TemporaryDirectory() as directory:
         for page in PAGES:
             shutil.copy(Path(__file__).with_name(page), directory)
+        for name, html in (extra or {}).items():
+            (Path(directory) / name).write_text(html)
         shutil.copy(plotly_path(), directory)
         server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(Quiet, directory=directory)
@@ -91,3 +93,4 @@ def serving() -> Iterator[str]:
             yield f"http://127.0.0.1:{server.server_address[1]}"
         finally:
             server.shutdown()
+            server.server_close()
