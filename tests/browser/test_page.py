@@ -27,6 +27,7 @@ from tests.browser.helpers import (
     wait_for_plotly,
     wait_for_step,
     wait_for_step_above,
+    wait_for_views_to_catch_up,
 )
 
 pytestmark = pytest.mark.browser
@@ -286,6 +287,39 @@ def test_regions_show_every_sample_from_the_start(page: Page, server_url: str):
     for p in points:
         assert p["drawn"] == rgb(p["colour"]), p
     expect(page.locator("#regions-legend")).to_contain_text("validation, test")
+
+
+def curves_x_axis(page: Page) -> dict[str, Any]:
+    """The learning curves' x axis as drawn (its range and tick labels) and the training
+    error's last point."""
+    axis: dict[str, Any] = page.evaluate(
+        """() => {
+            const curves = document.getElementById('curves');
+            return {
+                range: curves._fullLayout.xaxis.range,
+                ticks: [...curves.querySelectorAll('.xtick text')].map((t) => t.textContent),
+                last: curves.data[0].x.at(-1),
+            };
+        }"""
+    )
+    return axis
+
+
+def test_the_curves_steps_axis_widens_with_the_steps(page: Page, server_url: str):
+    open_page(page, server_url, dataset="iris")
+    wait_for_plotly(page)
+    assert curves_x_axis(page)["range"] == [0, 100]  # before any step
+    for step in (1000, 2000):  # each a wider range, relaid out after the lines moved
+        page.click("#step-1000")
+        wait_for_step(page, step)
+        wait_for_views_to_catch_up(page, ("curves",))
+        page.wait_for_function(
+            "step => document.getElementById('curves').data[0].x.at(-1) === step", arg=step
+        )
+        axis = curves_x_axis(page)
+        assert axis["range"] == [0, step], axis
+        assert axis["ticks"][-1].replace(",", "") in (str(step), f"{step // 1000}k"), axis
+        assert axis["last"] == step
 
 
 def test_iris_has_names_and_no_regions(page: Page, server_url: str):

@@ -7,7 +7,9 @@ import { CurvesView } from '../../static/js/curves.js';
 
 const SETS = ['train', 'validation', 'test'];
 
-/** Records the data of every redraw: x and y of the six traces (error, then classification). */
+/** Records the data of every redraw: x and y of the six traces (error, then classification),
+ * the layout changed with them and how: a whole redraw ('update'), the lines moved ('animate'),
+ * then maybe the ranges alone relaid out ('animate+relayout'). */
 class FakePlotly {
   constructor() {
     this.drawn = [];
@@ -16,12 +18,23 @@ class FakePlotly {
     this.traces = traces;
   }
   update(element, data, layout) {
-    this.drawn.push({ ...data, layout });
+    this.drawn.push({ ...data, layout, how: 'update' });
   }
   animate(element, { data, traces }, options) {
     assert.deepEqual(traces, [0, 1, 2, 3, 4, 5]);
     assert.equal(options.frame.redraw, false); // the lines move, nothing else is drawn again
-    this.drawn.push({ x: data.map((d) => d.x), y: data.map((d) => d.y), layout: {} });
+    this.drawn.push({
+      x: data.map((d) => d.x),
+      y: data.map((d) => d.y),
+      layout: {},
+      how: 'animate',
+    });
+  }
+  relayout(element, layout) {
+    const last = this.drawn.at(-1);
+    assert.equal(last.how, 'animate'); // after the lines' animate of the same draw
+    last.layout = layout;
+    last.how = 'animate+relayout';
   }
 }
 
@@ -93,8 +106,14 @@ test('the axes widen to nice bounds and are relaid out only when they change', (
   assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 100], 'yaxis.range': [0, 1] });
   curves.draw(frame(26));
   assert.deepEqual(plotly.drawn.at(-1).layout, {}); // the same ranges: an animate only
+  assert.equal(plotly.drawn.at(-1).how, 'animate');
   curves.draw(frame(2500));
+  // a wider range: the lines moved, then the range alone relaid out, no whole redraw
   assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 3000] });
+  assert.equal(plotly.drawn.at(-1).how, 'animate+relayout');
+  curves.draw(frame(2600, 5)); // a network error above the range
+  assert.deepEqual(plotly.drawn.at(-1).layout, { 'yaxis.range': [0, 5] });
+  assert.equal(plotly.drawn.at(-1).how, 'animate+relayout');
 });
 
 test('the figure is made on the first draw, which is a whole redraw (for the legend)', () => {
@@ -104,7 +123,7 @@ test('the figure is made on the first draw, which is a whole redraw (for the leg
   curves.draw(frame(25));
   curves.draw(frame(26));
   curves.draw(frame(27));
-  assert.equal(plotly.drawn.filter((d) => Object.keys(d.layout).length).length, 1);
+  assert.equal(plotly.drawn.filter((d) => d.how === 'update').length, 1);
   assert.equal(plotly.traces.length, 6);
 });
 
