@@ -10,11 +10,12 @@
 const NICE_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
 const NARROW_BELOW = 0.2; // a range is too wide when everything shown is under a fifth of it
 
-/** The smallest "nice" number (1, 1.5, 2, 3, 4, 5, 6 or 8 times a power of ten) at least `value`. */
-export function niceCeil(value) {
+/** The smallest "nice" number (by default 1, 1.5, 2, 3, 4, 5, 6 or 8 times a power of ten; else
+ * one of `steps`, ascending from 1 to 10, times a power of ten) at least `value`. */
+export function niceCeil(value, steps = NICE_STEPS) {
   if (!(value > 0) || !Number.isFinite(value)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of NICE_STEPS) {
+  for (const step of steps) {
     if (step * power >= value * (1 - 1e-12)) return step * power;
   }
   return 10 * power;

@@ -14,6 +14,16 @@ test('niceCeil is the smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten 
   assert.ok(Math.abs(niceCeil(0.031) - 0.04) < 1e-15);
 });
 
+test('niceCeil with steps of its own: the smallest of them times a power of ten at least value', () => {
+  const steps = [1, 2, 5, 10];
+  assert.equal(niceCeil(101, steps), 200);
+  assert.equal(niceCeil(201, steps), 500);
+  assert.equal(niceCeil(501, steps), 1000);
+  assert.equal(niceCeil(2500, steps), 5000);
+  assert.equal(niceCeil(6000, steps), 10000);
+  assert.ok(Math.abs(niceCeil(0.31, steps) - 0.5) < 1e-15);
+});
+
 test('niceCeil of what has no size is 1', () => {
   for (const value of [0, -3, NaN, Infinity]) assert.equal(niceCeil(value), 1);
 });
