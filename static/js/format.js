@@ -36,7 +36,11 @@ export function vector(values, digits = 3, max = 6) {
   return `[${shown.join(', ')}${rest > 0 ? `, \u2026 ${rest} more` : ''}]`;
 }
 
+// one formatter for every count: toLocaleString makes one a call, 34.7 us against 1.3 for a
+// format in headless Chromium here (the step counter is drawn on every animation frame)
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** An integer with thousands separators: 20,000. */
 export function count(value) {
-  return Math.round(value).toLocaleString('en-US');
+  return COUNT.format(Math.round(value));
 }
