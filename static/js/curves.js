@@ -6,11 +6,12 @@
 // times a second; the newest point comes with every frame (its `metrics`), so the curves' ends move
 // live in between. Drawn with Plotly: created once, then the lines are moved by a Plotly.animate
 // without transition and without redraw (a restyle would draw the whole figure again, ticks and
-// legend, several times the cost), at most MAX_POINTS a trace. The axes' ranges only widen, by
-// factors of 2 or 2.5 (AXIS_STEPS), each time by a relayout of the ranges alone. (With the colour
-// scales' finer steps, the ranges widened 11 times in the first 2.5 s of playing iris at 1,000
-// steps/s and 12-14 times at 20,000; with these, 5 and 6-7 times.) Drawn on the slow views'
-// beat. A regression set has no classes: its classification error is null, and the figure shows
+// legend, several times the cost), at most MAX_POINTS a trace. The axes' ranges only widen, to 1,
+// 2 or 5 times a power of ten (AXIS_STEPS), each time by a relayout of the ranges alone. While
+// playing, the steps axis widens to hold the steps of the next LOOKAHEAD_S seconds too, so that it
+// widens at most that often whatever the speed: a jumping axis is hard to read, and each widening
+// redraws the axes (without it, the range widened 6-7 times in the first 2.5 s of playing iris at
+// 20,000 steps/s, and took live frames; docs/benchmarks.md). Drawn on the slow views' beat. A regression set has no classes: its classification error is null, and the figure shows
 // the network error alone.
 
 import { DOWNLOAD_CONFIG, NO_TRANSITION, PLOT_FONT } from './plotly.js';
@@ -24,6 +25,7 @@ const SETS = [
 const MAX_POINTS = 120;
 const AXIS_STEPS = [1, 2, 5, 10]; // an axis's bounds: 1, 2 or 5 times a power of ten
 const INITIAL_STEPS = 100;
+const LOOKAHEAD_S = 2; // while playing, the steps axis holds this many seconds' steps ahead
 
 /** At most `max` evenly spread indices of `n` points, always keeping the last. */
 function thin(n, max) {
@@ -42,6 +44,7 @@ export class CurvesView {
     this.history = null;
     this.created = false;
     this.errorsOnly = false; // what the figure shows now: true for a regression set
+    this.pace = 0; // steps a second while playing, 0 while paused
     this.reset();
   }
 
@@ -110,6 +113,11 @@ export class CurvesView {
     this.Plotly.newPlot(this.element, traces, layout, DOWNLOAD_CONFIG);
   }
 
+  /** The training's pace: `stepsPerSecond` while playing, 0 while paused (steps come by hand). */
+  setPace(stepsPerSecond) {
+    this.pace = stepsPerSecond;
+  }
+
   /** The history of the current run (null after a reset: nothing recorded yet). */
   setHistory(history) {
     this.history = history;
@@ -143,7 +151,9 @@ export class CurvesView {
         ys.push(y);
       }
     }
-    if (frame.step > this.xMax) this.xMax = niceCeil(frame.step, AXIS_STEPS);
+    if (frame.step > this.xMax) {
+      this.xMax = niceCeil(frame.step + this.pace * LOOKAHEAD_S, AXIS_STEPS);
+    }
     if (yMax > this.yMax) this.yMax = niceCeil(yMax, AXIS_STEPS);
     const layout = {};
     const errorsOnly = frame.metrics.train.classification_error === null;

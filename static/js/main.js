@@ -189,6 +189,7 @@ session = new PlaygroundSession({
     checkPanel.setFrame(frame);
   },
   onPlayState: (state) => {
+    curves.setPace(state === StreamState.PLAYING ? session.speed : 0);
     controls.setPlaying(state === StreamState.PLAYING);
     checkPanel.setPlaying(state === StreamState.PLAYING);
     predict.playing = state === StreamState.PLAYING;
@@ -275,6 +276,7 @@ controls = new Controls(
     onTogglePlay: () => session.togglePlay(),
     onSpeed: (speed) => {
       session.setSpeed(speed);
+      if (session.playing) curves.setPace(speed);
       if (session.config) controls.writeUrl(session.config, speed);
     },
     onReset: async (config) => {

@@ -322,6 +322,23 @@ def test_the_curves_steps_axis_widens_with_the_steps(page: Page, server_url: str
         assert axis["last"] == step
 
 
+def test_while_playing_the_steps_axis_holds_the_next_seconds(page: Page, server_url: str):
+    open_page(page, server_url, dataset="iris", speed=1000)
+    wait_for_plotly(page)
+    page.click("#play")
+    page.wait_for_function(  # the first draw past the first range, [0, 100]
+        "() => document.getElementById('curves').data[0].x.at(-1) > 100", timeout=30_000
+    )
+    axis = curves_x_axis(page)
+    page.click("#play")
+    # widened to hold 2 s at 1,000 steps/s beyond the step s it widened at: niceCeil(s + 2,000),
+    # 5,000 or more; the step alone would give niceCeil(s), 2,000 at most (unless the first draw
+    # past 100 came after step 2,000: a stall of two seconds)
+    assert axis["range"][0] == 0, axis
+    assert axis["range"][1] >= 5000, axis
+    assert axis["range"][1] >= axis["last"], axis
+
+
 def test_iris_has_names_and_no_regions(page: Page, server_url: str):
     open_page(page, server_url)  # the defaults: iris, the tutorial's net
     names = annotation_texts(page, "live-frame")

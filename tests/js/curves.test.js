@@ -117,6 +117,26 @@ test('the axes widen to nice bounds and are relaid out only when they change', (
   assert.equal(plotly.drawn.at(-1).how, 'animate+relayout');
 });
 
+test('while playing, the steps axis holds two seconds of steps ahead, so it widens seldom', () => {
+  const { curves, plotly } = view();
+  curves.setHistory(history(3));
+  curves.setPace(20_000);
+  curves.draw(frame(25)); // within the first range: the pace does not widen it
+  assert.deepEqual(plotly.drawn.at(-1).layout['xaxis.range'], [0, 100]);
+  curves.draw(frame(400)); // past it: 400 + 2 s at 20,000 steps/s = 40,400, up to 50,000
+  assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 50_000] });
+  let widenings = 0;
+  for (let step = 400; step <= 400 + 4 * 20_000; step += 20_000 / 11) {
+    curves.draw(frame(Math.round(step))); // 4 s at 20,000 steps/s, 11 draws a second
+    if (plotly.drawn.at(-1).layout['xaxis.range']) widenings += 1;
+  }
+  assert.equal(widenings, 1); // to niceCeil(50,000 + 40,000) = 100,000
+  assert.deepEqual(curves.shown.xMax, 100_000);
+  curves.setPace(0); // paused: steps by hand widen to hold themselves alone
+  curves.draw(frame(100_001));
+  assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 200_000] });
+});
+
 test('the figure is made on the first draw, which is a whole redraw (for the legend)', () => {
   const { curves, plotly } = view();
   assert.equal(plotly.traces, undefined); // not before: the live views' first draws come first
