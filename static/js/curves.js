@@ -9,10 +9,11 @@
 // legend, several times the cost), at most MAX_POINTS a trace. The axes' ranges only widen, to 1,
 // 2 or 5 times a power of ten (AXIS_STEPS), each time by a relayout of the ranges alone. While
 // playing, the steps axis widens to hold the steps of the next LOOKAHEAD_S seconds too, so that it
-// widens at most that often whatever the speed: a jumping axis is hard to read, and each widening
-// redraws the axes (without it, the range widened 6-7 times in the first 2.5 s of playing iris at
-// 20,000 steps/s, and took live frames; docs/benchmarks.md). Drawn on the slow views' beat. A regression set has no classes: its classification error is null, and the figure shows
-// the network error alone.
+// widens at most that often whatever the speed: an axis that rescales every few tenths of a
+// second is hard to follow (without it, it widened 6-7 times in the first 2.5 s of playing iris at
+// 20,000 steps/s), and each widening redraws the axes. Drawn on the slow views' beat. A regression
+// set has no classes: its classification error is null, and the figure shows the network error
+// alone.
 
 import { DOWNLOAD_CONFIG, NO_TRANSITION, PLOT_FONT } from './plotly.js';
 import { niceCeil } from './scale.js';
