@@ -39,13 +39,18 @@ function thin(n, max) {
 }
 
 export class CurvesView {
-  constructor(element) {
+  /**
+   * @param {HTMLElement} element
+   * @param {() => number} [pace] the training's steps a second while playing, 0 while paused
+   *   (steps then come by hand)
+   */
+  constructor(element, pace = () => 0) {
     this.element = element;
+    this.pace = pace;
     this.Plotly = null;
     this.history = null;
     this.created = false;
     this.errorsOnly = false; // what the figure shows now: true for a regression set
-    this.pace = 0; // steps a second while playing, 0 while paused
     this.reset();
   }
 
@@ -114,11 +119,6 @@ export class CurvesView {
     this.Plotly.newPlot(this.element, traces, layout, DOWNLOAD_CONFIG);
   }
 
-  /** The training's pace: `stepsPerSecond` while playing, 0 while paused (steps come by hand). */
-  setPace(stepsPerSecond) {
-    this.pace = stepsPerSecond;
-  }
-
   /** The history of the current run (null after a reset: nothing recorded yet). */
   setHistory(history) {
     this.history = history;
@@ -153,7 +153,7 @@ export class CurvesView {
       }
     }
     if (frame.step > this.xMax) {
-      this.xMax = niceCeil(frame.step + this.pace * LOOKAHEAD_S, AXIS_STEPS);
+      this.xMax = niceCeil(frame.step + this.pace() * LOOKAHEAD_S, AXIS_STEPS);
     }
     if (yMax > this.yMax) this.yMax = niceCeil(yMax, AXIS_STEPS);
     const layout = {};

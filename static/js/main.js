@@ -74,7 +74,7 @@ scheduler.onError = (name, error) => {
 
 const network = new NetworkView(byId('layers'), datasets, activations, () => redrawLive());
 const equations = new EquationsView(byId('sample'), byId('equations-body'), datasets);
-const curves = new CurvesView(byId('curves'));
+const curves = new CurvesView(byId('curves'), () => (session?.playing ? session.speed : 0));
 const regions = new RegionsView(
   { figure: byId('regions-figure'), grid: byId('regions-grid'), samples: byId('regions') },
   byId('regions-legend'),
@@ -189,7 +189,6 @@ session = new PlaygroundSession({
     checkPanel.setFrame(frame);
   },
   onPlayState: (state) => {
-    curves.setPace(state === StreamState.PLAYING ? session.speed : 0);
     controls.setPlaying(state === StreamState.PLAYING);
     checkPanel.setPlaying(state === StreamState.PLAYING);
     predict.playing = state === StreamState.PLAYING;
@@ -276,7 +275,6 @@ controls = new Controls(
     onTogglePlay: () => session.togglePlay(),
     onSpeed: (speed) => {
       session.setSpeed(speed);
-      if (session.playing) curves.setPace(speed);
       if (session.config) controls.writeUrl(session.config, speed);
     },
     onReset: async (config) => {

@@ -53,9 +53,9 @@ function frame(step, error = 0.01, classification = 0.05) {
   return { step, metrics: { train: set, validation: set, test: set } };
 }
 
-function view() {
+function view(pace) {
   const plotly = new FakePlotly();
-  const curves = new CurvesView({});
+  const curves = new CurvesView({}, pace);
   curves.attach(plotly);
   return { curves, plotly };
 }
@@ -118,9 +118,9 @@ test('the axes widen to nice bounds and are relaid out only when they change', (
 });
 
 test('while playing, the steps axis holds two seconds of steps ahead, so it widens seldom', () => {
-  const { curves, plotly } = view();
+  let pace = 20_000; // steps a second, playing
+  const { curves, plotly } = view(() => pace);
   curves.setHistory(history(3));
-  curves.setPace(20_000);
   curves.draw(frame(25)); // within the first range: the pace does not widen it
   assert.deepEqual(plotly.drawn.at(-1).layout['xaxis.range'], [0, 100]);
   curves.draw(frame(400)); // past it: 400 + 2 s at 20,000 steps/s = 40,400, up to 50,000
@@ -132,7 +132,7 @@ test('while playing, the steps axis holds two seconds of steps ahead, so it wide
   }
   assert.equal(widenings, 1); // to niceCeil(50,000 + 40,000) = 100,000
   assert.equal(curves.shown.xMax, 100_000);
-  curves.setPace(0); // paused: steps by hand widen to hold themselves alone
+  pace = 0; // paused: steps by hand widen to hold themselves alone
   curves.draw(frame(100_001));
   assert.deepEqual(plotly.drawn.at(-1).layout, { 'xaxis.range': [0, 200_000] });
 });
